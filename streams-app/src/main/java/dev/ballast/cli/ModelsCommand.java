@@ -1,0 +1,88 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.config.BallastConfig;
+import dev.ballast.schema.LabelState;
+import dev.ballast.schema.ModelSnapshot;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = {"Read the model-update topic and print the latest snapshot of each model: version, events",
+            "trained, optimiser steps, and per label the decayed prevalence, weight and threshold in force.", ""})
+final class ModelsCommand implements Callable<Integer> {
+
+    @Option(names = "--model", description = "Only this model id.")
+    String modelId;
+
+    @Option(names = "--json", description = "One JSON object on stdout: {\"models\":[...]}.")
+    boolean json;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
+        try (OutputReader reader = new OutputReader(config, config.nonBallastProperties())) {
+            reader.readToEnd(Duration.ofSeconds(30));
+            if (modelId != null) {
+                reader.latestSnapshots.keySet().retainAll(java.util.Set.of(modelId));
+            }
+            if (json) {
+                System.out.println(toJson(reader.latestSnapshots));
+            } else {
+                reader.latestSnapshots.values().forEach(ModelsCommand::print);
+                if (reader.latestSnapshots.isEmpty()) {
+                    System.out.println("No model snapshots on " + config.getString(BallastConfig.MODEL_UPDATES_TOPIC) + " yet.");
+                }
+            }
+        }
+        return 0;
+    }
+
+    static String toJson(Map<String, ModelSnapshot> snapshots) throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        ArrayNode models = root.putArray("models");
+        for (ModelSnapshot snapshot : snapshots.values()) {
+            ObjectNode model = models.addObject();
+            model.put("model", snapshot.getModelId());
+            model.put("version", snapshot.getVersion());
+            model.put("eventsTrained", snapshot.getEventsTrained());
+            model.put("steps", snapshot.getOptimizerSteps());
+            model.put("skippedSteps", snapshot.getSkippedSteps());
+            model.put("architecture", snapshot.getArchitecture());
+            model.put("createdAt", snapshot.getCreatedAt().toString());
+            ArrayNode labels = model.putArray("labels");
+            for (LabelState label : snapshot.getLabels()) {
+                ObjectNode node = labels.addObject();
+                node.put("name", label.getName());
+                node.put("prevalence", label.getPrevalence());
+                node.put("posWeight", label.getPosWeight());
+                node.put("negWeight", label.getNegWeight());
+                node.put("threshold", label.getThreshold());
+            }
+        }
+        return mapper.writeValueAsString(root);
+    }
+
+    private static void print(ModelSnapshot snapshot) {
+        System.out.printf(Locale.ROOT, "model %s  version %d  events %,d  steps %,d  (%s, %s)%n", snapshot.getModelId(),
+                snapshot.getVersion(), snapshot.getEventsTrained(), snapshot.getOptimizerSteps(),
+                snapshot.getArchitecture(), snapshot.getCreatedAt());
+        System.out.printf(Locale.ROOT, "  %-20s %10s %9s %9s%n", "label", "prevalence", "posWeight", "threshold");
+        for (LabelState label : snapshot.getLabels()) {
+            System.out.printf(Locale.ROOT, "  %-20s %10.4f %9.2f %9.3f%n", label.getName(), label.getPrevalence(),
+                    label.getPosWeight(), label.getThreshold());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.ballast.cli;
+
+import dev.ballast.config.BallastConfig;
+import dev.ballast.embedded.EventPublisher;
+import dev.ballast.io.DataFormat;
+import dev.ballast.io.DriftingStream;
+import dev.ballast.io.DriftingStreamSpec;
+import dev.ballast.io.ExampleSource;
+import dev.ballast.io.ExampleSources;
+import dev.ballast.topology.BallastSerdes;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Send labelled events to the events topic: from a file, or from the built-in generator of",
+            "drifting, imbalanced multi-label data. --bad-records mixes in malformed records of every kind.", ""},
+        footer = {"", "Examples:",
+            "  ballast produce --synthetic 100000 --set bootstrap.servers=localhost:9092 --set schema.registry.url=http://localhost:8081",
+            "  ballast produce --input Yeast.arff --model yeast --config my.properties"})
+final class ProduceCommand implements Callable<Integer> {
+
+    static final class Input {
+        @Option(names = "--input", paramLabel = "FILE", description = "ARFF, CSV or JSONL file.")
+        Path file;
+
+        @Option(names = "--synthetic", paramLabel = "N", description = "N events from the drifting generator.")
+        Long synthetic;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    @Option(names = "--format", description = "arff, csv or jsonl (default: from the file name).")
+    DataFormat format;
+
+    @Option(names = "--model", defaultValue = "default", description = "Model id (the record key; default ${DEFAULT-VALUE}).")
+    String modelId;
+
+    @Option(names = "--bad-records", defaultValue = "0", description = "Malformed records to mix in (default 0).")
+    int badRecords;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Events per second; 0 = as fast as possible.")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the generator and of where bad records go.")
+    long seed;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
+        Map<String, Object> client = config.nonBallastProperties();
+        BallastSerdes serdes = BallastSerdes.fromConfig(client);
+        try (ExampleSource source = open(config);
+             EventPublisher publisher = new EventPublisher(client, serdes.events().serializer(),
+                     config.getString(BallastConfig.EVENTS_TOPIC))) {
+            long max = input.synthetic != null ? input.synthetic : Long.MAX_VALUE;
+            List<String> labels = input.file != null ? source.labelNames()
+                    : config.forModel(modelId).getList(BallastConfig.MODEL_LABELS);
+            EventPublisher.Sent sent = publisher.publish(source, labels, modelId, max, badRecords, rate, seed);
+            System.out.printf("Sent %,d events and %,d malformed records to %s%n", sent.valid(), sent.bad(),
+                    config.getString(BallastConfig.EVENTS_TOPIC));
+        }
+        return 0;
+    }
+
+    private ExampleSource open(BallastConfig config) throws Exception {
+        if (input.file != null) {
+            return ExampleSources.open(input.file, format != null ? format : DataFormat.fromFileName(input.file));
+        }
+        BallastConfig model = config.forModel(modelId);
+        DriftingStreamSpec demo = DriftingStreamSpec.demo();
+        DriftingStreamSpec spec = new DriftingStreamSpec(model.getInt(BallastConfig.MODEL_FEATURES),
+                model.getList(BallastConfig.MODEL_LABELS).size(), seed, demo.driftPeriodEvents(), demo.minPrevalence(),
+                demo.maxPrevalence(), demo.labelNoise(), false, 0);
+        return new DriftingStream(spec, input.synthetic);
+    }
+
+}

@@ -1,0 +1,113 @@
+package dev.ballast.embedded;
+
+import dev.ballast.io.Example;
+import dev.ballast.io.ExampleSource;
+import dev.ballast.schema.LabelledEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends labelled events, keyed by model id, to the events topic; optionally mixes in malformed records. Idempotent
+ * producer, so a retried send is not a duplicate.
+ */
+public final class EventPublisher implements AutoCloseable {
+
+    /** What was sent. */
+    public record Sent(long valid, long bad) {
+    }
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Serializer<LabelledEvent> serializer;
+    private final String topic;
+    private final AtomicLong valid = new AtomicLong();
+    private final AtomicLong bad = new AtomicLong();
+
+    public EventPublisher(Map<String, Object> clientProperties, Serializer<LabelledEvent> serializer, String topic) {
+        Map<String, Object> properties = new HashMap<>();
+        for (String name : ProducerConfig.configNames()) {
+            if (clientProperties.containsKey(name)) {
+                properties.put(name, clientProperties.get(name));
+            }
+        }
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        properties.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        this.producer = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+        this.serializer = serializer;
+        this.topic = topic;
+    }
+
+    /**
+     * Sends every example of the source as an event of {@code modelId}, with {@code badRecords} malformed records
+     * spread at random positions among them; {@code eventsPerSecond <= 0} sends as fast as possible.
+     *
+     * @param labelNames the model's label names, by the source's label index
+     */
+    public Sent publish(ExampleSource source, List<String> labelNames, String modelId, long maxEvents, int badRecords,
+            double eventsPerSecond, long seed) throws InterruptedException {
+        Random random = new Random(seed);
+        List<BadRecords.BadRecord> pendingBad = new ArrayList<>();
+        long sequence = 0;
+        long started = System.nanoTime();
+        while (source.hasNext() && sequence < maxEvents) {
+            Example example = source.next();
+            LabelledEvent event = Events.of(example, labelNames, modelId, sequence);
+            if (sequence == 0 && badRecords > 0) {
+                pendingBad.addAll(BadRecords.make(badRecords, event, e -> serializer.serialize(topic, e)));
+            }
+            send(event);
+            sequence++;
+            if (!pendingBad.isEmpty() && random.nextDouble() < (double) badRecords / Math.max(1, Math.min(maxEvents, 1_000_000))) {
+                sendBad(pendingBad.remove(pendingBad.size() - 1), modelId);
+            }
+            if (eventsPerSecond > 0) {
+                long due = started + (long) (sequence * 1e9 / eventsPerSecond);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+        }
+        for (BadRecords.BadRecord record : pendingBad) {
+            sendBad(record, modelId);
+        }
+        producer.flush();
+        return sent();
+    }
+
+    public void send(LabelledEvent event) {
+        producer.send(new ProducerRecord<>(topic, event.getModelId(), serializer.serialize(topic, event)));
+        valid.incrementAndGet();
+    }
+
+    private void sendBad(BadRecords.BadRecord record, String modelId) {
+        byte[] value = record.rawValue() != null ? record.rawValue() : serializer.serialize(topic, record.event());
+        producer.send(new ProducerRecord<>(topic, modelId, value));
+        bad.incrementAndGet();
+    }
+
+    public Sent sent() {
+        return new Sent(valid.get(), bad.get());
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

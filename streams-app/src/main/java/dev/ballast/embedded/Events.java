@@ -1,0 +1,54 @@
+package dev.ballast.embedded;
+
+import dev.ballast.io.Example;
+import dev.ballast.io.Features;
+import dev.ballast.schema.DenseFeatures;
+import dev.ballast.schema.LabelledEvent;
+import dev.ballast.schema.SparseFeatures;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns data-set examples into {@link LabelledEvent}s. */
+public final class Events {
+
+    private Events() {
+    }
+
+    public static LabelledEvent of(Example example, List<String> labelNames, String modelId, long sequence) {
+        Object features = switch (example.features()) {
+            case Features.Dense dense -> new DenseFeatures(floats(dense.values()));
+            case Features.Sparse sparse -> new SparseFeatures(ints(sparse.indices()), floats(sparse.values()));
+        };
+        List<String> labels = new ArrayList<>(example.positiveLabels().length);
+        for (int label : example.positiveLabels()) {
+            labels.add(labelNames.get(label));
+        }
+        String id = example.id() == null ? modelId + "-" + sequence : example.id();
+        long time = example.eventTime() > 0 ? example.eventTime() : System.currentTimeMillis();
+        return LabelledEvent.newBuilder()
+                .setId(id)
+                .setEventTime(Instant.ofEpochMilli(time))
+                .setModelId(modelId)
+                .setFeatures(features)
+                .setLabels(labels)
+                .setImportance(example.importance())
+                .build();
+    }
+
+    private static List<Float> floats(float[] values) {
+        List<Float> list = new ArrayList<>(values.length);
+        for (float value : values) {
+            list.add(value);
+        }
+        return list;
+    }
+
+    private static List<Integer> ints(int[] values) {
+        List<Integer> list = new ArrayList<>(values.length);
+        for (int value : values) {
+            list.add(value);
+        }
+        return list;
+    }
+}

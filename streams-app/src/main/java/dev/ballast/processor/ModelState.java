@@ -1,0 +1,98 @@
+package dev.ballast.processor;
+
+import dev.ballast.training.OnlineTrainer;
+import dev.ballast.training.TrainerSettings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One model's trainer plus what publishing needs to survive a restart: the last snapshot version and the input
+ * offsets the trained events came from. Written to the store after every trained mini-batch; events of the
+ * pending mini-batch are stored one by one beside it (see {@link PendingEvents}).
+ */
+final class ModelState {
+
+    private static final byte FORMAT_VERSION = 1;
+
+    final String modelId;
+    final OnlineTrainer trainer;
+    long snapshotVersion;
+    long stepsAtLastSnapshot;
+    /** Per "topic-partition", the next input offset after the last event the trained model reflects. */
+    final Map<String, Long> reflectedOffsets;
+    /** Per "topic-partition", the next offset after the last pending (not yet trained) event. */
+    final Map<String, Long> pendingOffsets = new TreeMap<>();
+
+    // Wall-clock bookkeeping for the punctuators; not persisted (a restart simply publishes a little sooner).
+    long lastEventWallMs;
+    long lastSnapshotWallMs;
+    long lastMetricsWallMs;
+    long eventsAtLastMetrics;
+
+    ModelState(String modelId, OnlineTrainer trainer, long snapshotVersion, long stepsAtLastSnapshot,
+            Map<String, Long> reflectedOffsets, long nowMs) {
+        this.modelId = modelId;
+        this.trainer = trainer;
+        this.snapshotVersion = snapshotVersion;
+        this.stepsAtLastSnapshot = stepsAtLastSnapshot;
+        this.reflectedOffsets = new TreeMap<>(reflectedOffsets);
+        this.lastEventWallMs = nowMs;
+        this.lastSnapshotWallMs = nowMs;
+        this.lastMetricsWallMs = nowMs;
+        this.eventsAtLastMetrics = trainer.eventsTrained();
+    }
+
+    void notePending(String topicPartition, long offset) {
+        pendingOffsets.merge(topicPartition, offset + 1, Math::max);
+    }
+
+    /** The pending events were trained: their offsets are now reflected by the model. */
+    void pendingTrained() {
+        pendingOffsets.forEach((partition, next) -> reflectedOffsets.merge(partition, next, Math::max));
+        pendingOffsets.clear();
+    }
+
+    byte[] serialise() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT_VERSION);
+            out.writeLong(snapshotVersion);
+            out.writeLong(stepsAtLastSnapshot);
+            out.writeInt(reflectedOffsets.size());
+            for (Map.Entry<String, Long> entry : reflectedOffsets.entrySet()) {
+                out.writeUTF(entry.getKey());
+                out.writeLong(entry.getValue());
+            }
+            trainer.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static ModelState deserialise(String modelId, byte[] bytes, TrainerSettings settings, long nowMs) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            byte version = in.readByte();
+            if (version != FORMAT_VERSION) {
+                throw new IOException("unsupported model state format " + version);
+            }
+            long snapshotVersion = in.readLong();
+            long stepsAtLastSnapshot = in.readLong();
+            int partitions = in.readInt();
+            Map<String, Long> offsets = new TreeMap<>();
+            for (int i = 0; i < partitions; i++) {
+                offsets.put(in.readUTF(), in.readLong());
+            }
+            OnlineTrainer trainer = OnlineTrainer.readFrom(in, settings);
+            return new ModelState(modelId, trainer, snapshotVersion, stepsAtLastSnapshot, offsets, nowMs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("model state of '" + modelId + "' is unreadable", e);
+        }
+    }
+}

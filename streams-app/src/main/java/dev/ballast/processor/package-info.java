@@ -1,0 +1,6 @@
+/**
+ * The training processor and what it owns: validation of incoming events, one {@link
+ * dev.ballast.training.OnlineTrainer} per model id kept in a changelogged store, and the punctuators that publish
+ * model snapshots, training metrics and imbalance alerts. Records it cannot use become dead letters with a reason.
+ */
+package dev.ballast.processor;

@@ -1,0 +1,84 @@
+package dev.ballast.topology;
+
+import dev.ballast.config.BallastConfig;
+import dev.ballast.processor.TrainingProcessor;
+import dev.ballast.schema.DeadLetter;
+import dev.ballast.schema.ImbalanceAlert;
+import dev.ballast.schema.LabelledEvent;
+import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.schema.TrainingMetrics;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Ballast's topology:
+ * <pre>
+ * events ─┬─ key == event.modelId ──────────────────────────────┬─ train (per model id, changelogged store) ─┬─ model-updates
+ *         └─ key missing or different ─ rekey ─ repartition ─────┘                                            ├─ metrics
+ *                                                                                                             ├─ alerts
+ *                                                                                                             └─ dead-letters
+ * </pre>
+ * Records that cannot be decoded never reach it: the {@link DeadLetterDeserializationHandler} sends them to the
+ * dead-letter topic.
+ */
+public final class BallastTopology {
+
+    private static final String SPLIT = "route-";
+    private static final String KEYED = "keyed-by-model";
+    private static final String REKEY = "rekey";
+
+    private BallastTopology() {
+    }
+
+    public static Topology build(BallastConfig config, BallastSerdes serdes) {
+        Serde<String> keys = Serdes.String();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(TrainingProcessor.STORE), keys, Serdes.ByteArray())
+                .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES))));
+
+        KStream<String, LabelledEvent> events = builder.stream(config.getString(BallastConfig.EVENTS_TOPIC),
+                Consumed.with(keys, serdes.events()).withName("events"));
+        Map<String, KStream<String, LabelledEvent>> routes = events.split(Named.as(SPLIT))
+                .branch((key, event) -> event == null || event.getModelId().equals(key), Branched.as(KEYED))
+                .defaultBranch(Branched.as(REKEY));
+        KStream<String, LabelledEvent> rekeyed = routes.get(SPLIT + REKEY)
+                .selectKey((key, event) -> event.getModelId(), Named.as("key-by-model-id"))
+                .repartition(Repartitioned.with(keys, serdes.events()).withName("by-model-id"));
+
+        KStream<String, SpecificRecord> outputs = routes.get(SPLIT + KEYED)
+                .merge(rekeyed, Named.as("all-events"))
+                .process(() -> new TrainingProcessor(config), Named.as("train"), TrainingProcessor.STORE);
+
+        outputs.split(Named.as("output-"))
+                .branch((key, value) -> value instanceof ModelSnapshot, Branched.withConsumer(stream -> stream
+                        .mapValues(value -> (ModelSnapshot) value, Named.as("as-snapshot"))
+                        .to(config.getString(BallastConfig.MODEL_UPDATES_TOPIC),
+                                Produced.with(keys, serdes.snapshots()).withName("model-updates")), "snapshots"))
+                .branch((key, value) -> value instanceof TrainingMetrics, Branched.withConsumer(stream -> stream
+                        .mapValues(value -> (TrainingMetrics) value, Named.as("as-metrics"))
+                        .to(config.getString(BallastConfig.METRICS_TOPIC),
+                                Produced.with(keys, serdes.metrics()).withName("metrics")), "metrics"))
+                .branch((key, value) -> value instanceof ImbalanceAlert, Branched.withConsumer(stream -> stream
+                        .mapValues(value -> (ImbalanceAlert) value, Named.as("as-alert"))
+                        .to(config.getString(BallastConfig.ALERTS_TOPIC),
+                                Produced.with(keys, serdes.alerts()).withName("alerts")), "alerts"))
+                .branch((key, value) -> value instanceof DeadLetter, Branched.withConsumer(stream -> stream
+                        .mapValues(value -> (DeadLetter) value, Named.as("as-dead-letter"))
+                        .to(config.getString(BallastConfig.DEAD_LETTERS_TOPIC),
+                                Produced.with(keys, serdes.deadLetters()).withName("dead-letters")), "dead-letters"))
+                .noDefaultBranch();
+        return builder.build();
+    }
+}

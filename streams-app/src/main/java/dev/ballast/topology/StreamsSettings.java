@@ -1,0 +1,41 @@
+package dev.ballast.topology;
+
+import dev.ballast.config.BallastConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams properties of a Ballast app: the user's Kafka settings plus Ballast's defaults. */
+public final class StreamsSettings {
+
+    /** Largest record Ballast writes (model snapshots and model state); topics and the producer allow it. */
+    public static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+    /** Key under which the dead-letter handler finds its topic. */
+    static final String DEAD_LETTER_TOPIC_KEY = BallastConfig.DEAD_LETTERS_TOPIC;
+
+    private StreamsSettings() {
+    }
+
+    public static Properties of(BallastConfig config) {
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "ballast");
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class.getName());
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        properties.putAll(config.nonBallastProperties());
+        short replication = config.getShort(BallastConfig.TOPIC_REPLICATION_FACTOR);
+        properties.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
+        properties.put(DEAD_LETTER_TOPIC_KEY, config.getString(BallastConfig.DEAD_LETTERS_TOPIC));
+        if (!properties.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new ConfigException("bootstrap.servers is not set: give --set bootstrap.servers=HOST:PORT or put it in --config");
+        }
+        if (!properties.containsKey("schema.registry.url")) {
+            throw new ConfigException("schema.registry.url is not set: give --set schema.registry.url=http://HOST:PORT or put it in --config");
+        }
+        return properties;
+    }
+}

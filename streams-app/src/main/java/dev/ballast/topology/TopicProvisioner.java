@@ -1,0 +1,86 @@
+package dev.ballast.topology;
+
+import dev.ballast.config.BallastConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates Ballast's topics when missing, with the configs they need (the model-update topic compacted and
+ * allowing large snapshots), and reports an existing topic whose settings would break Ballast.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {
+    }
+
+    /** The topic names and the configs each needs, in creation order. */
+    public static Map<String, Map<String, String>> requiredTopics(BallastConfig config) {
+        Map<String, Map<String, String>> topics = new java.util.LinkedHashMap<>();
+        String maxBytes = Integer.toString(StreamsSettings.MAX_RECORD_BYTES);
+        topics.put(config.getString(BallastConfig.EVENTS_TOPIC), Map.of());
+        topics.put(config.getString(BallastConfig.MODEL_UPDATES_TOPIC), Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
+        topics.put(config.getString(BallastConfig.METRICS_TOPIC), Map.of());
+        topics.put(config.getString(BallastConfig.ALERTS_TOPIC), Map.of());
+        topics.put(config.getString(BallastConfig.DEAD_LETTERS_TOPIC), Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
+        return topics;
+    }
+
+    /** Creates what is missing and checks what exists; throws with a readable message on a wrong setting. */
+    public static void ensureTopics(Admin admin, BallastConfig config) throws InterruptedException {
+        Map<String, Map<String, String>> required = requiredTopics(config);
+        int partitions = config.getInt(BallastConfig.TOPIC_PARTITIONS);
+        short replication = config.getShort(BallastConfig.TOPIC_REPLICATION_FACTOR);
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            required.forEach((name, configs) -> {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, Optional.of(partitions),
+                            replication < 0 ? Optional.empty() : Optional.of(replication)).configs(configs));
+                }
+            });
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+            checkModelUpdatesCompacted(admin, config.getString(BallastConfig.MODEL_UPDATES_TOPIC));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot create or check Ballast's topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static void checkModelUpdatesCompacted(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Map<ConfigResource, Config> configs = new HashMap<>(admin.describeConfigs(List.of(resource)).all().get());
+        String policy = configs.get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+        if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            throw new IllegalStateException("Topic " + topic + " has cleanup.policy=" + policy
+                    + " but model updates need compaction (cleanup.policy=compact): consumers read the latest model per id. "
+                    + "Fix it with: kafka-configs --alter --entity-type topics --entity-name " + topic
+                    + " --add-config cleanup.policy=compact");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ballast.training;
+
+import dev.ballast.evaluation.ImbalanceSignal;
+import dev.ballast.learning.StepResult;
+import java.util.List;
+
+/**
+ * What one trained mini-batch produced.
+ *
+ * @param rows events in the batch
+ * @param step the optimiser step (possibly skipped for a non-finite loss or gradient)
+ * @param signals drift detectors that fired on this batch's prequential scores
+ */
+public record BatchOutcome(int rows, StepResult step, List<ImbalanceSignal> signals) {
+}

@@ -1,0 +1,229 @@
+package dev.ballast.training;
+
+import dev.ballast.evaluation.ImbalanceMonitor;
+import dev.ballast.evaluation.ImbalanceSignal;
+import dev.ballast.evaluation.PrequentialMetrics;
+import dev.ballast.evaluation.ThresholdTuner;
+import dev.ballast.learning.MiniBatch;
+import dev.ballast.learning.Models;
+import dev.ballast.learning.MultiLabelModel;
+import dev.ballast.learning.StepResult;
+import dev.ballast.weighting.DecayedLabelStatistics;
+import dev.ballast.weighting.WeightPolicy;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Prequential online training of one multi-label model: test on each mini-batch, then train on it.
+ *
+ * <p>Per full mini-batch, in this order: predict with the current model; decide with the thresholds in force;
+ * update the metrics, the threshold tuner and the drift detectors with those scores (so no threshold or metric
+ * ever sees the score of an event it decided before it was decided); add the batch's labels to the decayed label
+ * counts; turn the counts into per-label weights; take one optimiser step on weighted BCE. Not thread-safe: one
+ * trainer per model id, driven by one thread.
+ */
+public final class OnlineTrainer {
+
+    private static final byte FORMAT_VERSION = 1;
+
+    private final TrainerSettings settings;
+    private final List<String> labelNames;
+    private final MultiLabelModel model;
+    private final MiniBatch pending;
+    private final DecayedLabelStatistics labelStatistics;
+    private final WeightPolicy weightPolicy;
+    private final PrequentialMetrics metrics;
+    private final ThresholdTuner thresholdTuner;
+    private final ImbalanceMonitor imbalanceMonitor;
+
+    private final float[] probabilities;
+    private final float[] targets;
+    private final float[] positiveWeights;
+    private final float[] negativeWeights;
+    private final double[] prevalences;
+
+    private long eventsTrained;
+    private StepResult lastStep;
+
+    private OnlineTrainer(TrainerSettings settings, List<String> labelNames, MultiLabelModel model, MiniBatch pending,
+            DecayedLabelStatistics labelStatistics, PrequentialMetrics metrics, ThresholdTuner thresholdTuner,
+            ImbalanceMonitor imbalanceMonitor, long eventsTrained) {
+        this.settings = settings;
+        this.labelNames = List.copyOf(labelNames);
+        this.model = model;
+        this.pending = pending;
+        this.labelStatistics = labelStatistics;
+        this.weightPolicy = new WeightPolicy(settings.weighting());
+        this.metrics = metrics;
+        this.thresholdTuner = thresholdTuner;
+        this.imbalanceMonitor = imbalanceMonitor;
+        this.eventsTrained = eventsTrained;
+        int labels = labelNames.size();
+        this.probabilities = new float[pending.capacity() * labels];
+        this.targets = new float[pending.capacity() * labels];
+        this.positiveWeights = new float[labels];
+        this.negativeWeights = new float[labels];
+        this.prevalences = new double[labels];
+        weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
+    }
+
+    /** A fresh trainer for a model of {@code featureCount} inputs and the given labels. */
+    public static OnlineTrainer create(TrainerSettings settings, int featureCount, List<String> labelNames) {
+        if (labelNames.isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one label");
+        }
+        int labels = labelNames.size();
+        return new OnlineTrainer(settings, labelNames,
+                Models.create(featureCount, labels, settings.learning()),
+                new MiniBatch(settings.batchSize(), featureCount, labels),
+                new DecayedLabelStatistics(labels, settings.weightingHalfLifeEvents()),
+                new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents()),
+                new ThresholdTuner(labels, settings.thresholds()),
+                settings.driftDetection() ? new ImbalanceMonitor(labelNames, dev.ballast.evaluation.DetectorSettings.defaults()) : null,
+                0);
+    }
+
+    /** Adds a dense event; trains and returns the outcome when it completes a mini-batch, else null. */
+    public BatchOutcome addDense(float[] features, float[] eventTargets, float importance) {
+        pending.addDense(features, eventTargets, importance);
+        return pending.isFull() ? trainPending() : null;
+    }
+
+    /** Adds a sparse event; trains and returns the outcome when it completes a mini-batch, else null. */
+    public BatchOutcome addSparse(int[] indices, float[] values, float[] eventTargets, float importance) {
+        pending.addSparse(indices, values, eventTargets, importance);
+        return pending.isFull() ? trainPending() : null;
+    }
+
+    /** Tests and trains on the pending events now, even if fewer than a batch (end of input). Null if none. */
+    public BatchOutcome trainPending() {
+        int rows = pending.size();
+        if (rows == 0) {
+            return null;
+        }
+        int labels = labelNames.size();
+        for (int row = 0; row < rows; row++) {
+            for (int label = 0; label < labels; label++) {
+                targets[row * labels + label] = pending.target(row, label);
+            }
+        }
+        model.predict(pending, probabilities);
+        float[] thresholdsInForce = thresholdTuner.thresholds();
+        metrics.update(probabilities, targets, rows, thresholdsInForce);
+        List<ImbalanceSignal> signals = imbalanceMonitor == null ? List.of()
+                : imbalanceMonitor.update(probabilities, targets, rows, thresholdsInForce);
+        thresholdTuner.observe(probabilities, targets, rows);
+
+        for (int row = 0; row < rows; row++) {
+            labelStatistics.observe(targets, row * labels);
+        }
+        for (int label = 0; label < labels; label++) {
+            prevalences[label] = labelStatistics.prevalence(label);
+        }
+        model.initialiseBiasFromPrior(prevalences);
+        weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
+        lastStep = model.learn(pending, positiveWeights, negativeWeights);
+        eventsTrained += rows;
+        pending.clear();
+        return new BatchOutcome(rows, lastStep, signals.isEmpty() ? List.of() : new ArrayList<>(signals));
+    }
+
+    public List<String> labelNames() {
+        return labelNames;
+    }
+
+    public int featureCount() {
+        return model.featureCount();
+    }
+
+    public TrainerSettings settings() {
+        return settings;
+    }
+
+    public MultiLabelModel model() {
+        return model;
+    }
+
+    public DecayedLabelStatistics labelStatistics() {
+        return labelStatistics;
+    }
+
+    public PrequentialMetrics metrics() {
+        return metrics;
+    }
+
+    /** Thresholds in force now. */
+    public float[] thresholds() {
+        return thresholdTuner.thresholds().clone();
+    }
+
+    /** Positive-class weights in force now (from the counts so far). */
+    public float[] positiveWeights() {
+        return positiveWeights.clone();
+    }
+
+    /** Negative-class weights in force now. */
+    public float[] negativeWeights() {
+        return negativeWeights.clone();
+    }
+
+    /** Events trained on (complete batches and flushed partial ones); pending events are not counted. */
+    public long eventsTrained() {
+        return eventsTrained;
+    }
+
+    public int pendingEvents() {
+        return pending.size();
+    }
+
+    /** The result of the latest optimiser step, or null before the first. */
+    public StepResult lastStep() {
+        return lastStep;
+    }
+
+    /** Full state: model and optimiser, pending batch, counts, metrics, thresholds, detectors. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION);
+        out.writeInt(labelNames.size());
+        for (String name : labelNames) {
+            out.writeUTF(name);
+        }
+        out.writeLong(eventsTrained);
+        model.writeTo(out);
+        pending.writeTo(out);
+        labelStatistics.writeTo(out);
+        metrics.writeTo(out);
+        thresholdTuner.writeTo(out);
+        out.writeBoolean(imbalanceMonitor != null);
+        if (imbalanceMonitor != null) {
+            imbalanceMonitor.writeTo(out);
+        }
+    }
+
+    /**
+     * Restores a trainer written by {@link #writeTo}. The model keeps the architecture and optimiser state it was
+     * written with; {@code settings} supplies the weight policy and the batch size from the current configuration.
+     */
+    public static OnlineTrainer readFrom(DataInput in, TrainerSettings settings) throws IOException {
+        byte version = in.readByte();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("unsupported trainer state format " + version);
+        }
+        int labels = in.readInt();
+        List<String> names = new ArrayList<>(labels);
+        for (int i = 0; i < labels; i++) {
+            names.add(in.readUTF());
+        }
+        long eventsTrained = in.readLong();
+        MultiLabelModel model = Models.readFrom(in);
+        MiniBatch pending = MiniBatch.readFrom(in);
+        DecayedLabelStatistics statistics = DecayedLabelStatistics.readFrom(in);
+        PrequentialMetrics metrics = PrequentialMetrics.readFrom(in);
+        ThresholdTuner tuner = ThresholdTuner.readFrom(in);
+        ImbalanceMonitor monitor = in.readBoolean() ? ImbalanceMonitor.readFrom(in) : null;
+        return new OnlineTrainer(settings, names, model, pending, statistics, metrics, tuner, monitor, eventsTrained);
+    }
+}

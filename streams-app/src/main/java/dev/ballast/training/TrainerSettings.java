@@ -1,0 +1,33 @@
+package dev.ballast.training;
+
+import dev.ballast.evaluation.ThresholdSettings;
+import dev.ballast.learning.LearningSettings;
+import dev.ballast.weighting.WeightPolicySettings;
+
+/**
+ * Everything that shapes one model's training.
+ *
+ * @param batchSize events per mini-batch (one optimiser step each)
+ * @param learning model and optimiser
+ * @param weighting how label counts become class weights
+ * @param weightingHalfLifeEvents half-life of the label counts behind the weights (infinite: cumulative)
+ * @param thresholds decision-threshold policy
+ * @param metricsBins histogram bins of the PR-AUC estimate
+ * @param metricsHalfLifeEvents half-life of the prequential metrics (infinite: whole-stream figures)
+ * @param driftDetection whether the imbalance drift detectors run
+ */
+public record TrainerSettings(int batchSize, LearningSettings learning, WeightPolicySettings weighting,
+        double weightingHalfLifeEvents, ThresholdSettings thresholds, int metricsBins, double metricsHalfLifeEvents,
+        boolean driftDetection) {
+
+    public TrainerSettings {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+    }
+
+    public TrainerSettings withMetricsHalfLife(double halfLifeEvents) {
+        return new TrainerSettings(batchSize, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
+                halfLifeEvents, driftDetection);
+    }
+}
