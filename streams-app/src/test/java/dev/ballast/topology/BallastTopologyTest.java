@@ -1,0 +1,182 @@
+package dev.ballast.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.config.BallastConfig;
+import dev.ballast.registry.server.EmbeddedSchemaRegistry;
+import dev.ballast.schema.DeadLetter;
+import dev.ballast.schema.DenseFeatures;
+import dev.ballast.schema.LabelledEvent;
+import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.schema.TrainingMetrics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BallastTopologyTest {
+
+    private static final int FEATURES = 4;
+    private static final List<String> LABELS = List.of("rare", "common");
+
+    private static EmbeddedSchemaRegistry registry;
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private BallastSerdes serdes;
+    private TestInputTopic<String, LabelledEvent> events;
+    private TestInputTopic<String, byte[]> rawEvents;
+    private TestOutputTopic<String, ModelSnapshot> snapshots;
+    private TestOutputTopic<String, TrainingMetrics> metrics;
+    private TestOutputTopic<String, DeadLetter> deadLetters;
+
+    @BeforeAll
+    static void startRegistry() {
+        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null);
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.close();
+    }
+
+    @BeforeEach
+    void startDriver() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", "unused:9092");
+        settings.put("schema.registry.url", registry.url());
+        settings.put("application.id", "ballast-topology-test");
+        settings.put("state.dir", stateDir.toString());
+        settings.put(BallastConfig.MODEL_FEATURES, Integer.toString(FEATURES));
+        settings.put(BallastConfig.MODEL_LABELS, String.join(",", LABELS));
+        settings.put(BallastConfig.BATCH_SIZE, "8");
+        settings.put(BallastConfig.SNAPSHOT_INTERVAL_STEPS, "2");
+        settings.put(BallastConfig.METRICS_INTERVAL_MS, "1000");
+        settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "60000");
+        settings.put(BallastConfig.BATCH_LINGER_MS, "500");
+        BallastConfig config = new BallastConfig(settings);
+        serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
+        driver = new TopologyTestDriver(BallastTopology.build(config, serdes), StreamsSettings.of(config));
+        events = driver.createInputTopic("ballast.events", new StringSerializer(), serdes.events().serializer());
+        rawEvents = driver.createInputTopic("ballast.events", new StringSerializer(), new ByteArraySerializer());
+        snapshots = driver.createOutputTopic("ballast.model-updates", new StringDeserializer(), serdes.snapshots().deserializer());
+        metrics = driver.createOutputTopic("ballast.metrics", new StringDeserializer(), serdes.metrics().deserializer());
+        deadLetters = driver.createOutputTopic("ballast.dead-letters", new StringDeserializer(), serdes.deadLetters().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void shouldPublishSnapshotsWithIncreasingVersionsAsBatchesTrain() {
+        Random random = new Random(1);
+        for (int i = 0; i < 48; i++) {
+            events.pipeInput("default", event("e" + i, random));
+        }
+        List<ModelSnapshot> published = snapshots.readValuesToList();
+        assertEquals(3, published.size(), "48 events = 6 batches of 8 = 3 snapshots at 2 steps each");
+        for (int i = 0; i < published.size(); i++) {
+            assertEquals(i + 1, published.get(i).getVersion());
+            assertEquals(16L * (i + 1), published.get(i).getEventsTrained());
+            assertEquals(2L * (i + 1), published.get(i).getOptimizerSteps());
+        }
+        ModelSnapshot last = published.get(2);
+        assertEquals(LABELS, last.getLabels().stream().map(label -> label.getName()).toList());
+        assertEquals(48L, last.getInputOffsets().get("ballast.events-0"));
+        assertFalse(last.getParameters().isEmpty());
+    }
+
+    @Test
+    void shouldDeadLetterInvalidEventsWithTheirReasonAndTrainTheRest() {
+        Random random = new Random(2);
+        List<LabelledEvent> bad = new ArrayList<>();
+        LabelledEvent template = event("bad", random);
+        bad.add(LabelledEvent.newBuilder(template).setFeatures(new DenseFeatures(List.of(1f, 2f))).build());
+        bad.add(LabelledEvent.newBuilder(template).setFeatures(new DenseFeatures(List.of(1f, Float.NaN, 0f, 0f))).build());
+        bad.add(LabelledEvent.newBuilder(template).setLabels(List.of("nope")).build());
+        bad.add(LabelledEvent.newBuilder(template).setImportance(-2f).build());
+        bad.add(LabelledEvent.newBuilder(template).setModelId("unknown-model").build());
+        for (int i = 0; i < 16; i++) {
+            events.pipeInput("default", event("good" + i, random));
+            if (i < bad.size()) {
+                LabelledEvent invalid = bad.get(i);
+                events.pipeInput(invalid.getModelId(), invalid);
+            }
+        }
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertEquals(List.of("DIMENSION", "NON_FINITE", "UNKNOWN_LABEL", "NEGATIVE_WEIGHT", "UNKNOWN_MODEL"),
+                letters.stream().map(DeadLetter::getErrorKind).toList());
+        assertTrue(letters.get(0).getReason().contains("feature dimension 2, model expects 4"), letters.get(0).getReason());
+        assertEquals("ballast.events", letters.get(0).getSourceTopic());
+        ModelSnapshot snapshot = snapshots.readValuesToList().get(0);
+        assertEquals(16, snapshot.getEventsTrained(), "every valid event trained, no invalid one");
+    }
+
+    @Test
+    void shouldDeadLetterUndecodableRecordsAndGoOn() {
+        rawEvents.pipeInput("default", "not avro at all".getBytes(StandardCharsets.UTF_8));
+        rawEvents.pipeInput("default", new byte[] {0, 0, 0, 0x7f, 0x7f, 1, 2});
+        Random random = new Random(3);
+        for (int i = 0; i < 16; i++) {
+            events.pipeInput("default", event("e" + i, random));
+        }
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertEquals(2, letters.size());
+        letters.forEach(letter -> assertEquals("DESERIALIZATION", letter.getErrorKind()));
+        assertEquals(1L, letters.get(1).getSourceOffset());
+        assertEquals(16, snapshots.readValuesToList().get(0).getEventsTrained());
+    }
+
+    @Test
+    void shouldTrainAPartialBatchAfterTheLingerAndPublishMetrics() {
+        Random random = new Random(4);
+        for (int i = 0; i < 5; i++) {
+            events.pipeInput("default", event("e" + i, random));
+        }
+        assertTrue(metrics.isEmpty());
+        driver.advanceWallClockTime(Duration.ofMillis(1100));
+        TrainingMetrics published = metrics.readValue();
+        assertEquals(5, published.getEventsTrained());
+        assertEquals(LABELS.size(), published.getLabels().size());
+    }
+
+    /** Label "common" is positive when the first feature is positive; "rare" when the second is above 1.5. */
+    private static LabelledEvent event(String id, Random random) {
+        List<Float> values = new ArrayList<>();
+        for (int i = 0; i < FEATURES; i++) {
+            values.add((float) random.nextGaussian());
+        }
+        List<String> labels = new ArrayList<>();
+        if (values.get(1) > 1.5f) {
+            labels.add("rare");
+        }
+        if (values.get(0) > 0f) {
+            labels.add("common");
+        }
+        return LabelledEvent.newBuilder().setId(id).setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setModelId("default").setFeatures(new DenseFeatures(values)).setLabels(labels).build();
+    }
+}
