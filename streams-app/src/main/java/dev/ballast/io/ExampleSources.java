@@ -1,0 +1,105 @@
+package dev.ballast.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Random;
+
+/** Opens example files and wraps sources. */
+public final class ExampleSources {
+
+    private ExampleSources() {}
+
+    /**
+     * Opens a data file for streaming; the header is read and checked now, the examples as they are iterated.
+     * The layouts are: MEKA ARFF ({@code @relation 'Name: -C N'}, the first N attributes being 0/1 labels, or
+     * the last |N| when N is negative; dense or sparse rows); CSV with a header row whose {@code label:<name>}
+     * columns are labels and optional {@code id}, {@code time}, {@code importance} columns, every other column
+     * a feature; JSONL with a header line {@code {"labels":[...],"featureCount":N}} then one
+     * {@code {"id","eventTime","features","labels","importance"}} object per line.
+     *
+     * @throws DatasetFormatException when the header is malformed
+     * @throws IOException            when the file cannot be opened
+     */
+    public static ExampleSource open(Path file, DataFormat format) throws IOException {
+        return switch (format) {
+            case ARFF -> new ArffExampleSource(file);
+            case CSV -> new CsvExampleSource(file);
+            case JSONL -> new JsonlExampleSource(file);
+        };
+    }
+
+    /**
+     * The examples of a finite source in an order fixed by {@code seed}, for evaluating on a shuffled copy of a
+     * sorted file. This reads the whole source into memory now and closes it; progress is then counted in
+     * examples.
+     */
+    public static ExampleSource shuffled(ExampleSource source, long seed) {
+        List<Example> examples = new ArrayList<>();
+        try (source) {
+            source.forEachRemaining(examples::add);
+        }
+        Collections.shuffle(examples, new Random(seed));
+        return new BufferedSource(source.labelNames(), source.featureNames(), examples);
+    }
+
+    /** Examples held in memory. */
+    private static final class BufferedSource implements ExampleSource {
+        private final List<String> labelNames;
+        private final List<String> featureNames;
+        private final List<Example> examples;
+        private int position;
+
+        BufferedSource(List<String> labelNames, List<String> featureNames, List<Example> examples) {
+            this.labelNames = labelNames;
+            this.featureNames = featureNames;
+            this.examples = examples;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return position < examples.size();
+        }
+
+        @Override
+        public Example next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("no more examples");
+            }
+            return examples.get(position++);
+        }
+
+        @Override
+        public List<String> labelNames() {
+            return labelNames;
+        }
+
+        @Override
+        public int featureCount() {
+            return featureNames.size();
+        }
+
+        @Override
+        public List<String> featureNames() {
+            return featureNames;
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public long size() {
+            return examples.size();
+        }
+
+        @Override
+        public void close() {
+            // Nothing to release: the source was closed once buffered.
+        }
+    }
+}
