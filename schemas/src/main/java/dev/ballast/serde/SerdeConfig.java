@@ -49,7 +49,11 @@ public final class SerdeConfig extends AbstractConfig {
 
     private static final ConfigDef.Validator STRATEGY = (name, value) -> {
         if (value != null) {
-            SubjectNameStrategy.parse(value.toString());
+            try {
+                SubjectNameStrategy.parse(value.toString());
+            } catch (ConfigException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
         }
     };
 
