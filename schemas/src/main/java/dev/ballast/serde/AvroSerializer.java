@@ -1,0 +1,148 @@
+package dev.ballast.serde;
+
+import dev.ballast.registry.RegisteredSchema;
+import dev.ballast.registry.RestSchemaRegistryClient;
+import dev.ballast.registry.SchemaRegistryClient;
+import dev.ballast.registry.SchemaRegistryException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Serializes specific (generated) or generic Avro records in the Confluent wire format.
+ *
+ * <p>The schema id comes from registering the record's schema under the configured subject
+ * ({@code auto.register.schemas=true}, the default), from looking it up ({@code false}), or, with
+ * {@code use.latest.version}, from the subject's latest version, to which the record is converted by Avro schema
+ * resolution (the latest version is fetched once per subject). Ids are cached by the registry client. A
+ * {@code null} record serializes to {@code null}, a tombstone. Thread-safe once configured.
+ *
+ * @param <T> the record type
+ */
+public final class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
+
+    private record WriterKey(Schema schema, Class<?> recordType) { }
+
+    private record Conversion(Schema from, Schema to) { }
+
+    private SchemaRegistryClient client;
+    private SerdeConfig config;
+    private boolean isKey;
+    private final Map<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    private final Map<Conversion, DatumReader<Object>> converters = new ConcurrentHashMap<>();
+    private final Map<String, RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
+
+    /** An unconfigured serializer; {@link #configure(Map, boolean)} creates its registry client from the settings. */
+    public AvroSerializer() {
+    }
+
+    /** A ready serializer using {@code client}, which may be shared with other serdes. */
+    public AvroSerializer(SchemaRegistryClient client, SerdeConfig config, boolean isKey) {
+        this.client = client;
+        this.config = config;
+        this.isKey = isKey;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        SerdeConfig parsed = new SerdeConfig(configs);
+        this.client = new RestSchemaRegistryClient(parsed.registryClientConfig());
+        this.config = parsed;
+        this.isKey = isKey;
+    }
+
+    /**
+     * @throws SerializationException when the registry cannot give a schema id or the record is not valid for its
+     *     schema (for example a required field is null)
+     */
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        if (client == null) {
+            throw new IllegalStateException("AvroSerializer is not configured: call configure() or use AvroSerdes");
+        }
+        Schema schema = record.getSchema();
+        String subject = config.subjectNameStrategy(isKey).subject(topic, isKey, schema);
+        IndexedRecord datum = record;
+        int id;
+        try {
+            if (config.useLatestVersion()) {
+                RegisteredSchema latest = latestBySubject.computeIfAbsent(subject, client::latest);
+                id = latest.id();
+                if (!latest.schema().equals(schema)) {
+                    datum = convert(record, latest.schema(), subject);
+                }
+            } else if (config.autoRegisterSchemas()) {
+                id = client.register(subject, schema);
+            } else {
+                id = client.idOf(subject, schema);
+            }
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("Cannot get a schema id for subject '" + subject + "' (record "
+                    + schema.getFullName() + "): " + e.getMessage(), e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        WireFormat.writeHeader(out, id);
+        encode(datum, out, topic);
+        return out.toByteArray();
+    }
+
+    private IndexedRecord convert(IndexedRecord record, Schema target, String subject) {
+        DatumReader<Object> converter = converters.computeIfAbsent(new Conversion(record.getSchema(), target), pair -> {
+            SchemaCompatibility.SchemaPairCompatibility compatibility =
+                    SchemaCompatibility.checkReaderWriterCompatibility(pair.to(), pair.from());
+            if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+                throw new SerializationException("The latest schema of subject '" + subject
+                        + "' cannot represent records of " + pair.from().getFullName() + ": "
+                        + compatibility.getDescription());
+            }
+            return new GenericDatumReader<>(pair.from(), pair.to(), GenericData.get());
+        });
+        ByteArrayOutputStream own = new ByteArrayOutputStream(256);
+        encode(record, own, subject);
+        try {
+            return (IndexedRecord) converter.read(null, DecoderFactory.get().binaryDecoder(own.toByteArray(), null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot convert a " + record.getSchema().getFullName()
+                    + " to the latest schema of subject '" + subject + "'", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked") // Avro's models hand out raw writers that accept any datum of the schema
+    private static DatumWriter<Object> newWriter(WriterKey key) {
+        GenericData model = SpecificRecord.class.isAssignableFrom(key.recordType())
+                ? SpecificData.getForClass(key.recordType())
+                : GenericData.get();
+        return (DatumWriter<Object>) model.createDatumWriter(key.schema());
+    }
+
+    private void encode(IndexedRecord datum, ByteArrayOutputStream out, String topic) {
+        DatumWriter<Object> writer = writers.computeIfAbsent(new WriterKey(datum.getSchema(), datum.getClass()),
+                AvroSerializer::newWriter);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            writer.write(datum, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot serialize a " + datum.getSchema().getFullName()
+                    + " for topic '" + topic + "': " + e.getMessage(), e);
+        }
+    }
+}
