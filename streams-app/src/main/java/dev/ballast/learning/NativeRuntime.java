@@ -29,8 +29,9 @@ public final class NativeRuntime {
         if (threads == configuredThreads) {
             return;
         }
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        // Nd4j first: NativeOpsHolder cannot initialise before the backend has loaded.
         Nd4j.factory().blas().setMaxThreads(threads);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         configuredThreads = threads;
     }
