@@ -1,0 +1,469 @@
+package dev.ballast.learning;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The linear model (one layer) and the MLP (a ReLU hidden layer, then the output layer) on ND4J. Each dense
+ * layer is one gemm per batch over preallocated buffers; sparse rows enter the first layer by a gather
+ * (forward) and scatter (backward) in Java over the rows of the weight matrix, so a wide sparse input is never
+ * densified. Element-wise work (bias, activation, loss, optimiser) runs in Java over raw indexers: one native
+ * call per element-wise op would cost more than the arithmetic.
+ */
+final class FeedForwardModel implements MultiLabelModel {
+
+    static final byte FORMAT_VERSION = 1;
+    private static final double PRIOR_CLAMP = 1e-4;
+
+    private final LearningSettings settings;
+    private final int featureCount;
+    private final int labelCount;
+    /** Per layer: weights [in, out] then bias [out]. */
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final int[] layerWidths;
+    private final Standardiser standardiser;
+    private final Optimizer optimizer;
+    private long steps;
+    private long skippedSteps;
+    private boolean biasInitialised;
+    private Workspace workspace;
+
+    FeedForwardModel(int featureCount, int labelCount, LearningSettings settings) {
+        if (featureCount <= 0 || labelCount <= 0) {
+            throw new IllegalArgumentException("featureCount and labelCount must be > 0");
+        }
+        this.settings = settings;
+        this.featureCount = featureCount;
+        this.labelCount = labelCount;
+        this.standardiser = new Standardiser(featureCount);
+        if (settings.modelType() == ModelType.LINEAR) {
+            layerWidths = new int[] {featureCount, labelCount};
+            addLayer("W", "b");
+        } else {
+            layerWidths = new int[] {featureCount, settings.hiddenUnits(), labelCount};
+            addLayer("W1", "b1");
+            addLayer("W2", "b2");
+            SplittableRandom random = new SplittableRandom(settings.seed());
+            // He initialisation for the ReLU layer, Glorot for the sigmoid output layer.
+            fillUniform(parameters.get(0), Math.sqrt(6.0 / featureCount), random);
+            fillUniform(parameters.get(2), Math.sqrt(6.0 / (settings.hiddenUnits() + labelCount)), random);
+        }
+        this.optimizer = new Optimizer(settings, parameters);
+    }
+
+    private void addLayer(String weightName, String biasName) {
+        int layer = parameters.size() / 2;
+        int in = layerWidths[layer];
+        int out = layerWidths[layer + 1];
+        parameters.add(new Parameter(weightName, new int[] {in, out}, true, settings.optimizer()));
+        parameters.add(new Parameter(biasName, new int[] {out}, false, settings.optimizer()));
+    }
+
+    private static void fillUniform(Parameter p, double limit, SplittableRandom random) {
+        for (int i = 0; i < p.length; i++) {
+            p.values.put(i, (float) random.nextDouble(-limit, limit));
+        }
+    }
+
+    private int layers() {
+        return layerWidths.length - 1;
+    }
+
+    private Parameter weights(int layer) {
+        return parameters.get(2 * layer);
+    }
+
+    private Parameter bias(int layer) {
+        return parameters.get(2 * layer + 1);
+    }
+
+    @Override
+    public int featureCount() {
+        return featureCount;
+    }
+
+    @Override
+    public int labelCount() {
+        return labelCount;
+    }
+
+    @Override
+    public LearningSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    @Override
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    @Override
+    public void predict(MiniBatch batch, float[] probabilitiesOut) {
+        int rows = checkBatch(batch);
+        if (probabilitiesOut.length < rows * labelCount) {
+            throw new IllegalArgumentException("probabilitiesOut holds " + probabilitiesOut.length
+                    + " values, needs " + rows * labelCount);
+        }
+        if (rows == 0) {
+            return;
+        }
+        FloatIndexer logits = forward(batch, rows);
+        for (int i = 0; i < rows * labelCount; i++) {
+            probabilitiesOut[i] = (float) WeightedBinaryCrossEntropy.sigmoid(logits.get(i));
+        }
+    }
+
+    @Override
+    public StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights) {
+        int rows = checkBatch(batch);
+        if (posWeights.length != labelCount || negWeights.length != labelCount) {
+            throw new IllegalArgumentException("Expected " + labelCount + " positive and negative weights");
+        }
+        if (rows == 0) {
+            return new StepResult(0, 0, true, "empty batch");
+        }
+        if (settings.standardize()) {
+            standardiser.update(batch);
+        }
+        FloatIndexer logits = forward(batch, rows);
+        FloatIndexer logitGradients = workspace.logitGradients.indexer;
+        float[] targets = batch.targets();
+        float[] importances = batch.importances();
+        double weightedLoss = 0;
+        double unweightedLoss = 0;
+        for (int row = 0; row < rows; row++) {
+            double importance = importances[row];
+            for (int label = 0; label < labelCount; label++) {
+                int i = row * labelCount + label;
+                double logit = logits.get(i);
+                double target = targets[i];
+                weightedLoss += importance
+                        * WeightedBinaryCrossEntropy.loss(logit, target, posWeights[label], negWeights[label]);
+                unweightedLoss += WeightedBinaryCrossEntropy.loss(logit, target, 1, 1);
+                logitGradients.put(i, (float) (importance / rows
+                        * WeightedBinaryCrossEntropy.gradient(logit, target, posWeights[label], negWeights[label])));
+            }
+        }
+        weightedLoss /= rows;
+        unweightedLoss /= rows;
+        if (!Double.isFinite(weightedLoss)) {
+            return skip(weightedLoss, unweightedLoss, "non-finite loss");
+        }
+        backward(batch, rows);
+        String reason = optimizer.step(steps + 1);
+        if (reason != null) {
+            return skip(weightedLoss, unweightedLoss, reason);
+        }
+        steps++;
+        return new StepResult(weightedLoss, unweightedLoss, false, null);
+    }
+
+    private StepResult skip(double weightedLoss, double unweightedLoss, String reason) {
+        skippedSteps++;
+        return new StepResult(weightedLoss, unweightedLoss, true, reason);
+    }
+
+    private int checkBatch(MiniBatch batch) {
+        if (batch.featureCount() != featureCount || batch.labelCount() != labelCount) {
+            throw new IllegalArgumentException("Batch shape " + batch.featureCount() + "x" + batch.labelCount()
+                    + " does not match model " + featureCount + "x" + labelCount);
+        }
+        if (workspace == null || workspace.capacity < batch.capacity()) {
+            workspace = new Workspace(batch.capacity(), layerWidths);
+        }
+        return batch.size();
+    }
+
+    /** Fills the workspace's pre-activations and activations; returns the logits, row-major. */
+    private FloatIndexer forward(MiniBatch batch, int rows) {
+        Workspace ws = workspace;
+        Buffer input = ws.preActivations[0];
+        boolean dense = batch.hasDenseRows();
+        if (dense) {
+            loadDenseInput(batch, rows);
+            Nd4j.gemm(ws.input().rows(rows), weights(0).value, input.rows(rows), false, false, 1.0, 0.0);
+        } else {
+            zero(input.indexer, rows * layerWidths[1]);
+        }
+        gatherSparseRows(batch, rows, input.indexer);
+        for (int layer = 0; layer < layers(); layer++) {
+            Buffer preActivation = ws.preActivations[layer];
+            if (layer > 0) {
+                Nd4j.gemm(ws.activations[layer - 1].rows(rows), weights(layer).value, preActivation.rows(rows),
+                        false, false, 1.0, 0.0);
+            }
+            int width = layerWidths[layer + 1];
+            FloatIndexer biasValues = bias(layer).values;
+            FloatIndexer z = preActivation.indexer;
+            boolean hidden = layer < layers() - 1;
+            FloatIndexer activation = hidden ? ws.activations[layer].indexer : null;
+            for (int row = 0; row < rows; row++) {
+                for (int unit = 0; unit < width; unit++) {
+                    int i = row * width + unit;
+                    float value = z.get(i) + biasValues.get(unit);
+                    z.put(i, value);
+                    if (hidden) {
+                        activation.put(i, Math.max(value, 0f));
+                    }
+                }
+            }
+        }
+        return ws.preActivations[layers() - 1].indexer;
+    }
+
+    private void loadDenseInput(MiniBatch batch, int rows) {
+        FloatIndexer input = workspace.input().indexer;
+        float[] features = batch.denseFeatures();
+        boolean[] sparseRows = batch.sparseRows();
+        float[] mean = standardiser.meanInForce();
+        float[] scale = standardiser.scaleInForce();
+        for (int row = 0; row < rows; row++) {
+            int offset = row * featureCount;
+            for (int j = 0; j < featureCount; j++) {
+                input.put(offset + j, sparseRows[row] ? 0f : (features[offset + j] - mean[j]) * scale[j]);
+            }
+        }
+    }
+
+    private void gatherSparseRows(MiniBatch batch, int rows, FloatIndexer firstLayer) {
+        int width = layerWidths[1];
+        FloatIndexer w = weights(0).values;
+        boolean[] sparseRows = batch.sparseRows();
+        int[] start = batch.sparseStart();
+        int[] indices = batch.sparseIndices();
+        float[] values = batch.sparseValues();
+        float[] scale = standardiser.scaleInForce();
+        for (int row = 0; row < rows; row++) {
+            if (!sparseRows[row]) {
+                continue;
+            }
+            int out = row * width;
+            for (int k = start[row]; k < start[row + 1]; k++) {
+                int feature = indices[k];
+                float x = values[k] * scale[feature];
+                long in = (long) feature * width;
+                for (int unit = 0; unit < width; unit++) {
+                    firstLayer.put(out + unit, firstLayer.get(out + unit) + x * w.get(in + unit));
+                }
+            }
+        }
+    }
+
+    /** Gradients of every parameter from the logit gradients in the workspace. */
+    private void backward(MiniBatch batch, int rows) {
+        Workspace ws = workspace;
+        Buffer upstream = ws.logitGradients;
+        for (int layer = layers() - 1; layer >= 0; layer--) {
+            int width = layerWidths[layer + 1];
+            Parameter w = weights(layer);
+            columnSums(upstream.indexer, rows, width, bias(layer).gradients);
+            if (layer > 0) {
+                Nd4j.gemm(ws.activations[layer - 1].rows(rows), upstream.rows(rows), w.gradient,
+                        true, false, 1.0, 0.0);
+                Buffer hidden = ws.hiddenGradients[layer - 1];
+                Nd4j.gemm(upstream.rows(rows), w.value, hidden.rows(rows), false, true, 1.0, 0.0);
+                FloatIndexer preActivation = ws.preActivations[layer - 1].indexer;
+                for (int i = 0; i < rows * layerWidths[layer]; i++) {
+                    if (preActivation.get(i) <= 0f) {
+                        hidden.indexer.put(i, 0f);
+                    }
+                }
+                upstream = hidden;
+            } else {
+                if (batch.hasDenseRows()) {
+                    Nd4j.gemm(ws.input().rows(rows), upstream.rows(rows), w.gradient, true, false, 1.0, 0.0);
+                } else {
+                    w.gradient.assign(0);
+                }
+                scatterSparseRows(batch, rows, upstream.indexer, w.gradients, width);
+            }
+        }
+    }
+
+    private void scatterSparseRows(MiniBatch batch, int rows, FloatIndexer upstream, FloatIndexer gradient,
+                                   int width) {
+        boolean[] sparseRows = batch.sparseRows();
+        int[] start = batch.sparseStart();
+        int[] indices = batch.sparseIndices();
+        float[] values = batch.sparseValues();
+        float[] scale = standardiser.scaleInForce();
+        for (int row = 0; row < rows; row++) {
+            if (!sparseRows[row]) {
+                continue;
+            }
+            int in = row * width;
+            for (int k = start[row]; k < start[row + 1]; k++) {
+                int feature = indices[k];
+                float x = values[k] * scale[feature];
+                long out = (long) feature * width;
+                for (int unit = 0; unit < width; unit++) {
+                    gradient.put(out + unit, gradient.get(out + unit) + x * upstream.get(in + unit));
+                }
+            }
+        }
+    }
+
+    private static void columnSums(FloatIndexer matrix, int rows, int width, FloatIndexer sums) {
+        for (int unit = 0; unit < width; unit++) {
+            float sum = 0f;
+            for (int row = 0; row < rows; row++) {
+                sum += matrix.get(row * width + unit);
+            }
+            sums.put(unit, sum);
+        }
+    }
+
+    private static void zero(FloatIndexer indexer, int count) {
+        for (int i = 0; i < count; i++) {
+            indexer.put(i, 0f);
+        }
+    }
+
+    @Override
+    public void initialiseBiasFromPrior(double[] prevalence) {
+        if (prevalence.length != labelCount) {
+            throw new IllegalArgumentException("Expected " + labelCount + " prevalences, got " + prevalence.length);
+        }
+        if (biasInitialised) {
+            return;
+        }
+        FloatIndexer outputBias = bias(layers() - 1).values;
+        for (int label = 0; label < labelCount; label++) {
+            double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
+            outputBias.put(label, (float) Math.log(p / (1 - p)));
+        }
+        biasInitialised = true;
+    }
+
+    @Override
+    public List<ParameterTensor> parameters() {
+        List<ParameterTensor> tensors = new ArrayList<>();
+        for (Parameter p : parameters) {
+            tensors.add(new ParameterTensor(p.name, p.shape.clone(), p.copyOfValues()));
+        }
+        if (settings.standardize()) {
+            tensors.add(new ParameterTensor("featureMean", new int[] {featureCount},
+                    standardiser.meanInForce().clone()));
+            tensors.add(new ParameterTensor("featureScale", new int[] {featureCount},
+                    standardiser.scaleInForce().clone()));
+        }
+        return tensors;
+    }
+
+    @Override
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION);
+        out.writeInt(featureCount);
+        out.writeInt(labelCount);
+        out.writeUTF(settings.modelType().name());
+        out.writeInt(settings.hiddenUnits());
+        out.writeUTF(settings.optimizer().name());
+        out.writeDouble(settings.learningRate());
+        out.writeDouble(settings.momentum());
+        out.writeDouble(settings.l2());
+        out.writeDouble(settings.gradientClipNorm());
+        out.writeBoolean(settings.standardize());
+        out.writeLong(settings.seed());
+        out.writeLong(steps);
+        out.writeLong(skippedSteps);
+        out.writeBoolean(biasInitialised);
+        standardiser.writeTo(out);
+        for (Parameter p : parameters) {
+            p.writeTo(out);
+        }
+    }
+
+    static FeedForwardModel readFrom(DataInput in) throws IOException {
+        byte version = in.readByte();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("Unsupported model format version " + version);
+        }
+        int featureCount = in.readInt();
+        int labelCount = in.readInt();
+        LearningSettings settings = new LearningSettings(ModelType.valueOf(in.readUTF()), in.readInt(),
+                OptimizerType.valueOf(in.readUTF()), in.readDouble(), in.readDouble(), in.readDouble(),
+                in.readDouble(), in.readBoolean(), in.readLong());
+        FeedForwardModel model = new FeedForwardModel(featureCount, labelCount, settings);
+        model.steps = in.readLong();
+        model.skippedSteps = in.readLong();
+        model.biasInitialised = in.readBoolean();
+        model.standardiser.readFrom(in);
+        for (Parameter p : model.parameters) {
+            p.readFrom(in);
+        }
+        return model;
+    }
+
+    /** A preallocated native matrix of {@code capacity} rows, with a cached view of its first rows. */
+    private static final class Buffer {
+        private final INDArray matrix;
+        private final FloatIndexer indexer;
+        private INDArray view;
+        private int viewRows;
+
+        Buffer(int capacity, int width) {
+            matrix = Nd4j.create(DataType.FLOAT, capacity, width);
+            indexer = (FloatIndexer) matrix.data().indexer();
+        }
+
+        INDArray rows(int rows) {
+            if (rows == matrix.rows()) {
+                return matrix;
+            }
+            if (rows != viewRows) {
+                view = matrix.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
+                viewRows = rows;
+            }
+            return view;
+        }
+    }
+
+    /** Scratch buffers for batches of up to {@code capacity} rows; the dense input only once it is needed. */
+    private static final class Workspace {
+        private final int capacity;
+        private final int featureCount;
+        private Buffer input;
+        private final Buffer[] preActivations;
+        private final Buffer[] activations;
+        private final Buffer[] hiddenGradients;
+        private final Buffer logitGradients;
+
+        Workspace(int capacity, int[] widths) {
+            this.capacity = capacity;
+            this.featureCount = widths[0];
+            int layers = widths.length - 1;
+            preActivations = new Buffer[layers];
+            activations = new Buffer[layers - 1];
+            hiddenGradients = new Buffer[layers - 1];
+            for (int layer = 0; layer < layers; layer++) {
+                preActivations[layer] = new Buffer(capacity, widths[layer + 1]);
+                if (layer < layers - 1) {
+                    activations[layer] = new Buffer(capacity, widths[layer + 1]);
+                    hiddenGradients[layer] = new Buffer(capacity, widths[layer + 1]);
+                }
+            }
+            logitGradients = new Buffer(capacity, widths[layers]);
+        }
+
+        Buffer input() {
+            if (input == null) {
+                input = new Buffer(capacity, featureCount);
+            }
+            return input;
+        }
+    }
+}

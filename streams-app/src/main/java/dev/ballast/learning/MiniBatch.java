@@ -1,0 +1,268 @@
+package dev.ballast.learning;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * A reusable float32 buffer of up to {@link #capacity()} labelled examples, filled row by row and consumed by
+ * {@link MultiLabelModel#predict} and {@link MultiLabelModel#learn}. A row is dense (all features) or sparse
+ * (indices and values of the non-zeros); one batch may mix both. Storage for dense rows is allocated on the
+ * first dense row, so a sparse-only batch over a very wide feature space stays small.
+ *
+ * <p>The pending rows belong to the processor's changelogged state: {@link #writeTo} and {@link #readFrom}
+ * round-trip them bit-exactly. Not thread-safe.
+ */
+public final class MiniBatch {
+
+    private static final byte FORMAT_VERSION = 1;
+
+    private final int capacity;
+    private final int featureCount;
+    private final int labelCount;
+    private final float[] targets;
+    private final float[] importance;
+    private final boolean[] sparse;
+    private final int[] sparseStart;
+    private float[] denseFeatures;
+    private int[] sparseIndices = new int[16];
+    private float[] sparseValues = new float[16];
+    private int denseRows;
+    private int size;
+
+    public MiniBatch(int capacity, int featureCount, int labelCount) {
+        if (capacity <= 0 || featureCount <= 0 || labelCount <= 0) {
+            throw new IllegalArgumentException("capacity, featureCount and labelCount must be > 0, got "
+                    + capacity + ", " + featureCount + ", " + labelCount);
+        }
+        this.capacity = capacity;
+        this.featureCount = featureCount;
+        this.labelCount = labelCount;
+        this.targets = new float[capacity * labelCount];
+        this.importance = new float[capacity];
+        this.sparse = new boolean[capacity];
+        this.sparseStart = new int[capacity + 1];
+    }
+
+    /**
+     * Appends a dense row.
+     *
+     * @param features   {@code featureCount()} values
+     * @param targets    {@code labelCount()} values, 1 for a positive label and 0 otherwise
+     * @param importance the example's weight, finite and &gt;= 0; it multiplies the example's loss
+     */
+    public void addDense(float[] features, float[] targets, float importance) {
+        if (features.length != featureCount) {
+            throw new IllegalArgumentException("Expected " + featureCount + " features, got " + features.length);
+        }
+        checkRow(targets, importance);
+        if (denseFeatures == null) {
+            denseFeatures = new float[capacity * featureCount];
+        }
+        System.arraycopy(features, 0, denseFeatures, size * featureCount, featureCount);
+        sparse[size] = false;
+        sparseStart[size + 1] = sparseStart[size];
+        denseRows++;
+        appendLabels(targets, importance);
+    }
+
+    /**
+     * Appends a sparse row: the features not listed are 0.
+     *
+     * @param indices feature indices in [0, featureCount()), any order, no repeats
+     * @param values  their values, same length as {@code indices}
+     */
+    public void addSparse(int[] indices, float[] values, float[] targets, float importance) {
+        if (indices.length != values.length) {
+            throw new IllegalArgumentException("indices and values differ in length: "
+                    + indices.length + " vs " + values.length);
+        }
+        for (int index : indices) {
+            if (index < 0 || index >= featureCount) {
+                throw new IllegalArgumentException("Feature index " + index + " outside [0, " + featureCount + ")");
+            }
+        }
+        checkRow(targets, importance);
+        int start = sparseStart[size];
+        int end = start + indices.length;
+        if (end > sparseIndices.length) {
+            int grown = Math.max(end, sparseIndices.length * 2);
+            sparseIndices = Arrays.copyOf(sparseIndices, grown);
+            sparseValues = Arrays.copyOf(sparseValues, grown);
+        }
+        System.arraycopy(indices, 0, sparseIndices, start, indices.length);
+        System.arraycopy(values, 0, sparseValues, start, values.length);
+        sparse[size] = true;
+        sparseStart[size + 1] = end;
+        appendLabels(targets, importance);
+    }
+
+    private void checkRow(float[] rowTargets, float importance) {
+        if (isFull()) {
+            throw new IllegalStateException("MiniBatch is full (" + capacity + " rows)");
+        }
+        if (rowTargets.length != labelCount) {
+            throw new IllegalArgumentException("Expected " + labelCount + " targets, got " + rowTargets.length);
+        }
+        if (!(importance >= 0) || Float.isInfinite(importance)) {
+            throw new IllegalArgumentException("importance must be finite and >= 0, got " + importance);
+        }
+    }
+
+    private void appendLabels(float[] rowTargets, float rowImportance) {
+        System.arraycopy(rowTargets, 0, targets, size * labelCount, labelCount);
+        importance[size] = rowImportance;
+        size++;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean isFull() {
+        return size == capacity;
+    }
+
+    /** Empties the batch, keeping its storage. */
+    public void clear() {
+        size = 0;
+        denseRows = 0;
+    }
+
+    public int featureCount() {
+        return featureCount;
+    }
+
+    public int labelCount() {
+        return labelCount;
+    }
+
+    public float target(int row, int label) {
+        checkIndex(row);
+        return targets[row * labelCount + label];
+    }
+
+    /** The importance weight of a row. */
+    public float importance(int row) {
+        checkIndex(row);
+        return importance[row];
+    }
+
+    /** Whether a row was added with {@link #addSparse}. */
+    public boolean isSparse(int row) {
+        checkIndex(row);
+        return sparse[row];
+    }
+
+    private void checkIndex(int row) {
+        if (row < 0 || row >= size) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + size);
+        }
+    }
+
+    boolean hasDenseRows() {
+        return denseRows > 0;
+    }
+
+    float[] denseFeatures() {
+        return denseFeatures;
+    }
+
+    float[] targets() {
+        return targets;
+    }
+
+    float[] importances() {
+        return importance;
+    }
+
+    boolean[] sparseRows() {
+        return sparse;
+    }
+
+    int[] sparseStart() {
+        return sparseStart;
+    }
+
+    int[] sparseIndices() {
+        return sparseIndices;
+    }
+
+    float[] sparseValues() {
+        return sparseValues;
+    }
+
+    /** Writes the shape and the pending rows (not the unused capacity). */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION);
+        out.writeInt(capacity);
+        out.writeInt(featureCount);
+        out.writeInt(labelCount);
+        out.writeInt(size);
+        for (int row = 0; row < size; row++) {
+            out.writeBoolean(sparse[row]);
+            if (sparse[row]) {
+                int start = sparseStart[row];
+                int nonZeros = sparseStart[row + 1] - start;
+                out.writeInt(nonZeros);
+                for (int k = start; k < start + nonZeros; k++) {
+                    out.writeInt(sparseIndices[k]);
+                    out.writeFloat(sparseValues[k]);
+                }
+            } else {
+                for (int j = 0; j < featureCount; j++) {
+                    out.writeFloat(denseFeatures[row * featureCount + j]);
+                }
+            }
+            for (int label = 0; label < labelCount; label++) {
+                out.writeFloat(targets[row * labelCount + label]);
+            }
+            out.writeFloat(importance[row]);
+        }
+    }
+
+    /** Reads a batch written by {@link #writeTo}. */
+    public static MiniBatch readFrom(DataInput in) throws IOException {
+        byte version = in.readByte();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("Unsupported MiniBatch format version " + version);
+        }
+        MiniBatch batch = new MiniBatch(in.readInt(), in.readInt(), in.readInt());
+        int rows = in.readInt();
+        float[] rowTargets = new float[batch.labelCount];
+        for (int row = 0; row < rows; row++) {
+            boolean isSparse = in.readBoolean();
+            int[] indices = null;
+            float[] values;
+            if (isSparse) {
+                int nonZeros = in.readInt();
+                indices = new int[nonZeros];
+                values = new float[nonZeros];
+                for (int k = 0; k < nonZeros; k++) {
+                    indices[k] = in.readInt();
+                    values[k] = in.readFloat();
+                }
+            } else {
+                values = new float[batch.featureCount];
+                for (int j = 0; j < values.length; j++) {
+                    values[j] = in.readFloat();
+                }
+            }
+            for (int label = 0; label < rowTargets.length; label++) {
+                rowTargets[label] = in.readFloat();
+            }
+            float rowImportance = in.readFloat();
+            if (isSparse) {
+                batch.addSparse(indices, values, rowTargets, rowImportance);
+            } else {
+                batch.addDense(values, rowTargets, rowImportance);
+            }
+        }
+        return batch;
+    }
+}

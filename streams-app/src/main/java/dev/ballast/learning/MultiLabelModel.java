@@ -1,0 +1,69 @@
+package dev.ballast.learning;
+
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A multi-label probabilistic classifier trained online, one mini-batch at a time, on weighted binary
+ * cross-entropy.
+ *
+ * <p><b>Loss.</b> Per row r and label l with logit x, target z, class weights wp/wn and importance weight s:
+ * {@code s * (wn*(1-z)*softplus(x) + wp*z*softplus(-x))}. The batch loss is the sum over rows and labels
+ * divided by the number of rows (a per-example mean, summed over labels), so the step size does not depend on
+ * the batch size.
+ *
+ * <p><b>Standardisation</b> (when {@link LearningSettings#standardize()}): running mean and variance (Welford)
+ * of every feature are updated from the dense rows of each training batch. A dense row is transformed to
+ * {@code (x - featureMean) * featureScale}, with {@code featureScale = 1/sqrt(variance + 1e-8)} (1 before two
+ * dense rows were seen). A sparse row is only scaled, {@code x * featureScale}, never centred, so it stays
+ * sparse; a model that only ever sees sparse rows is therefore not standardised.
+ *
+ * <p>Implementations are not thread-safe: one model belongs to one stream thread.
+ */
+public interface MultiLabelModel {
+
+    int featureCount();
+
+    int labelCount();
+
+    LearningSettings settings();
+
+    /**
+     * Probabilities, row-major: {@code probabilitiesOut[row * labelCount() + label]} for {@code batch.size()}
+     * rows. Does not change the model.
+     */
+    void predict(MiniBatch batch, float[] probabilitiesOut);
+
+    /**
+     * Updates the standardiser with the batch (if on), then takes ONE optimiser step on the weighted loss.
+     * A non-finite loss, gradient or updated parameter skips the step and leaves every parameter and all
+     * optimiser state exactly as before (the standardiser's statistics, kept in float64, are still updated).
+     *
+     * @param posWeights per label, weight of the positive class
+     * @param negWeights per label, weight of the negative class
+     */
+    StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights);
+
+    /**
+     * Sets each output bias to {@code log(p/(1-p))}, p clamped to [1e-4, 1-1e-4], the first time it is called;
+     * later calls are no-ops.
+     */
+    void initialiseBiasFromPrior(double[] prevalence);
+
+    /** Optimiser steps taken (skipped steps excluded). */
+    long steps();
+
+    /** Steps skipped because something was not finite. */
+    long skippedSteps();
+
+    /**
+     * Everything needed to predict, as named row-major float32 copies: linear {@code W [F,L]}, {@code b [L]};
+     * MLP {@code W1 [F,H]}, {@code b1 [H]}, {@code W2 [H,L]}, {@code b2 [L]}; with standardisation also
+     * {@code featureMean [F]} and {@code featureScale [F]}.
+     */
+    List<ParameterTensor> parameters();
+
+    /** Full state (settings, parameters, optimiser state, standardiser, counters); see {@link Models#readFrom}. */
+    void writeTo(DataOutput out) throws IOException;
+}

@@ -1,0 +1,100 @@
+package dev.ballast.learning;
+
+import java.util.List;
+
+/**
+ * Applies one step of SGD (momentum), AdaGrad or Adam to all parameters, with L2 on penalised tensors and
+ * clipping by global norm, all or nothing: the step is first evaluated without writing, and only if every
+ * new value and state is finite is it evaluated again, identically, and written.
+ */
+final class Optimizer {
+
+    private static final float ADAM_BETA1 = 0.9f;
+    private static final float ADAM_BETA2 = 0.999f;
+    private static final float EPSILON = 1e-8f;
+
+    private final LearningSettings settings;
+    private final List<Parameter> parameters;
+    private final float l2;
+
+    Optimizer(LearningSettings settings, List<Parameter> parameters) {
+        this.settings = settings;
+        this.parameters = parameters;
+        this.l2 = (float) settings.l2();
+    }
+
+    /**
+     * @param step 1-based number of the step being taken (Adam's bias correction)
+     * @return null when applied, otherwise why the parameters were left unchanged
+     */
+    String step(long step) {
+        double sumOfSquares = 0;
+        for (Parameter p : parameters) {
+            float decay = p.penalised ? l2 : 0f;
+            for (int i = 0; i < p.length; i++) {
+                double g = p.gradients.get(i) + decay * p.values.get(i);
+                sumOfSquares += g * g;
+            }
+        }
+        double norm = Math.sqrt(sumOfSquares);
+        if (!Double.isFinite(norm)) {
+            return "non-finite gradient";
+        }
+        double clip = settings.gradientClipNorm();
+        float gradientScale = clip > 0 && norm > clip ? (float) (clip / norm) : 1f;
+        float rate = (float) learningRate(step);
+        if (!sweep(gradientScale, rate, false)) {
+            return "non-finite parameter update";
+        }
+        sweep(gradientScale, rate, true);
+        return null;
+    }
+
+    private double learningRate(long step) {
+        if (settings.optimizer() != OptimizerType.ADAM) {
+            return settings.learningRate();
+        }
+        return settings.learningRate() * Math.sqrt(1 - Math.pow(ADAM_BETA2, step)) / (1 - Math.pow(ADAM_BETA1, step));
+    }
+
+    private boolean sweep(float gradientScale, float rate, boolean write) {
+        OptimizerType type = settings.optimizer();
+        float momentum = (float) settings.momentum();
+        for (Parameter p : parameters) {
+            float decay = p.penalised ? l2 : 0f;
+            for (int i = 0; i < p.length; i++) {
+                float value = p.values.get(i);
+                float g = (p.gradients.get(i) + decay * value) * gradientScale;
+                float first;
+                float second = 0f;
+                float updated;
+                switch (type) {
+                    case SGD -> {
+                        first = momentum * p.firstState[i] + g;
+                        updated = value - rate * first;
+                    }
+                    case ADAGRAD -> {
+                        first = p.firstState[i] + g * g;
+                        updated = value - rate * g / ((float) Math.sqrt(first) + EPSILON);
+                    }
+                    case ADAM -> {
+                        first = ADAM_BETA1 * p.firstState[i] + (1 - ADAM_BETA1) * g;
+                        second = ADAM_BETA2 * p.secondState[i] + (1 - ADAM_BETA2) * g * g;
+                        updated = value - rate * first / ((float) Math.sqrt(second) + EPSILON);
+                    }
+                    default -> throw new IllegalStateException("Unknown optimizer " + type);
+                }
+                if (write) {
+                    p.values.put(i, updated);
+                    p.firstState[i] = first;
+                    if (type == OptimizerType.ADAM) {
+                        p.secondState[i] = second;
+                    }
+                } else if (!Float.isFinite(updated) || !Float.isFinite(first) || !Float.isFinite(second)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

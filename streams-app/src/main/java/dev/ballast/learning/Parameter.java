@@ -1,0 +1,84 @@
+package dev.ballast.learning;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One trainable tensor: its value and gradient as native float32 arrays (operands of gemm), with raw indexers
+ * for the element-wise work done in Java, plus the optimiser's per-element state.
+ */
+final class Parameter {
+
+    final String name;
+    final int[] shape;
+    final int length;
+    final boolean penalised;
+    final INDArray value;
+    final INDArray gradient;
+    final FloatIndexer values;
+    final FloatIndexer gradients;
+    /** First optimiser moment: SGD velocity, AdaGrad squared-gradient sum, Adam mean. */
+    final float[] firstState;
+    /** Adam's second moment; empty for the other optimisers. */
+    final float[] secondState;
+
+    Parameter(String name, int[] shape, boolean penalised, OptimizerType optimizer) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.penalised = penalised;
+        long[] dims = new long[shape.length];
+        int product = 1;
+        for (int i = 0; i < shape.length; i++) {
+            dims[i] = shape[i];
+            product = Math.multiplyExact(product, shape[i]);
+        }
+        this.length = product;
+        this.value = Nd4j.create(DataType.FLOAT, dims);
+        this.gradient = Nd4j.create(DataType.FLOAT, dims);
+        this.values = (FloatIndexer) value.data().indexer();
+        this.gradients = (FloatIndexer) gradient.data().indexer();
+        this.firstState = new float[length];
+        this.secondState = new float[optimizer == OptimizerType.ADAM ? length : 0];
+    }
+
+    float[] copyOfValues() {
+        float[] copy = new float[length];
+        for (int i = 0; i < length; i++) {
+            copy[i] = values.get(i);
+        }
+        return copy;
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        for (int i = 0; i < length; i++) {
+            out.writeFloat(values.get(i));
+        }
+        writeFloats(out, firstState);
+        writeFloats(out, secondState);
+    }
+
+    void readFrom(DataInput in) throws IOException {
+        for (int i = 0; i < length; i++) {
+            values.put(i, in.readFloat());
+        }
+        readFloats(in, firstState);
+        readFloats(in, secondState);
+    }
+
+    private static void writeFloats(DataOutput out, float[] array) throws IOException {
+        for (float v : array) {
+            out.writeFloat(v);
+        }
+    }
+
+    private static void readFloats(DataInput in, float[] array) throws IOException {
+        for (int i = 0; i < array.length; i++) {
+            array[i] = in.readFloat();
+        }
+    }
+}
