@@ -1,0 +1,184 @@
+package dev.ballast.evaluation;
+
+import dev.ballast.weighting.HalfLife;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Per label, exponentially decayed histograms of predicted probabilities, one for events where the label
+ * was positive and one where it was negative. Bins split {@code [0, 1]} evenly; bin {@code b} holds
+ * probabilities in {@code [b / bins, (b + 1) / bins)}, the last bin also holds 1. Each {@link #add} decays
+ * that label's histograms by {@code 2^(-1/halfLifeEvents)} first, so a label's scores age by the label's
+ * own event count. With an infinite half-life the histograms are plain counts.
+ *
+ * <p>The histograms are the basis of the streaming PR-AUC estimate and of threshold tuning.
+ */
+public final class ScoreHistograms {
+
+  private static final byte FORMAT_VERSION = 1;
+  /** Past this growth the stored masses are scaled back to true values, long before doubles overflow. */
+  private static final double RESCALE_LIMIT = 1e100;
+
+  private final int labelCount;
+  private final int bins;
+  private final double halfLifeEvents;
+  private final double decayFactor;
+  /*
+   * Decay is applied lazily: masses are stored multiplied by the label's growth, and each new event is
+   * added with weight growth /= decayFactor. The true mass is stored / growth. This makes add O(1)
+   * instead of O(bins); ratios such as precision need no division at all.
+   */
+  private final double[] growth;
+  private final double[] positiveMass;
+  private final double[] negativeMass;
+  private final double[] positiveTotal;
+  private final double[] negativeTotal;
+
+  /**
+   * @param labelCount number of labels, positive
+   * @param bins number of bins over [0, 1], at least 2
+   * @param halfLifeEvents half-life in events of the label, positive; infinite for cumulative histograms
+   */
+  public ScoreHistograms(int labelCount, int bins, double halfLifeEvents) {
+    if (labelCount <= 0) {
+      throw new IllegalArgumentException("label count must be positive, got " + labelCount);
+    }
+    if (bins < 2) {
+      throw new IllegalArgumentException("bins must be at least 2, got " + bins);
+    }
+    this.labelCount = labelCount;
+    this.bins = bins;
+    this.halfLifeEvents = halfLifeEvents;
+    this.decayFactor = HalfLife.decayFactor(halfLifeEvents);
+    this.growth = new double[labelCount];
+    Arrays.fill(growth, 1.0);
+    this.positiveMass = new double[labelCount * bins];
+    this.negativeMass = new double[labelCount * bins];
+    this.positiveTotal = new double[labelCount];
+    this.negativeTotal = new double[labelCount];
+  }
+
+  /**
+   * Records one event's score for one label.
+   *
+   * @param probability predicted probability, in [0, 1]
+   * @param positive whether the label was positive in the event
+   * @throws IllegalArgumentException when the probability is outside [0, 1] or NaN
+   */
+  public void add(int label, float probability, boolean positive) {
+    int bin = bin(probability);
+    double weight = growth[label] / decayFactor;
+    growth[label] = weight;
+    if (positive) {
+      positiveMass[label * bins + bin] += weight;
+      positiveTotal[label] += weight;
+    } else {
+      negativeMass[label * bins + bin] += weight;
+      negativeTotal[label] += weight;
+    }
+    if (weight > RESCALE_LIMIT) {
+      rescale(label);
+    }
+  }
+
+  /**
+   * Area under the precision-recall curve as average precision over the bins, from the highest bin down:
+   * the sum over bins of (the bin's share of positives) times (the precision of predicting every event at
+   * or above the bin positive). A perfect ranker scores 1, a random one about the prevalence. 0 when the
+   * label has no positives.
+   */
+  public double auprc(int label) {
+    double truePositives = 0;
+    double falsePositives = 0;
+    double precisionWeightedPositives = 0;
+    for (int bin = bins - 1; bin >= 0; bin--) {
+      double binPositives = positiveMass[label * bins + bin];
+      truePositives += binPositives;
+      falsePositives += negativeMass[label * bins + bin];
+      if (binPositives > 0) {
+        precisionWeightedPositives += binPositives * truePositives / (truePositives + falsePositives);
+      }
+    }
+    return truePositives == 0 ? 0 : precisionWeightedPositives / truePositives;
+  }
+
+  /** Decayed count of positive events recorded for {@code label}. */
+  public double positives(int label) {
+    return positiveTotal[label] / growth[label];
+  }
+
+  /** Decayed count of negative events recorded for {@code label}. */
+  public double negatives(int label) {
+    return negativeTotal[label] / growth[label];
+  }
+
+  public int labelCount() {
+    return labelCount;
+  }
+
+  public int bins() {
+    return bins;
+  }
+
+  public double halfLifeEvents() {
+    return halfLifeEvents;
+  }
+
+  /**
+   * The label's positive mass in {@code bin}, in a per-label unit shared with {@link #scaledNegatives}:
+   * good for ratios such as precision and recall, not for absolute counts.
+   */
+  double scaledPositives(int label, int bin) {
+    return positiveMass[label * bins + bin];
+  }
+
+  /** The label's negative mass in {@code bin}, in the unit of {@link #scaledPositives}. */
+  double scaledNegatives(int label, int bin) {
+    return negativeMass[label * bins + bin];
+  }
+
+  /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeByte(FORMAT_VERSION);
+    out.writeInt(labelCount);
+    out.writeInt(bins);
+    out.writeDouble(halfLifeEvents);
+    StateArrays.writeDoubles(out, growth);
+    StateArrays.writeDoubles(out, positiveTotal);
+    StateArrays.writeDoubles(out, negativeTotal);
+    StateArrays.writeDoubles(out, positiveMass);
+    StateArrays.writeDoubles(out, negativeMass);
+  }
+
+  /** Reads the state written by {@link #writeTo}. */
+  public static ScoreHistograms readFrom(DataInput in) throws IOException {
+    StateArrays.expectVersion(in, FORMAT_VERSION, "ScoreHistograms");
+    ScoreHistograms histograms = new ScoreHistograms(in.readInt(), in.readInt(), in.readDouble());
+    StateArrays.readDoubles(in, histograms.growth);
+    StateArrays.readDoubles(in, histograms.positiveTotal);
+    StateArrays.readDoubles(in, histograms.negativeTotal);
+    StateArrays.readDoubles(in, histograms.positiveMass);
+    StateArrays.readDoubles(in, histograms.negativeMass);
+    return histograms;
+  }
+
+  private int bin(float probability) {
+    if (!(probability >= 0f && probability <= 1f)) {
+      throw new IllegalArgumentException("probability must be in [0, 1], got " + probability);
+    }
+    return Math.min(bins - 1, (int) (probability * bins));
+  }
+
+  private void rescale(int label) {
+    double scale = growth[label];
+    for (int bin = label * bins; bin < (label + 1) * bins; bin++) {
+      positiveMass[bin] /= scale;
+      negativeMass[bin] /= scale;
+    }
+    positiveTotal[label] /= scale;
+    negativeTotal[label] /= scale;
+    growth[label] = 1.0;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.ballast.evaluation;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Per-label decision thresholds, re-chosen after every mini-batch to maximise a {@link ThresholdMetric} on
+ * decayed histograms of each label's own past prequential scores.
+ *
+ * <p>Per mini-batch the caller decides with {@link #thresholds()}, scores the decisions, and only then
+ * hands the batch to {@link #observe}. A threshold therefore never depends on the score of an event it
+ * decides.
+ *
+ * <p>The candidate thresholds are the lower edges of the histogram bins above bin 0: threshold 0 would
+ * predict every event positive. The tuner picks the lower edge of the lowest bin still predicted positive
+ * at the best metric value; among equal values it keeps the higher threshold. A label keeps the default
+ * threshold until it has seen {@code minPositives} (decayed) positives, and whenever no candidate finds a
+ * true positive. For {@link ThresholdMetric#PRECISION_AT_RECALL}, when no candidate reaches the recall
+ * floor, the candidate with the highest recall is taken.
+ *
+ * <p>Not thread-safe.
+ */
+public final class ThresholdTuner {
+
+  private static final byte FORMAT_VERSION = 1;
+
+  private final ThresholdSettings settings;
+  private final ScoreHistograms histograms;
+  private final float[] thresholds;
+
+  /**
+   * @param labelCount number of labels, positive
+   */
+  public ThresholdTuner(int labelCount, ThresholdSettings settings) {
+    this(settings, new ScoreHistograms(labelCount, settings.bins(), settings.halfLifeEvents()));
+  }
+
+  private ThresholdTuner(ThresholdSettings settings, ScoreHistograms histograms) {
+    this.settings = settings;
+    this.histograms = histograms;
+    this.thresholds = new float[histograms.labelCount()];
+    Arrays.fill(thresholds, settings.defaultThreshold());
+  }
+
+  /**
+   * The thresholds in force, one per label: a probability at or above a label's threshold is a positive
+   * prediction. Returns a copy, so a batch's thresholds stay as they were when it was decided.
+   */
+  public float[] thresholds() {
+    return thresholds.clone();
+  }
+
+  public ThresholdSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Records the scores of events that have just been decided, then re-tunes every label's threshold.
+   * Does nothing under {@link ThresholdPolicy#FIXED}.
+   *
+   * @param probabilities row-major {@code [row * labelCount + label]}, each in [0, 1]
+   * @param targets row-major like {@code probabilities}: 1 positive, 0 negative (0.5 or more is positive)
+   * @param rows number of rows to read from the arrays
+   */
+  public void observe(float[] probabilities, float[] targets, int rows) {
+    if (settings.policy() == ThresholdPolicy.FIXED) {
+      return;
+    }
+    int labelCount = thresholds.length;
+    for (int row = 0; row < rows; row++) {
+      for (int label = 0; label < labelCount; label++) {
+        int index = row * labelCount + label;
+        histograms.add(label, probabilities[index], targets[index] >= 0.5f);
+      }
+    }
+    for (int label = 0; label < labelCount; label++) {
+      thresholds[label] = histograms.positives(label) < settings.minPositives()
+          ? settings.defaultThreshold()
+          : tune(label);
+    }
+  }
+
+  private float tune(int label) {
+    int bins = histograms.bins();
+    double positives = 0;
+    for (int bin = 0; bin < bins; bin++) {
+      positives += histograms.scaledPositives(label, bin);
+    }
+    double truePositives = 0;
+    double falsePositives = 0;
+    double bestScore = 0;
+    int bestBin = -1;
+    int highestRecallBin = -1;
+    for (int bin = bins - 1; bin >= 1; bin--) {
+      double binPositives = histograms.scaledPositives(label, bin);
+      double binNegatives = histograms.scaledNegatives(label, bin);
+      if (binPositives + binNegatives == 0) {
+        continue;
+      }
+      truePositives += binPositives;
+      falsePositives += binNegatives;
+      if (truePositives > 0) {
+        highestRecallBin = bin;
+      }
+      double score = score(truePositives, falsePositives, positives - truePositives);
+      if (score > bestScore) {
+        bestScore = score;
+        bestBin = bin;
+      }
+    }
+    if (bestBin < 0 && settings.metric() == ThresholdMetric.PRECISION_AT_RECALL) {
+      bestBin = highestRecallBin;
+    }
+    return bestBin < 0 ? settings.defaultThreshold() : (float) ((double) bestBin / bins);
+  }
+
+  /** The metric to maximise; 0 for a candidate that does not qualify. */
+  private double score(double truePositives, double falsePositives, double falseNegatives) {
+    return switch (settings.metric()) {
+      case F1 -> ConfusionRatios.fBeta(truePositives, falsePositives, falseNegatives, 1);
+      case F_BETA -> ConfusionRatios.fBeta(truePositives, falsePositives, falseNegatives, settings.beta());
+      case PRECISION_AT_RECALL -> ConfusionRatios.recall(truePositives, falseNegatives) >= settings.recallFloor()
+          ? ConfusionRatios.precision(truePositives, falsePositives)
+          : 0;
+    };
+  }
+
+  /**
+   * Writes the complete state, settings included; {@link #readFrom} restores it bit-exactly.
+   */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeByte(FORMAT_VERSION);
+    out.writeUTF(settings.policy().configName());
+    out.writeUTF(settings.metric().configName());
+    out.writeDouble(settings.beta());
+    out.writeDouble(settings.recallFloor());
+    out.writeDouble(settings.minPositives());
+    out.writeFloat(settings.defaultThreshold());
+    histograms.writeTo(out);
+    for (float threshold : thresholds) {
+      out.writeFloat(threshold);
+    }
+  }
+
+  /** Reads the state written by {@link #writeTo}. */
+  public static ThresholdTuner readFrom(DataInput in) throws IOException {
+    StateArrays.expectVersion(in, FORMAT_VERSION, "ThresholdTuner");
+    ThresholdPolicy policy = ThresholdPolicy.fromConfigName(in.readUTF());
+    ThresholdMetric metric = ThresholdMetric.fromConfigName(in.readUTF());
+    double beta = in.readDouble();
+    double recallFloor = in.readDouble();
+    double minPositives = in.readDouble();
+    float defaultThreshold = in.readFloat();
+    ScoreHistograms histograms = ScoreHistograms.readFrom(in);
+    ThresholdTuner tuner = new ThresholdTuner(new ThresholdSettings(policy, metric, beta, recallFloor,
+        histograms.bins(), histograms.halfLifeEvents(), minPositives, defaultThreshold), histograms);
+    for (int label = 0; label < tuner.thresholds.length; label++) {
+      tuner.thresholds[label] = in.readFloat();
+    }
+    return tuner;
+  }
+}
