@@ -16,10 +16,9 @@ public final class Events {
     }
 
     public static LabelledEvent of(Example example, List<String> labelNames, String modelId, long sequence) {
-        Object features = switch (example.features()) {
-            case Features.Dense dense -> new DenseFeatures(floats(dense.values()));
-            case Features.Sparse sparse -> new SparseFeatures(ints(sparse.indices()), floats(sparse.values()));
-        };
+        Object features = example.features() instanceof Features.Sparse sparse
+                ? new SparseFeatures(ints(sparse.indices()), floats(sparse.values()))
+                : new DenseFeatures(floats(((Features.Dense) example.features()).values()));
         List<String> labels = new ArrayList<>(example.positiveLabels().length);
         for (int label : example.positiveLabels()) {
             labels.add(labelNames.get(label));

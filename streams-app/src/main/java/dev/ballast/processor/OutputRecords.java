@@ -1,6 +1,6 @@
 package dev.ballast.processor;
 
-import dev.ballast.evaluation.ImbalanceSignal;
+import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.evaluation.LabelReport;
 import dev.ballast.evaluation.PrequentialMetrics;
 import dev.ballast.learning.ParameterTensor;

@@ -1,7 +1,7 @@
 package dev.ballast.processor;
 
 import dev.ballast.config.BallastConfig;
-import dev.ballast.evaluation.ImbalanceSignal;
+import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.SparseFeatures;

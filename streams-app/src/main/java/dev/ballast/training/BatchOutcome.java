@@ -1,6 +1,6 @@
 package dev.ballast.training;
 
-import dev.ballast.evaluation.ImbalanceSignal;
+import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.learning.StepResult;
 import java.util.List;
 

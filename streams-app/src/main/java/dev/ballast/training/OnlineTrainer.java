@@ -1,7 +1,8 @@
 package dev.ballast.training;
 
-import dev.ballast.evaluation.ImbalanceMonitor;
-import dev.ballast.evaluation.ImbalanceSignal;
+import dev.ballast.evaluation.drift.DetectorSettings;
+import dev.ballast.evaluation.drift.ImbalanceMonitor;
+import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.evaluation.PrequentialMetrics;
 import dev.ballast.evaluation.ThresholdTuner;
 import dev.ballast.learning.MiniBatch;
@@ -82,7 +83,7 @@ public final class OnlineTrainer {
                 new DecayedLabelStatistics(labels, settings.weightingHalfLifeEvents()),
                 new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents()),
                 new ThresholdTuner(labels, settings.thresholds()),
-                settings.driftDetection() ? new ImbalanceMonitor(labelNames, dev.ballast.evaluation.DetectorSettings.defaults()) : null,
+                settings.driftDetection() ? new ImbalanceMonitor(labelNames, DetectorSettings.defaults()) : null,
                 0);
     }
 

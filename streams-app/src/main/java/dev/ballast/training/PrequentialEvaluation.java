@@ -38,10 +38,10 @@ public final class PrequentialEvaluation {
                 targets[label] = 1f;
                 positives[label]++;
             }
-            BatchOutcome outcome = switch (example.features()) {
-                case Features.Dense dense -> trainer.addDense(dense.values(), targets, example.importance());
-                case Features.Sparse sparse -> trainer.addSparse(sparse.indices(), sparse.values(), targets, example.importance());
-            };
+            BatchOutcome outcome = example.features() instanceof Features.Dense dense
+                    ? trainer.addDense(dense.values(), targets, example.importance())
+                    : trainer.addSparse(((Features.Sparse) example.features()).indices(),
+                            ((Features.Sparse) example.features()).values(), targets, example.importance());
             if (outcome != null && outcome.step().skipped()) {
                 skippedSteps++;
             }
