@@ -86,7 +86,7 @@ public final class PrequentialMetrics {
     double support = tp + fn;
     return new LabelReport(labelNames.get(label), support, tp, fp, fn, ConfusionRatios.precision(tp, fp),
         ConfusionRatios.recall(tp, fn), ConfusionRatios.fBeta(tp, fp, fn, 1), histograms.auprc(label),
-        support >= 1 && tp + fp < 1);
+        collapsed(label));
   }
 
   /** All labels' figures, in label order. */
@@ -146,11 +146,15 @@ public final class PrequentialMetrics {
   public int collapsedLabels() {
     int count = 0;
     for (int label = 0; label < labelNames.size(); label++) {
-      if (label(label).collapsed()) {
+      if (collapsed(label)) {
         count++;
       }
     }
     return count;
+  }
+
+  private boolean collapsed(int label) {
+    return truePositives[label] + falseNegatives[label] >= 1 && truePositives[label] + falsePositives[label] < 1;
   }
 
   /** Number of rows scored, undecayed. */

@@ -1,6 +1,5 @@
 package dev.ballast.evaluation;
 
-import dev.ballast.weighting.HalfLife;
 import java.util.Objects;
 
 /**
@@ -33,7 +32,9 @@ public record ThresholdSettings(ThresholdPolicy policy, ThresholdMetric metric, 
     if (bins < 2) {
       throw new IllegalArgumentException("bins must be at least 2, got " + bins);
     }
-    HalfLife.decayFactor(halfLifeEvents);
+    if (!(halfLifeEvents > 0)) {
+      throw new IllegalArgumentException("halfLifeEvents must be positive, got " + halfLifeEvents);
+    }
     if (!(minPositives >= 0 && minPositives < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException("minPositives must be non-negative and finite, got " + minPositives);
     }

@@ -1,0 +1,82 @@
+package dev.ballast.evaluation.drift;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Detects the "always negative" collapse of one label: the label had a positive within the last
+ * {@code windowEvents} events, yet the model predicted it positive in none of them. It fires once per
+ * episode and re-arms when the model predicts the label positive again. The reported change is the
+ * number of positives missed since the last positive prediction (before) and the positive predictions
+ * in the window, 0 (after).
+ */
+public final class CollapseDetector {
+
+  private static final byte FORMAT_VERSION = 1;
+
+  private final long windowEvents;
+  private long eventsWithoutPositivePrediction;
+  private long eventsSinceLastPositive;
+  private long positivesSincePositivePrediction;
+  private boolean armed = true;
+
+  /**
+   * @param windowEvents the window in events, at least 1
+   */
+  public CollapseDetector(long windowEvents) {
+    if (windowEvents < 1) {
+      throw new IllegalArgumentException("windowEvents must be at least 1, got " + windowEvents);
+    }
+    this.windowEvents = windowEvents;
+    this.eventsSinceLastPositive = windowEvents;
+  }
+
+  /**
+   * Observes one prequential decision.
+   *
+   * @param positive whether the label was positive in the event
+   * @param predictedPositive whether the model predicted it positive
+   * @return the change when the detector fires, otherwise empty
+   */
+  public Optional<Change> update(boolean positive, boolean predictedPositive) {
+    if (predictedPositive) {
+      eventsWithoutPositivePrediction = 0;
+      positivesSincePositivePrediction = 0;
+      armed = true;
+    } else {
+      eventsWithoutPositivePrediction = Math.min(eventsWithoutPositivePrediction + 1, windowEvents);
+      if (positive) {
+        positivesSincePositivePrediction++;
+      }
+    }
+    eventsSinceLastPositive = positive ? 0 : Math.min(eventsSinceLastPositive + 1, windowEvents);
+    if (armed && eventsWithoutPositivePrediction >= windowEvents && eventsSinceLastPositive < windowEvents) {
+      armed = false;
+      return Optional.of(new Change(positivesSincePositivePrediction, 0));
+    }
+    return Optional.empty();
+  }
+
+  /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeByte(FORMAT_VERSION);
+    out.writeLong(windowEvents);
+    out.writeLong(eventsWithoutPositivePrediction);
+    out.writeLong(eventsSinceLastPositive);
+    out.writeLong(positivesSincePositivePrediction);
+    out.writeBoolean(armed);
+  }
+
+  /** Reads the state written by {@link #writeTo}. */
+  public static CollapseDetector readFrom(DataInput in) throws IOException {
+    DriftState.expectVersion(in, FORMAT_VERSION, "CollapseDetector");
+    CollapseDetector detector = new CollapseDetector(in.readLong());
+    detector.eventsWithoutPositivePrediction = in.readLong();
+    detector.eventsSinceLastPositive = in.readLong();
+    detector.positivesSincePositivePrediction = in.readLong();
+    detector.armed = in.readBoolean();
+    return detector;
+  }
+}
