@@ -108,6 +108,9 @@ class BallastAppTest {
         List<DeadLetter> deadLetters = readAll(restarted, client).deadLetters;
         assertEquals(18, deadLetters.size(), "every malformed record dead-lettered exactly once");
         assertTrue(deadLetters.stream().allMatch(letter -> !letter.getReason().isBlank()));
+        Map<String, Long> byKind = deadLetters.stream().collect(Collectors.groupingBy(DeadLetter::getErrorKind, Collectors.counting()));
+        assertEquals(Map.of("DESERIALIZATION", 8L, "DIMENSION", 2L, "NON_FINITE", 2L, "UNKNOWN_LABEL", 2L,
+                "NEGATIVE_WEIGHT", 2L, "UNKNOWN_MODEL", 2L), byKind);
     }
 
     private static EventPublisher publisher(BallastConfig config, Map<String, Object> client) {

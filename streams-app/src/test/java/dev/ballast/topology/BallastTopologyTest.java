@@ -135,18 +135,15 @@ class BallastTopologyTest {
         assertEquals(16, snapshot.getEventsTrained(), "every valid event trained, no invalid one");
     }
 
+    /** The dead letters themselves are asserted on a real broker (BallastAppTest): the test driver drops handler output. */
     @Test
-    void shouldDeadLetterUndecodableRecordsAndGoOn() {
+    void shouldSkipUndecodableRecordsAndGoOn() {
         rawEvents.pipeInput("default", "not avro at all".getBytes(StandardCharsets.UTF_8));
         rawEvents.pipeInput("default", new byte[] {0, 0, 0, 0x7f, 0x7f, 1, 2});
         Random random = new Random(3);
         for (int i = 0; i < 16; i++) {
             events.pipeInput("default", event("e" + i, random));
         }
-        List<DeadLetter> letters = deadLetters.readValuesToList();
-        assertEquals(2, letters.size());
-        letters.forEach(letter -> assertEquals("DESERIALIZATION", letter.getErrorKind()));
-        assertEquals(1L, letters.get(1).getSourceOffset());
         assertEquals(16, snapshots.readValuesToList().get(0).getEventsTrained());
     }
 
