@@ -95,7 +95,6 @@ public final class BallastConfig extends AbstractConfig {
 
     // Runtime
     public static final String NATIVE_THREADS = "ballast.native.threads";
-    public static final String DASHBOARD_PORT = "ballast.dashboard.port";
 
     private static final String TOPICS = "Topics";
     private static final String MODEL = "Model";
@@ -234,16 +233,14 @@ public final class BallastConfig extends AbstractConfig {
         def.define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 1024), Importance.MEDIUM,
                 "ND4J/OpenMP/OpenBLAS threads per stream thread. Small models train fastest on 1.",
                 RUNTIME, ++order, ConfigDef.Width.SHORT, NATIVE_THREADS);
-        def.define(DASHBOARD_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
-                "Port of the web dashboard and Prometheus /metrics; -1 turns it off, 0 picks a free port.",
-                RUNTIME, ++order, ConfigDef.Width.SHORT, DASHBOARD_PORT);
         return def;
     }
 
     private final Map<String, String> originalStrings;
 
     public BallastConfig(Map<String, ?> properties) {
-        super(DEFINITION, properties, false);
+        // Only Ballast's keys are parsed here: Kafka's (config providers included) are Kafka's to resolve.
+        super(DEFINITION, ballastKeysOnly(properties), false);
         Map<String, String> strings = new TreeMap<>();
         properties.forEach((key, value) -> strings.put(key, String.valueOf(value)));
         this.originalStrings = Collections.unmodifiableMap(strings);
@@ -322,6 +319,16 @@ public final class BallastConfig extends AbstractConfig {
                 halfLife(THRESHOLD_HALF_LIFE), getDouble(THRESHOLD_MIN_POSITIVES), getDouble(THRESHOLD_DEFAULT).floatValue());
         return new TrainerSettings(getInt(BATCH_SIZE), learning, weighting, halfLife(WEIGHTING_HALF_LIFE), thresholds,
                 getInt(METRICS_BINS), halfLife(METRICS_HALF_LIFE), getBoolean(DRIFT_ENABLED));
+    }
+
+    private static Map<String, Object> ballastKeysOnly(Map<String, ?> properties) {
+        Map<String, Object> ballast = new HashMap<>();
+        properties.forEach((key, value) -> {
+            if (key.startsWith(PREFIX)) {
+                ballast.put(key, value);
+            }
+        });
+        return ballast;
     }
 
     private static void rejectUnknownBallastKeys(Map<String, String> properties) {
