@@ -161,8 +161,8 @@ final class FeedForwardModel implements MultiLabelModel {
                 weightedLoss += importance
                         * WeightedBinaryCrossEntropy.loss(logit, target, posWeights[label], negWeights[label]);
                 unweightedLoss += WeightedBinaryCrossEntropy.loss(logit, target, 1, 1);
-                logitGradients.put(i, (float) (importance / rows
-                        * WeightedBinaryCrossEntropy.gradient(logit, target, posWeights[label], negWeights[label])));
+                logitGradients.put(i, Optimizer.flushNegligible((float) (importance / rows
+                        * WeightedBinaryCrossEntropy.gradient(logit, target, posWeights[label], negWeights[label]))));
             }
         }
         weightedLoss /= rows;

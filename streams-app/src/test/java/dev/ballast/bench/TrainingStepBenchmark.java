@@ -19,9 +19,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One {@code learn()} step of the default model (linear, AdaGrad, standardisation on) per invocation.
- * Shapes "FxL" are dense; "sparse" is 1000 non-zeros of 100,000 features with 28 labels. Events/s is
- * batch / step time. Run:
+ * One {@code learn()} step of the default model (linear, AdaGrad, standardisation on) per invocation, cycling
+ * through {@value #DISTINCT_BATCHES} pre-filled batches of random data (10% positives per label) so the model
+ * does not simply memorise one batch. Shapes "FxL" are dense Gaussian; "sparse" is 1000 non-zeros of 100,000
+ * features (unit L2 norm) with 28 labels. Events/s is batch / step time. Run:
  * <pre>
  * mvn -q -o -pl streams-app -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test
  * java -cp streams-app/target/test-classes:streams-app/target/classes:$(cat streams-app/target/test-cp.txt) \
@@ -33,6 +34,8 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class TrainingStepBenchmark {
 
+    private static final int DISTINCT_BATCHES = 16;
+
     @Param({"30x10", "300x30", "1000x100", "sparse"})
     public String shape;
 
@@ -40,7 +43,8 @@ public class TrainingStepBenchmark {
     public int batchSize;
 
     private MultiLabelModel model;
-    private MiniBatch batch;
+    private MiniBatch[] batches;
+    private int next;
     private float[] posWeights;
     private float[] negWeights;
 
@@ -51,8 +55,21 @@ public class TrainingStepBenchmark {
         int features = sparse ? 100_000 : Integer.parseInt(shape.split("x")[0]);
         int labels = sparse ? 28 : Integer.parseInt(shape.split("x")[1]);
         model = Models.create(features, labels, LearningSettings.defaults());
-        batch = new MiniBatch(batchSize, features, labels);
+        batches = new MiniBatch[DISTINCT_BATCHES];
         SplittableRandom random = new SplittableRandom(1);
+        for (int b = 0; b < DISTINCT_BATCHES; b++) {
+            batches[b] = new MiniBatch(batchSize, features, labels);
+            fill(batches[b], sparse, random);
+        }
+        posWeights = new float[labels];
+        negWeights = new float[labels];
+        Arrays.fill(posWeights, 3f);
+        Arrays.fill(negWeights, 1f);
+    }
+
+    private static void fill(MiniBatch batch, boolean sparse, SplittableRandom random) {
+        int features = batch.featureCount();
+        int labels = batch.labelCount();
         while (!batch.isFull()) {
             float[] targets = new float[labels];
             for (int label = 0; label < labels; label++) {
@@ -61,7 +78,7 @@ public class TrainingStepBenchmark {
             if (sparse) {
                 int[] indices = random.ints(0, features).distinct().limit(1000).toArray();
                 float[] values = new float[indices.length];
-                Arrays.fill(values, 1f);
+                Arrays.fill(values, (float) (1 / Math.sqrt(indices.length)));
                 batch.addSparse(indices, values, targets, 1f);
             } else {
                 float[] x = new float[features];
@@ -71,14 +88,12 @@ public class TrainingStepBenchmark {
                 batch.addDense(x, targets, 1f);
             }
         }
-        posWeights = new float[labels];
-        negWeights = new float[labels];
-        Arrays.fill(posWeights, 3f);
-        Arrays.fill(negWeights, 1f);
     }
 
     @Benchmark
     public StepResult learnStep() {
+        MiniBatch batch = batches[next];
+        next = (next + 1) % DISTINCT_BATCHES;
         return model.learn(batch, posWeights, negWeights);
     }
 }
