@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
@@ -36,6 +37,11 @@ final class FeedForwardModel implements MultiLabelModel {
     private long skippedSteps;
     private boolean biasInitialised;
     private Workspace workspace;
+    /** Sparse-only batches update just the first-layer rows they touch, when that is exact. */
+    private final boolean rowSparseSteps;
+    private int[] touchedFeatures;
+    private int[] featureStamps;
+    private int stamp;
 
     FeedForwardModel(int featureCount, int labelCount, LearningSettings settings) {
         if (featureCount <= 0 || labelCount <= 0) {
@@ -58,6 +64,7 @@ final class FeedForwardModel implements MultiLabelModel {
             fillUniform(parameters.get(2), Math.sqrt(6.0 / (settings.hiddenUnits() + labelCount)), random);
         }
         this.optimizer = new Optimizer(settings, parameters);
+        this.rowSparseSteps = Optimizer.skipsZeroGradients(settings);
     }
 
     private void addLayer(String weightName, String biasName) {
@@ -154,8 +161,8 @@ final class FeedForwardModel implements MultiLabelModel {
                 weightedLoss += importance
                         * WeightedBinaryCrossEntropy.loss(logit, target, posWeights[label], negWeights[label]);
                 unweightedLoss += WeightedBinaryCrossEntropy.loss(logit, target, 1, 1);
-                logitGradients.put(i, (float) (importance / rows
-                        * WeightedBinaryCrossEntropy.gradient(logit, target, posWeights[label], negWeights[label])));
+                logitGradients.put(i, Optimizer.flushNegligible((float) (importance / rows
+                        * WeightedBinaryCrossEntropy.gradient(logit, target, posWeights[label], negWeights[label]))));
             }
         }
         weightedLoss /= rows;
@@ -286,12 +293,47 @@ final class FeedForwardModel implements MultiLabelModel {
             } else {
                 if (batch.hasDenseRows()) {
                     Nd4j.gemm(ws.input().rows(rows), upstream.rows(rows), w.gradient, true, false, 1.0, 0.0);
+                    w.activateAllRows();
+                } else if (rowSparseSteps) {
+                    int touched = collectTouchedFeatures(batch, rows);
+                    for (int k = 0; k < touched; k++) {
+                        long start = (long) touchedFeatures[k] * width;
+                        for (int unit = 0; unit < width; unit++) {
+                            w.gradients.put(start + unit, 0f);
+                        }
+                    }
+                    w.restrictToRows(touchedFeatures, touched);
                 } else {
                     w.gradient.assign(0);
+                    w.activateAllRows();
                 }
                 scatterSparseRows(batch, rows, upstream.indexer, w.gradients, width);
             }
         }
+    }
+
+    /** Fills {@link #touchedFeatures} with the distinct features of the batch's sparse rows; returns how many. */
+    private int collectTouchedFeatures(MiniBatch batch, int rows) {
+        if (touchedFeatures == null) {
+            touchedFeatures = new int[featureCount];
+            featureStamps = new int[featureCount];
+        }
+        stamp++;
+        if (stamp == 0) {
+            Arrays.fill(featureStamps, 0);
+            stamp = 1;
+        }
+        int[] start = batch.sparseStart();
+        int[] indices = batch.sparseIndices();
+        int touched = 0;
+        for (int k = start[0]; k < start[rows]; k++) {
+            int feature = indices[k];
+            if (featureStamps[feature] != stamp) {
+                featureStamps[feature] = stamp;
+                touchedFeatures[touched++] = feature;
+            }
+        }
+        return touched;
     }
 
     private void scatterSparseRows(MiniBatch batch, int rows, FloatIndexer upstream, FloatIndexer gradient,

@@ -26,6 +26,11 @@ final class Parameter {
     final float[] firstState;
     /** Adam's second moment; empty for the other optimisers. */
     final float[] secondState;
+    /** Elements per row: the last dimension. */
+    final int rowWidth;
+    /** The rows the next optimiser step visits, or null for all of them. */
+    private int[] activeRows;
+    private int activeRowCount;
 
     Parameter(String name, int[] shape, boolean penalised, OptimizerType optimizer) {
         this.name = name;
@@ -38,12 +43,40 @@ final class Parameter {
             product = Math.multiplyExact(product, shape[i]);
         }
         this.length = product;
+        this.rowWidth = shape[shape.length - 1];
         this.value = Nd4j.create(DataType.FLOAT, dims);
         this.gradient = Nd4j.create(DataType.FLOAT, dims);
         this.values = (FloatIndexer) value.data().indexer();
         this.gradients = (FloatIndexer) gradient.data().indexer();
         this.firstState = new float[length];
         this.secondState = new float[optimizer == OptimizerType.ADAM ? length : 0];
+    }
+
+    /**
+     * Limits the next optimiser step to the given rows, whose gradients are the only non-zero ones. Only valid
+     * when a zero gradient leaves value and state untouched (see {@link Optimizer#skipsZeroGradients}).
+     */
+    void restrictToRows(int[] rows, int count) {
+        activeRows = rows;
+        activeRowCount = count;
+    }
+
+    /** The next optimiser step visits every element. */
+    void activateAllRows() {
+        activeRows = null;
+    }
+
+    /** Contiguous runs of elements the optimiser visits: every element, or the active rows. */
+    int segmentCount() {
+        return activeRows == null ? 1 : activeRowCount;
+    }
+
+    int segmentStart(int segment) {
+        return activeRows == null ? 0 : activeRows[segment] * rowWidth;
+    }
+
+    int segmentEnd(int segment) {
+        return activeRows == null ? length : segmentStart(segment) + rowWidth;
     }
 
     float[] copyOfValues() {
