@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,8 @@ import org.apache.avro.Schema;
  * The registry's state: schemas by global id, subjects and their versions, compatibility levels.
  *
  * <p>Every change is an event; with a data directory each event is appended to a JSON-lines journal and forced to
- * disk before it is applied, and the journal is replayed on start (a torn last line from a crash is dropped).
+ * disk before it is applied, and the journal is replayed on start (a torn last line from a crash is dropped). The
+ * journal is locked, so two registries cannot share a data directory.
  * All methods are synchronized: the registry is small and its writes are rare.
  */
 final class RegistryStore implements Closeable {
@@ -62,17 +65,33 @@ final class RegistryStore implements Closeable {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         RegistryStore store = new RegistryStore(channel);
-        byte[] content = Files.readAllBytes(file);
-        int lineStart = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '\n') {
-                store.apply(JSON.readTree(new String(content, lineStart, i - lineStart, StandardCharsets.UTF_8)));
-                lineStart = i + 1;
+        try {
+            if (tryLock(channel) == null) {
+                throw new IOException(file + " is in use by another Schema Registry");
             }
+            byte[] content = Files.readAllBytes(file);
+            int lineStart = 0;
+            for (int i = 0; i < content.length; i++) {
+                if (content[i] == '\n') {
+                    store.apply(JSON.readTree(new String(content, lineStart, i - lineStart, StandardCharsets.UTF_8)));
+                    lineStart = i + 1;
+                }
+            }
+            channel.truncate(lineStart);
+            channel.position(lineStart);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        channel.truncate(lineStart);
-        channel.position(lineStart);
         return store;
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
     }
 
     synchronized Version register(String subject, String schemaText) {
