@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry's state: schemas by global id, subjects and their versions, compatibility levels.
@@ -33,6 +35,7 @@ import org.apache.avro.Schema;
  */
 final class RegistryStore implements Closeable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JOURNAL_FILE = "schemas.jsonl";
     private static final int LATEST = -1;
@@ -274,14 +277,29 @@ final class RegistryStore implements Closeable {
 
     private void record(ObjectNode event) {
         if (journal != null) {
+            long end = -1;
             try {
+                end = journal.position();
                 journal.write(ByteBuffer.wrap((event + "\n").getBytes(StandardCharsets.UTF_8)));
                 journal.force(false);
             } catch (IOException e) {
+                discardPartialWrite(end);
                 throw RegistryError.storeError("Could not write the registry journal: " + e.getMessage());
             }
         }
         apply(event);
+    }
+
+    /** Cuts a half-written line so the next event starts on a line of its own. */
+    private void discardPartialWrite(long end) {
+        if (end >= 0) {
+            try {
+                journal.truncate(end);
+                journal.position(end);
+            } catch (IOException e) {
+                LOG.error("Could not cut a half-written line from the registry journal; restart the registry", e);
+            }
+        }
     }
 
     private void apply(JsonNode event) {
