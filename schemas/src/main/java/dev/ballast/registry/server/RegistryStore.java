@@ -245,11 +245,11 @@ final class RegistryStore implements Closeable {
     }
 
     private static int parseVersion(String text) {
-        if ("latest".equals(text)) {
+        if ("latest".equalsIgnoreCase(text.trim())) {
             return LATEST;
         }
         try {
-            int version = Integer.parseInt(text);
+            int version = Integer.parseInt(text.trim());
             if (version == LATEST || version >= 1) {
                 return version;
             }
