@@ -43,6 +43,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     private SchemaRegistryClient client;
     private SerdeConfig config;
     private boolean isKey;
+    private SubjectNameStrategy subjectNameStrategy;
     private final Map<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
     private final Map<Conversion, DatumReader<Object>> converters = new ConcurrentHashMap<>();
     private final Map<String, RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
@@ -56,6 +57,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
         this.client = client;
         this.config = config;
         this.isKey = isKey;
+        this.subjectNameStrategy = config.subjectNameStrategy(isKey);
     }
 
     @Override
@@ -64,6 +66,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
         this.client = new RestSchemaRegistryClient(parsed.registryClientConfig());
         this.config = parsed;
         this.isKey = isKey;
+        this.subjectNameStrategy = parsed.subjectNameStrategy(isKey);
     }
 
     /**
@@ -79,7 +82,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
             throw new IllegalStateException("AvroSerializer is not configured: call configure() or use AvroSerdes");
         }
         Schema schema = record.getSchema();
-        String subject = config.subjectNameStrategy(isKey).subject(topic, isKey, schema);
+        String subject = subjectNameStrategy.subject(topic, isKey, schema);
         IndexedRecord datum = record;
         int id;
         try {

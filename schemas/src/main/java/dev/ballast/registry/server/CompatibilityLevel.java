@@ -38,10 +38,6 @@ enum CompatibilityLevel {
         }
     }
 
-    boolean transitive() {
-        return transitive;
-    }
-
     /**
      * Checks {@code candidate} against {@code previous} (oldest first; only the newest counts unless transitive).
      *

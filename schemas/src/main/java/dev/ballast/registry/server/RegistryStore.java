@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,16 +22,20 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry's state: schemas by global id, subjects and their versions, compatibility levels.
  *
  * <p>Every change is an event; with a data directory each event is appended to a JSON-lines journal and forced to
- * disk before it is applied, and the journal is replayed on start (a torn last line from a crash is dropped).
+ * disk before it is applied, and the journal is replayed on start (a torn last line from a crash is dropped). The
+ * journal is locked, so two registries cannot share a data directory.
  * All methods are synchronized: the registry is small and its writes are rare.
  */
 final class RegistryStore implements Closeable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JOURNAL_FILE = "schemas.jsonl";
     private static final int LATEST = -1;
@@ -62,17 +68,33 @@ final class RegistryStore implements Closeable {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         RegistryStore store = new RegistryStore(channel);
-        byte[] content = Files.readAllBytes(file);
-        int lineStart = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '\n') {
-                store.apply(JSON.readTree(new String(content, lineStart, i - lineStart, StandardCharsets.UTF_8)));
-                lineStart = i + 1;
+        try {
+            if (tryLock(channel) == null) {
+                throw new IOException(file + " is in use by another Schema Registry");
             }
+            byte[] content = Files.readAllBytes(file);
+            int lineStart = 0;
+            for (int i = 0; i < content.length; i++) {
+                if (content[i] == '\n') {
+                    store.apply(JSON.readTree(new String(content, lineStart, i - lineStart, StandardCharsets.UTF_8)));
+                    lineStart = i + 1;
+                }
+            }
+            channel.truncate(lineStart);
+            channel.position(lineStart);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        channel.truncate(lineStart);
-        channel.position(lineStart);
         return store;
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
     }
 
     synchronized Version register(String subject, String schemaText) {
@@ -223,11 +245,11 @@ final class RegistryStore implements Closeable {
     }
 
     private static int parseVersion(String text) {
-        if ("latest".equals(text)) {
+        if ("latest".equalsIgnoreCase(text.trim())) {
             return LATEST;
         }
         try {
-            int version = Integer.parseInt(text);
+            int version = Integer.parseInt(text.trim());
             if (version == LATEST || version >= 1) {
                 return version;
             }
@@ -255,14 +277,29 @@ final class RegistryStore implements Closeable {
 
     private void record(ObjectNode event) {
         if (journal != null) {
+            long end = -1;
             try {
+                end = journal.position();
                 journal.write(ByteBuffer.wrap((event + "\n").getBytes(StandardCharsets.UTF_8)));
                 journal.force(false);
             } catch (IOException e) {
+                discardPartialWrite(end);
                 throw RegistryError.storeError("Could not write the registry journal: " + e.getMessage());
             }
         }
         apply(event);
+    }
+
+    /** Cuts a half-written line so the next event starts on a line of its own. */
+    private void discardPartialWrite(long end) {
+        if (end >= 0) {
+            try {
+                journal.truncate(end);
+                journal.position(end);
+            } catch (IOException e) {
+                LOG.error("Could not cut a half-written line from the registry journal; restart the registry", e);
+            }
+        }
     }
 
     private void apply(JsonNode event) {

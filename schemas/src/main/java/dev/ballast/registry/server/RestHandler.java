@@ -3,6 +3,7 @@ package dev.ballast.registry.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -59,86 +60,102 @@ final class RestHandler implements HttpHandler {
 
     private Object route(String method, List<String> path, Map<String, String> query, InputStream body)
             throws IOException {
-        int size = path.size();
-        String root = size == 0 ? "" : path.get(0);
-        switch (root) {
-            case "" -> {
-                requireMethod(method, "GET");
-                return JSON.createObjectNode();
-            }
-            case "subjects" -> {
-                if (size == 1) {
-                    requireMethod(method, "GET");
-                    return store.subjects();
-                }
-                String subject = path.get(1);
-                if (size == 2) {
-                    return switch (method) {
-                        case "POST" -> versionJson(store.lookup(subject, schemaText(body)));
-                        case "DELETE" -> store.deleteSubject(subject, "true".equals(query.get("permanent")));
-                        default -> throw RegistryError.methodNotAllowed();
-                    };
-                }
-                if (path.get(2).equals("versions") && size == 3) {
-                    return switch (method) {
-                        case "GET" -> store.versions(subject);
-                        case "POST" -> JSON.createObjectNode().put("id", store.register(subject, schemaText(body)).id());
-                        default -> throw RegistryError.methodNotAllowed();
-                    };
-                }
-                if (path.get(2).equals("versions") && size == 4) {
-                    requireMethod(method, "GET");
-                    return versionJson(store.version(subject, path.get(3)));
-                }
-            }
-            case "schemas" -> {
-                if (size >= 3 && size <= 4 && path.get(1).equals("ids")) {
-                    requireMethod(method, "GET");
-                    int id = parseId(path.get(2));
-                    if (size == 3) {
-                        return JSON.createObjectNode().put("schema", store.schemaById(id));
-                    }
-                    if (path.get(3).equals("versions")) {
-                        return store.versionsOfId(id).stream()
-                                .map(version -> JSON.createObjectNode().put("subject", version.subject())
-                                        .put("version", version.version()))
-                                .toList();
-                    }
-                }
-                if (size == 2 && path.get(1).equals("types")) {
-                    requireMethod(method, "GET");
-                    return List.of("AVRO");
-                }
-            }
-            case "config" -> {
-                if (size <= 2) {
-                    String subject = size == 2 ? path.get(1) : null;
-                    return switch (method) {
-                        case "GET" -> JSON.createObjectNode().put("compatibilityLevel",
-                                configuredLevel(subject, "true".equals(query.get("defaultToGlobal"))).name());
-                        case "PUT" -> {
-                            CompatibilityLevel level = CompatibilityLevel.parse(readJson(body).path("compatibility").textValue());
-                            store.setLevel(subject, level);
-                            yield JSON.createObjectNode().put("compatibility", level.name());
-                        }
-                        default -> throw RegistryError.methodNotAllowed();
-                    };
-                }
-            }
-            case "compatibility" -> {
-                if (size == 5 && path.get(1).equals("subjects") && path.get(3).equals("versions")) {
-                    requireMethod(method, "POST");
-                    List<String> problems = store.checkCompatibility(path.get(2), path.get(4), schemaText(body));
-                    ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
-                    if ("true".equals(query.get("verbose"))) {
-                        problems.forEach(answer.putArray("messages")::add);
-                    }
-                    return answer;
-                }
-            }
+        if (path.isEmpty()) {
+            requireMethod(method, "GET");
+            return JSON.createObjectNode();
+        }
+        return switch (path.get(0)) {
+            case "subjects" -> subjects(method, path, query, body);
+            case "schemas" -> schemas(method, path);
+            case "config" -> config(method, path, query, body);
+            case "compatibility" -> compatibility(method, path, query, body);
             default -> throw RegistryError.notFound();
+        };
+    }
+
+    /** {@code /subjects}, {@code /subjects/{s}}, {@code /subjects/{s}/versions[/{v}]}. */
+    private Object subjects(String method, List<String> path, Map<String, String> query, InputStream body)
+            throws IOException {
+        int size = path.size();
+        if (size == 1) {
+            requireMethod(method, "GET");
+            return store.subjects();
+        }
+        String subject = path.get(1);
+        if (size == 2) {
+            return switch (method) {
+                case "POST" -> versionJson(store.lookup(subject, schemaText(body)));
+                case "DELETE" -> store.deleteSubject(subject, "true".equals(query.get("permanent")));
+                default -> throw RegistryError.methodNotAllowed();
+            };
+        }
+        if (size == 3 && path.get(2).equals("versions")) {
+            return switch (method) {
+                case "GET" -> store.versions(subject);
+                case "POST" -> JSON.createObjectNode().put("id", store.register(subject, schemaText(body)).id());
+                default -> throw RegistryError.methodNotAllowed();
+            };
+        }
+        if (size == 4 && path.get(2).equals("versions")) {
+            requireMethod(method, "GET");
+            return versionJson(store.version(subject, path.get(3)));
         }
         throw RegistryError.notFound();
+    }
+
+    /** {@code /schemas/ids/{id}}, {@code /schemas/ids/{id}/versions}, {@code /schemas/types}. */
+    private Object schemas(String method, List<String> path) {
+        int size = path.size();
+        if (size == 2 && path.get(1).equals("types")) {
+            requireMethod(method, "GET");
+            return List.of("AVRO");
+        }
+        if (size < 3 || size > 4 || !path.get(1).equals("ids") || size == 4 && !path.get(3).equals("versions")) {
+            throw RegistryError.notFound();
+        }
+        requireMethod(method, "GET");
+        int id = parseId(path.get(2));
+        if (size == 3) {
+            return JSON.createObjectNode().put("schema", store.schemaById(id));
+        }
+        return store.versionsOfId(id).stream()
+                .map(version -> JSON.createObjectNode().put("subject", version.subject()).put("version", version.version()))
+                .toList();
+    }
+
+    /** {@code /config} and {@code /config/{s}}. */
+    private Object config(String method, List<String> path, Map<String, String> query, InputStream body)
+            throws IOException {
+        if (path.size() > 2) {
+            throw RegistryError.notFound();
+        }
+        String subject = path.size() == 2 ? path.get(1) : null;
+        return switch (method) {
+            case "GET" -> JSON.createObjectNode().put("compatibilityLevel",
+                    configuredLevel(subject, "true".equals(query.get("defaultToGlobal"))).name());
+            case "PUT" -> {
+                CompatibilityLevel level = CompatibilityLevel.parse(readJson(body).path("compatibility").textValue());
+                store.setLevel(subject, level);
+                yield JSON.createObjectNode().put("compatibility", level.name());
+            }
+            default -> throw RegistryError.methodNotAllowed();
+        };
+    }
+
+    /** {@code /compatibility/subjects/{s}/versions/{v|latest}}. */
+    private Object compatibility(String method, List<String> path, Map<String, String> query, InputStream body)
+            throws IOException {
+        if (path.size() != 5 || !path.get(1).equals("subjects") || !path.get(3).equals("versions")) {
+            throw RegistryError.notFound();
+        }
+        requireMethod(method, "POST");
+        List<String> problems = store.checkCompatibility(path.get(2), path.get(4), schemaText(body));
+        ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
+        if ("true".equals(query.get("verbose"))) {
+            ArrayNode messages = answer.putArray("messages");
+            problems.forEach(messages::add);
+        }
+        return answer;
     }
 
     private CompatibilityLevel configuredLevel(String subject, boolean defaultToGlobal) {

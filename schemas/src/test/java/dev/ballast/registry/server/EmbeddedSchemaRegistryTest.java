@@ -114,6 +114,16 @@ class EmbeddedSchemaRegistryTest {
     }
 
     @Test
+    void shouldRefuseADataDirectoryAlreadyInUse() {
+        try (EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start(null, 0, dataDir)) {
+            UncheckedIOException error = assertThrows(UncheckedIOException.class,
+                    () -> EmbeddedSchemaRegistry.start(null, 0, dataDir));
+
+            assertTrue(error.getCause().getMessage().contains("in use"), error.getCause().getMessage());
+        }
+    }
+
+    @Test
     void shouldGiveEveryConcurrentRegistrationOfASchemaTheSameId() throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(null, 0, dataDir)) {
             Map<Integer, Integer> idBySchema = new ConcurrentHashMap<>();

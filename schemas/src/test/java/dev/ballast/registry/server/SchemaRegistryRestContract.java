@@ -293,6 +293,14 @@ abstract class SchemaRegistryRestContract {
     }
 
     @Test
+    void shouldAnswerUnknownPathsWith404() {
+        Answer missing = call("GET", "/no-such-resource", null);
+
+        assertEquals(404, missing.status());
+        assertEquals(404, missing.errorCode());
+    }
+
+    @Test
     void shouldAcceptPlainJsonRequests() throws Exception {
         String subject = subject("plain-json");
         HttpRequest request = HttpRequest.newBuilder(URI.create(registryUrl() + "/subjects/" + encode(subject) + "/versions"))
