@@ -38,12 +38,15 @@ public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerTy
     }
 
     /**
-     * Defaults chosen prequentially on the Yeast multi-label benchmark (14 labels, 103 dense features) with
-     * sqrt-damped class weights: a linear model, AdaGrad with learning rate 0.1, no L2, clipping at norm 10,
-     * standardisation on.
+     * Defaults chosen prequentially (predict each mini-batch, then learn from it) on the Yeast multi-label
+     * benchmark (2417 rows, 103 dense features, 14 labels) with sqrt-damped class weights: a linear model with
+     * AdaGrad at learning rate 0.1 gave the best or near-best macro-F1 at every batch size tried (0.424 at
+     * batch 1 and 8, 0.426 at 32); Adam (0.01) and the MLP were 0.01 to 0.03 lower, plain SGD was sensitive to
+     * the batch size. No L2. Clipping is off: AdaGrad already bounds each weight's step by the learning rate,
+     * and clipping at norm 10 cost 0.02 macro-F1 at batch 1. Standardisation on.
      */
     public static LearningSettings defaults() {
-        return new LearningSettings(ModelType.LINEAR, 64, OptimizerType.ADAGRAD, 0.1, 0.9, 0.0, 10.0, true, 42L);
+        return new LearningSettings(ModelType.LINEAR, 64, OptimizerType.ADAGRAD, 0.1, 0.9, 0.0, 0.0, true, 42L);
     }
 
     /** A copy with another model type. */

@@ -39,6 +39,8 @@ public interface MultiLabelModel {
      * Updates the standardiser with the batch (if on), then takes ONE optimiser step on the weighted loss.
      * A non-finite loss, gradient or updated parameter skips the step and leaves every parameter and all
      * optimiser state exactly as before (the standardiser's statistics, kept in float64, are still updated).
+     * An empty batch takes no step: it returns skipped with reason "empty batch" and is not counted in
+     * {@link #skippedSteps()}.
      *
      * @param posWeights per label, weight of the positive class
      * @param negWeights per label, weight of the negative class
