@@ -104,6 +104,9 @@ public final class BallastConfig extends AbstractConfig {
     private static final String MONITORING = "Metrics, drift and publishing";
     private static final String RUNTIME = "Runtime";
 
+    /** The learning defaults are the learning package's own, chosen there with evidence; declared once. */
+    private static final LearningSettings LEARNING_DEFAULTS = LearningSettings.defaults();
+
     /** The definitions, also the source of the README's settings table. */
     public static final ConfigDef DEFINITION = definition();
 
@@ -144,11 +147,11 @@ public final class BallastConfig extends AbstractConfig {
         def.define(MODEL_TYPE, Type.STRING, "linear", ValidString.in("linear", "mlp"), Importance.HIGH,
                 "linear: one logistic output per label over the shared input; mlp: one hidden ReLU layer shared by all labels.",
                 MODEL, ++order, ConfigDef.Width.SHORT, MODEL_TYPE);
-        def.define(MODEL_HIDDEN_UNITS, Type.INT, 64, Range.between(1, 65536), Importance.LOW,
+        def.define(MODEL_HIDDEN_UNITS, Type.INT, LEARNING_DEFAULTS.hiddenUnits(), Range.between(1, 65536), Importance.LOW,
                 "Hidden units of the mlp model.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_HIDDEN_UNITS);
         def.define(MODEL_STANDARDIZE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Standardise dense features online (running mean and variance).", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE);
-        def.define(MODEL_SEED, Type.LONG, 42L, Importance.LOW,
+        def.define(MODEL_SEED, Type.LONG, LEARNING_DEFAULTS.seed(), Importance.LOW,
                 "Seed of the parameter initialisation.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_SEED);
         def.define(BATCH_SIZE, Type.INT, 32, Range.between(1, 65536), Importance.MEDIUM,
                 "Events per mini-batch: each batch is predicted (prequential test), then one optimiser step is taken.",
@@ -161,13 +164,13 @@ public final class BallastConfig extends AbstractConfig {
         order = 0;
         def.define(OPTIMIZER, Type.STRING, "adagrad", ValidString.in("sgd", "adagrad", "adam"), Importance.MEDIUM,
                 "Optimiser: sgd (with momentum), adagrad or adam.", OPTIMISER, ++order, ConfigDef.Width.SHORT, OPTIMIZER);
-        def.define(LEARNING_RATE, Type.DOUBLE, 0.1, Range.between(0.0, 1e6), Importance.MEDIUM,
+        def.define(LEARNING_RATE, Type.DOUBLE, LEARNING_DEFAULTS.learningRate(), Range.between(0.0, 1e6), Importance.MEDIUM,
                 "Learning rate.", OPTIMISER, ++order, ConfigDef.Width.SHORT, LEARNING_RATE);
-        def.define(MOMENTUM, Type.DOUBLE, 0.9, Range.between(0.0, 0.999999), Importance.LOW,
+        def.define(MOMENTUM, Type.DOUBLE, LEARNING_DEFAULTS.momentum(), Range.between(0.0, 0.999999), Importance.LOW,
                 "Momentum of sgd.", OPTIMISER, ++order, ConfigDef.Width.SHORT, MOMENTUM);
-        def.define(L2, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.LOW,
+        def.define(L2, Type.DOUBLE, LEARNING_DEFAULTS.l2(), Range.atLeast(0.0), Importance.LOW,
                 "L2 penalty on the weights (not the biases).", OPTIMISER, ++order, ConfigDef.Width.SHORT, L2);
-        def.define(CLIP_NORM, Type.DOUBLE, 10.0, Range.atLeast(0.0), Importance.LOW,
+        def.define(CLIP_NORM, Type.DOUBLE, LEARNING_DEFAULTS.gradientClipNorm(), Range.atLeast(0.0), Importance.LOW,
                 "Clip the gradient to this global L2 norm; 0 turns clipping off.", OPTIMISER, ++order, ConfigDef.Width.SHORT, CLIP_NORM);
 
         order = 0;
