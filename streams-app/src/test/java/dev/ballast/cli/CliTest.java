@@ -1,0 +1,114 @@
+package dev.ballast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.io.DataFormat;
+import dev.ballast.io.DriftingStream;
+import dev.ballast.io.DriftingStreamSpec;
+import dev.ballast.io.ExampleWriter;
+import dev.ballast.io.ExampleWriters;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands as a user runs them: exit codes, stdout that parses, one-line errors. */
+class CliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            CommandLine commandLine = Ballast.commandLine();
+            commandLine.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+            int code = commandLine.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+        }
+    }
+
+    @Test
+    void shouldPrintOneJsonReportWhenEvaluatingAFile() throws Exception {
+        DriftingStreamSpec demo = DriftingStreamSpec.demo();
+        Path file = dir.resolve("stream.csv");
+        List<String> labels = IntStream.range(0, demo.labelCount()).mapToObj(i -> "l" + i).toList();
+        List<String> features = IntStream.range(0, demo.featureCount()).mapToObj(i -> "x" + i).toList();
+        try (DriftingStream stream = new DriftingStream(demo, 3_000);
+             ExampleWriter writer = ExampleWriters.open(file, DataFormat.CSV, labels, features)) {
+            while (stream.hasNext()) {
+                writer.write(stream.next());
+            }
+        }
+        Run weighted = run("evaluate", "--input", file.toString(), "--report", "json", "--no-progress");
+        assertEquals(0, weighted.exitCode(), weighted.err());
+        JsonNode report = JSON.readTree(weighted.out());
+        assertEquals(3_000, report.get("events").asLong());
+        assertEquals(demo.labelCount(), report.get("labels").size());
+        assertEquals("sqrt", report.get("settings").get("ballast.weighting.policy").asText());
+        for (String field : List.of("macroF1", "microF1", "macroRecall", "macroAuprc", "collapsedLabels", "eventsPerSecond")) {
+            assertTrue(report.has(field), field);
+        }
+        JsonNode label = report.get("labels").get(0);
+        for (String field : List.of("name", "positives", "prevalence", "posWeight", "precision", "recall", "f1", "auprc")) {
+            assertTrue(label.has(field), field);
+        }
+        assertTrue(report.get("macroF1").asDouble() > 0.3, "learns the synthetic stream: " + report.get("macroF1"));
+
+        Run unweighted = run("evaluate", "--input", file.toString(), "--report", "json", "--no-progress",
+                "--set", "ballast.weighting.policy=none");
+        assertEquals("none", JSON.readTree(unweighted.out()).get("settings").get("ballast.weighting.policy").asText());
+    }
+
+    @Test
+    void shouldFailWithOneLineNamingTheLineWhenTheFileIsMalformed() throws Exception {
+        Path file = dir.resolve("bad.csv");
+        Files.writeString(file, "label:a,x0,x1\n1,0.5,0.1\n0,oops,0.2\n");
+        Run result = run("evaluate", "--input", file.toString(), "--no-progress");
+        assertEquals(ReadableErrors.USER_ERROR, result.exitCode());
+        assertTrue(result.err().contains("line 3"), result.err());
+        assertTrue(result.err().lines().count() <= 2, result.err());
+    }
+
+    @Test
+    void shouldNameTheKeyWhenASettingIsInvalid() {
+        Run result = run("config", "--set", "ballast.weighting.policy=squareroot");
+        assertEquals(ReadableErrors.USER_ERROR, result.exitCode());
+        assertTrue(result.err().contains("ballast.weighting.policy"), result.err());
+    }
+
+    @Test
+    @Tag("broker")
+    void shouldRunTheDemoUntilASnapshotReflectsEveryEvent() throws Exception {
+        Run result = run("demo", "--events", "3000", "--report", "json", "--bad-records", "9");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode report = JSON.readTree(result.out());
+        assertEquals(3_000, report.get("eventsProduced").asLong());
+        assertEquals(3_000, report.get("eventsTrained").asLong());
+        assertEquals(9, report.get("deadLetters").asInt());
+        assertTrue(report.get("modelVersion").asLong() >= 1);
+        for (String field : List.of("alerts", "macroF1", "eventsPerSecond")) {
+            assertTrue(report.has(field), field);
+        }
+    }
+}
