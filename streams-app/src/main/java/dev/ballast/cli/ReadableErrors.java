@@ -37,6 +37,6 @@ final class ReadableErrors implements IExecutionExceptionHandler {
         return exception instanceof org.apache.kafka.common.config.ConfigException
                 || exception instanceof UserFacingException
                 || exception instanceof java.nio.file.NoSuchFileException
-                || exception.getClass().getSimpleName().equals("DatasetFormatException");
+                || exception instanceof dev.ballast.io.DatasetFormatException;
     }
 }

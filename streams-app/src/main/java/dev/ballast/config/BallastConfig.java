@@ -12,7 +12,6 @@ import dev.ballast.weighting.WeightPolicyType;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -306,9 +305,9 @@ public final class BallastConfig extends AbstractConfig {
     /** The training settings of this (model's) configuration. */
     public TrainerSettings trainerSettings() {
         LearningSettings learning = new LearningSettings(
-                ModelType.valueOf(getString(MODEL_TYPE).toUpperCase(Locale.ROOT)),
+                ModelType.fromConfigName(getString(MODEL_TYPE)),
                 getInt(MODEL_HIDDEN_UNITS),
-                OptimizerType.valueOf(getString(OPTIMIZER).toUpperCase(Locale.ROOT)),
+                OptimizerType.fromConfigName(getString(OPTIMIZER)),
                 getDouble(LEARNING_RATE), getDouble(MOMENTUM), getDouble(L2), getDouble(CLIP_NORM),
                 getBoolean(MODEL_STANDARDIZE), getLong(MODEL_SEED));
         WeightPolicySettings weighting = new WeightPolicySettings(
@@ -316,8 +315,8 @@ public final class BallastConfig extends AbstractConfig {
                 getDouble(WEIGHTING_SMOOTHING), getDouble(WEIGHTING_MIN), getDouble(WEIGHTING_MAX),
                 getDouble(WEIGHTING_LOG_MU), getDouble(WEIGHTING_EFFECTIVE_BETA));
         ThresholdSettings thresholds = new ThresholdSettings(
-                ThresholdPolicy.valueOf(getString(THRESHOLD_POLICY).toUpperCase(Locale.ROOT)),
-                ThresholdMetric.valueOf(getString(THRESHOLD_METRIC).toUpperCase(Locale.ROOT).replace('-', '_')),
+                ThresholdPolicy.fromConfigName(getString(THRESHOLD_POLICY)),
+                ThresholdMetric.fromConfigName(getString(THRESHOLD_METRIC)),
                 getDouble(THRESHOLD_BETA), getDouble(THRESHOLD_RECALL_FLOOR), getInt(THRESHOLD_BINS),
                 halfLife(THRESHOLD_HALF_LIFE), getDouble(THRESHOLD_MIN_POSITIVES), getDouble(THRESHOLD_DEFAULT).floatValue());
         return new TrainerSettings(getInt(BATCH_SIZE), learning, weighting, halfLife(WEIGHTING_HALF_LIFE), thresholds,

@@ -309,11 +309,6 @@ final class ArffExampleSource extends LineSource {
     }
 
     @Override
-    public int featureCount() {
-        return featureNames.size();
-    }
-
-    @Override
     public List<String> featureNames() {
         return featureNames;
     }

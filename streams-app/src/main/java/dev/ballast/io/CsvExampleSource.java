@@ -140,11 +140,6 @@ final class CsvExampleSource extends LineSource {
     }
 
     @Override
-    public int featureCount() {
-        return featureNames.size();
-    }
-
-    @Override
     public List<String> featureNames() {
         return featureNames;
     }

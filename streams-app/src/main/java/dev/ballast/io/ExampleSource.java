@@ -17,7 +17,9 @@ public interface ExampleSource extends Iterator<Example>, AutoCloseable {
     List<String> labelNames();
 
     /** The feature dimension: the length of every dense vector, the bound of every sparse index. */
-    int featureCount();
+    default int featureCount() {
+        return featureNames().size();
+    }
 
     /** One name per feature, in order; sources without names number them {@code x0, x1, ...}. */
     List<String> featureNames();

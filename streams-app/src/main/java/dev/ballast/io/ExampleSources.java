@@ -78,11 +78,6 @@ public final class ExampleSources {
         }
 
         @Override
-        public int featureCount() {
-            return featureNames.size();
-        }
-
-        @Override
         public List<String> featureNames() {
             return featureNames;
         }

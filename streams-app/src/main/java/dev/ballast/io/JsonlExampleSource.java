@@ -281,11 +281,6 @@ final class JsonlExampleSource extends LineSource {
     }
 
     @Override
-    public int featureCount() {
-        return featureNames.size();
-    }
-
-    @Override
     public List<String> featureNames() {
         return featureNames;
     }

@@ -1,5 +1,6 @@
 package dev.ballast.topology;
 
+import dev.ballast.config.BallastConfig;
 import dev.ballast.processor.OutputRecords;
 import dev.ballast.processor.Rejection;
 import dev.ballast.schema.DeadLetter;
@@ -33,7 +34,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public void configure(Map<String, ?> configs) {
-        deadLetterTopic = String.valueOf(configs.get(StreamsSettings.DEAD_LETTER_TOPIC_KEY));
+        deadLetterTopic = String.valueOf(configs.get(BallastConfig.DEAD_LETTERS_TOPIC));
         serializer = AvroSerdes.specific(DeadLetter.class, configs, false).serializer();
     }
 

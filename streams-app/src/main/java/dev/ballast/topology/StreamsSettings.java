@@ -12,9 +12,6 @@ public final class StreamsSettings {
     /** Largest record Ballast writes (model snapshots and model state); topics and the producer allow it. */
     public static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
-    /** Key under which the dead-letter handler finds its topic. */
-    static final String DEAD_LETTER_TOPIC_KEY = BallastConfig.DEAD_LETTERS_TOPIC;
-
     private StreamsSettings() {
     }
 
@@ -29,7 +26,8 @@ public final class StreamsSettings {
         properties.putAll(config.nonBallastProperties());
         short replication = config.getShort(BallastConfig.TOPIC_REPLICATION_FACTOR);
         properties.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
-        properties.put(DEAD_LETTER_TOPIC_KEY, config.getString(BallastConfig.DEAD_LETTERS_TOPIC));
+        // The dead-letter handler is created by Kafka Streams from these properties and finds its topic here.
+        properties.put(BallastConfig.DEAD_LETTERS_TOPIC, config.getString(BallastConfig.DEAD_LETTERS_TOPIC));
         if (!properties.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new ConfigException("bootstrap.servers is not set: give --set bootstrap.servers=HOST:PORT or put it in --config");
         }

@@ -14,7 +14,6 @@ import dev.ballast.weighting.WeightPolicy;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -129,7 +128,7 @@ public final class OnlineTrainer {
         lastStep = model.learn(pending, positiveWeights, negativeWeights);
         eventsTrained += rows;
         pending.clear();
-        return new BatchOutcome(rows, lastStep, signals.isEmpty() ? List.of() : new ArrayList<>(signals));
+        return new BatchOutcome(rows, lastStep, List.copyOf(signals));
     }
 
     public List<String> labelNames() {
@@ -188,10 +187,6 @@ public final class OnlineTrainer {
     /** Full state: model and optimiser, pending batch, counts, metrics, thresholds, detectors. */
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION);
-        out.writeInt(labelNames.size());
-        for (String name : labelNames) {
-            out.writeUTF(name);
-        }
         out.writeLong(eventsTrained);
         model.writeTo(out);
         pending.writeTo(out);
@@ -213,11 +208,6 @@ public final class OnlineTrainer {
         if (version != FORMAT_VERSION) {
             throw new IOException("unsupported trainer state format " + version);
         }
-        int labels = in.readInt();
-        List<String> names = new ArrayList<>(labels);
-        for (int i = 0; i < labels; i++) {
-            names.add(in.readUTF());
-        }
         long eventsTrained = in.readLong();
         MultiLabelModel model = Models.readFrom(in);
         MiniBatch pending = MiniBatch.readFrom(in);
@@ -225,6 +215,8 @@ public final class OnlineTrainer {
         PrequentialMetrics metrics = PrequentialMetrics.readFrom(in);
         ThresholdTuner tuner = ThresholdTuner.readFrom(in);
         ImbalanceMonitor monitor = in.readBoolean() ? ImbalanceMonitor.readFrom(in) : null;
-        return new OnlineTrainer(settings, names, model, pending, statistics, metrics, tuner, monitor, eventsTrained);
+        // The label names are part of the metrics' state; they are not written twice.
+        return new OnlineTrainer(settings, metrics.labelNames(), model, pending, statistics, metrics, tuner, monitor,
+                eventsTrained);
     }
 }
