@@ -66,7 +66,12 @@ public final class TopicProvisioner {
                 }
                 LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
             }
-            checkModelUpdatesCompacted(admin, config.getString(BallastConfig.MODEL_UPDATES_TOPIC));
+            // A topic just created has the configs given above; only one that existed before can be wrong (and a
+            // fresh one may not be describable yet while its metadata propagates).
+            String modelUpdates = config.getString(BallastConfig.MODEL_UPDATES_TOPIC);
+            if (existing.contains(modelUpdates)) {
+                checkModelUpdatesCompacted(admin, modelUpdates);
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create or check Ballast's topics: " + e.getCause().getMessage(), e.getCause());
         }
