@@ -160,6 +160,12 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
             emit(state.modelId, OutputRecords.alert(state.modelId, signal, declaration.labelNames(),
                     state.trainer.eventsTrained(), now));
         }
+        if (!outcome.scored()) {
+            LOG.warn("Model '{}': predictions are not finite (diverged parameters); batch trained but not scored",
+                    state.modelId);
+            emit(state.modelId, OutputRecords.nonFiniteStep(state.modelId,
+                    "predictions are not finite; the batch was not scored", state.trainer.eventsTrained(), now));
+        }
         if (outcome.step().skipped()) {
             LOG.warn("Model '{}': optimiser step skipped ({}); keeping the last good parameters", state.modelId,
                     outcome.step().skipReason());

@@ -111,11 +111,18 @@ public final class OnlineTrainer {
             }
         }
         model.predict(pending, probabilities);
-        float[] thresholdsInForce = thresholdTuner.thresholds();
-        metrics.update(probabilities, targets, rows, thresholdsInForce);
-        List<ImbalanceSignal> signals = imbalanceMonitor == null ? List.of()
-                : imbalanceMonitor.update(probabilities, targets, rows, thresholdsInForce);
-        thresholdTuner.observe(probabilities, targets, rows);
+        // A diverged model (finite but huge weights) can score NaN; such scores must not poison the metrics, the
+        // thresholds or the detectors. The batch still counts and trains, and the outcome says it was not scored.
+        boolean scored = allFinite(probabilities, rows * labels);
+        List<ImbalanceSignal> signals = List.of();
+        if (scored) {
+            float[] thresholdsInForce = thresholdTuner.thresholds();
+            metrics.update(probabilities, targets, rows, thresholdsInForce);
+            if (imbalanceMonitor != null) {
+                signals = imbalanceMonitor.update(probabilities, targets, rows, thresholdsInForce);
+            }
+            thresholdTuner.observe(probabilities, targets, rows);
+        }
 
         for (int row = 0; row < rows; row++) {
             labelStatistics.observe(targets, row * labels);
@@ -128,7 +135,16 @@ public final class OnlineTrainer {
         lastStep = model.learn(pending, positiveWeights, negativeWeights);
         eventsTrained += rows;
         pending.clear();
-        return new BatchOutcome(rows, lastStep, List.copyOf(signals));
+        return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
+    }
+
+    private static boolean allFinite(float[] values, int length) {
+        for (int i = 0; i < length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public List<String> labelNames() {
