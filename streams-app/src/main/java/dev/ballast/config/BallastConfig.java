@@ -94,6 +94,7 @@ public final class BallastConfig extends AbstractConfig {
 
     // Runtime
     public static final String NATIVE_THREADS = "ballast.native.threads";
+    public static final String STARTUP_WAIT_MS = "ballast.startup.wait.ms";
 
     private static final String TOPICS = "Topics";
     private static final String MODEL = "Model";
@@ -235,6 +236,9 @@ public final class BallastConfig extends AbstractConfig {
         def.define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 1024), Importance.MEDIUM,
                 "ND4J/OpenMP/OpenBLAS threads per stream thread. Small models train fastest on 1.",
                 RUNTIME, ++order, ConfigDef.Width.SHORT, NATIVE_THREADS);
+        def.define(STARTUP_WAIT_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                "At start-up, how long to keep retrying Kafka and the Schema Registry before giving up with one line.",
+                RUNTIME, ++order, ConfigDef.Width.SHORT, STARTUP_WAIT_MS);
         return def;
     }
 

@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class BallastApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BallastApp.class);
-    private static final Duration REACHABLE_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -39,12 +37,14 @@ public final class BallastApp implements AutoCloseable {
         Properties properties = StreamsSettings.of(config);
         NativeRuntime.configure(config.getInt(BallastConfig.NATIVE_THREADS));
         String bootstrap = String.valueOf(properties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        Duration wait = Duration.ofMillis(config.getLong(BallastConfig.STARTUP_WAIT_MS));
         try (Admin admin = Admin.create(adminProperties(properties))) {
-            awaitReachable(admin, bootstrap);
+            StartupChecks.awaitKafka(admin, bootstrap, wait);
             if (config.getBoolean(BallastConfig.TOPIC_CREATE)) {
                 TopicProvisioner.ensureTopics(admin, config);
             }
         }
+        StartupChecks.awaitSchemaRegistry(config.nonBallastProperties(), wait);
         BallastSerdes serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
         Topology topology = BallastTopology.build(config, serdes);
         KafkaStreams streams = new KafkaStreams(topology, properties);
@@ -92,18 +92,9 @@ public final class BallastApp implements AutoCloseable {
                 admin.put(name, streamsProperties.get(name));
             }
         }
-        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACHABLE_TIMEOUT.toMillis());
-        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REACHABLE_TIMEOUT.toMillis());
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
         return admin;
-    }
-
-    private static void awaitReachable(Admin admin, String bootstrap) throws InterruptedException {
-        try {
-            admin.describeCluster().clusterId().get(REACHABLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrap + " is not reachable (no answer within "
-                    + REACHABLE_TIMEOUT.toSeconds() + " s); check bootstrap.servers and that the broker is up", e);
-        }
     }
 
 }

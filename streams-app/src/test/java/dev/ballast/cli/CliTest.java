@@ -98,6 +98,19 @@ class CliTest {
     }
 
     @Test
+    void shouldFailWithOneLineWhenKafkaIsNotReachable() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Run result = run("run", "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
+                "--set", "schema.registry.url=http://127.0.0.1:" + closedPort, "--set", "ballast.startup.wait.ms=1000");
+        assertEquals(ReadableErrors.FAILURE, result.exitCode());
+        assertTrue(result.err().startsWith("ballast run: Kafka at 127.0.0.1:" + closedPort + " is not reachable"), result.err());
+        assertEquals(2, result.err().lines().count(), result.err());
+    }
+
+    @Test
     @Tag("broker")
     void shouldRunTheDemoUntilASnapshotReflectsEveryEvent() throws Exception {
         Run result = run("demo", "--events", "3000", "--report", "json", "--bad-records", "9");

@@ -1,0 +1,53 @@
+package dev.ballast.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.registry.server.EmbeddedSchemaRegistry;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class StartupChecksTest {
+
+    @Test
+    void shouldRetryUntilTheDependencyAnswers() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        StartupChecks.await("thing", Duration.ofSeconds(10), "hint", () -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw new StartupChecks.Unreachable("not yet");
+            }
+        });
+        assertEquals(3, attempts.get());
+    }
+
+    @Test
+    void shouldGiveUpWithOneLineNamingTheDependencyAndTheHint() {
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> StartupChecks.await(
+                "Kafka at nowhere:9092", Duration.ofMillis(700), "check bootstrap.servers", () -> {
+                    throw new StartupChecks.Unreachable("connection refused");
+                }));
+        assertEquals("Kafka at nowhere:9092 is not reachable (connection refused) after 0 s; check bootstrap.servers",
+                error.getMessage());
+    }
+
+    @Test
+    void shouldFindARunningRegistryAndReportADeadOne() throws Exception {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
+            StartupChecks.awaitSchemaRegistry(Map.of("schema.registry.url", registry.url()), Duration.ofSeconds(5));
+        }
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closedPort;
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> StartupChecks.awaitSchemaRegistry(Map.of("schema.registry.url", url), Duration.ofMillis(800)));
+        assertTrue(error.getMessage().startsWith("Schema Registry at " + url + " is not reachable"), error.getMessage());
+        assertFalse(error.getMessage().contains("\n"), "one line");
+    }
+}
