@@ -23,6 +23,8 @@ public final class StreamsSettings {
                 DeadLetterDeserializationHandler.class.getName());
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Ballast has no global stores; enabling the flag only silences Kafka Streams' start-up warning about it.
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         properties.putAll(config.nonBallastProperties());
         short replication = config.getShort(BallastConfig.TOPIC_REPLICATION_FACTOR);
         properties.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);

@@ -63,6 +63,10 @@ class BallastTopologyTest {
 
     @BeforeEach
     void startDriver() {
+        startDriver(Map.of());
+    }
+
+    private void startDriver(Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", "unused:9092");
         settings.put("schema.registry.url", registry.url());
@@ -75,6 +79,7 @@ class BallastTopologyTest {
         settings.put(BallastConfig.METRICS_INTERVAL_MS, "1000");
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "60000");
         settings.put(BallastConfig.BATCH_LINGER_MS, "500");
+        settings.putAll(extra);
         BallastConfig config = new BallastConfig(settings);
         serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
         driver = new TopologyTestDriver(BallastTopology.build(config, serdes), StreamsSettings.of(config));
@@ -158,6 +163,40 @@ class BallastTopologyTest {
         TrainingMetrics published = metrics.readValue();
         assertEquals(5, published.getEventsTrained());
         assertEquals(LABELS.size(), published.getLabels().size());
+    }
+
+    @Test
+    void shouldTrainIndependentModelsPerModelIdWithTheirOwnDeclarations() {
+        driver.close();
+        startDriver(Map.of(
+                BallastConfig.MODELS, "default,wide",
+                "ballast.models.wide.model.features", "6",
+                "ballast.models.wide.model.labels", "x,y,z",
+                "ballast.models.wide.model.type", "mlp"));
+        Random random = new Random(5);
+        for (int i = 0; i < 32; i++) {
+            events.pipeInput("default", event("d" + i, random));
+            if (i < 16) {
+                List<Float> values = new ArrayList<>();
+                for (int f = 0; f < 6; f++) {
+                    values.add((float) random.nextGaussian());
+                }
+                events.pipeInput("wide", LabelledEvent.newBuilder().setId("w" + i)
+                        .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L)).setModelId("wide")
+                        .setFeatures(new DenseFeatures(values)).setLabels(values.get(0) > 0 ? List.of("z") : List.of()).build());
+            }
+        }
+        Map<String, ModelSnapshot> latest = new HashMap<>();
+        snapshots.readKeyValuesToList().forEach(record -> latest.merge(record.key, record.value,
+                (held, arrived) -> arrived.getVersion() > held.getVersion() ? arrived : held));
+        assertEquals(32, latest.get("default").getEventsTrained());
+        assertEquals(16, latest.get("wide").getEventsTrained());
+        assertEquals(1, latest.get("wide").getVersion(), "versions count per model id");
+        assertEquals("mlp", latest.get("wide").getArchitecture());
+        assertEquals(6, latest.get("wide").getFeatureCount());
+        assertEquals(List.of("x", "y", "z"), latest.get("wide").getLabels().stream().map(label -> label.getName()).toList());
+        assertEquals("linear", latest.get("default").getArchitecture());
+        assertTrue(deadLetters.isEmpty());
     }
 
     /** Label "common" is positive when the first feature is positive; "rare" when the second is above 1.5. */
