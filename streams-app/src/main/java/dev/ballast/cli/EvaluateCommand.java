@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.io.DataFormat;
+import dev.ballast.io.DriftingStream;
+import dev.ballast.io.DriftingStreamSpec;
 import dev.ballast.io.ExampleSource;
 import dev.ballast.io.ExampleSources;
 import dev.ballast.learning.NativeRuntime;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,13 +36,23 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
             "  ballast evaluate --input Yeast.arff",
             "  ballast evaluate --input Yeast.arff --set ballast.weighting.policy=none --report json",
-            "  ballast evaluate --input events.jsonl --shuffle 7 --set ballast.model.type=mlp"})
+            "  ballast evaluate --input events.jsonl --shuffle 7 --set ballast.model.type=mlp",
+            "  ballast evaluate --synthetic 200000 --set ballast.weighting.policy=inverse-prevalence"})
 final class EvaluateCommand implements Callable<Integer> {
 
     enum ReportFormat { TABLE, JSON }
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "The data file.")
-    Path input;
+    static final class Input {
+        @Option(names = "--input", paramLabel = "FILE", description = "The data file.")
+        Path file;
+
+        @Option(names = "--synthetic", paramLabel = "N",
+                description = "N events of the built-in drifting, imbalanced stream (the demo's) instead of a file.")
+        Long synthetic;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "arff, csv or jsonl (default: from the file name).")
     DataFormat format;
@@ -60,19 +73,18 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DataFormat dataFormat = format != null ? format : DataFormat.fromFileName(input);
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
         NativeRuntime.configure(config.getInt(BallastConfig.NATIVE_THREADS));
         EvaluationReport result;
         Map<String, String> effective;
-        try (ExampleSource opened = ExampleSources.open(input, dataFormat)) {
+        try (ExampleSource opened = open()) {
             ExampleSource source = shuffleSeed == null ? opened : ExampleSources.shuffled(opened, shuffleSeed);
             Map<String, String> withData = new HashMap<>(config.originalStrings());
             withData.put(BallastConfig.MODEL_FEATURES, Integer.toString(source.featureCount()));
             withData.put(BallastConfig.MODEL_LABELS, String.join(",", source.labelNames()));
             BallastConfig dataConfig = new BallastConfig(withData);
             effective = dataConfig.effectiveBallastSettings();
-            ProgressBar bar = noProgress ? ProgressBar.silent() : ProgressBar.onTerminal(System.err, input.getFileName().toString());
+            ProgressBar bar = noProgress ? ProgressBar.silent() : ProgressBar.onTerminal(System.err, inputName());
             result = PrequentialEvaluation.run(source, dataConfig.trainerSettings(),
                     events -> bar.update(events, source.position(), source.size()));
             bar.finish();
@@ -85,10 +97,21 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
+    private ExampleSource open() throws java.io.IOException {
+        if (input.file != null) {
+            return ExampleSources.open(input.file, format != null ? format : DataFormat.fromFileName(input.file));
+        }
+        return new DriftingStream(DriftingStreamSpec.demo(), input.synthetic);
+    }
+
+    private String inputName() {
+        return input.file != null ? input.file.getFileName().toString() : "synthetic drifting stream";
+    }
+
     private void printJson(EvaluationReport result, Map<String, String> settings, PrintStream out) throws Exception {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
-        root.put("input", input.toString());
+        root.put("input", input.file != null ? input.file.toString() : "synthetic:" + input.synthetic);
         root.put("shuffleSeed", shuffleSeed);
         root.put("events", result.events());
         root.put("macroF1", result.macroF1());
@@ -120,7 +143,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private void printTable(EvaluationReport result, PrintStream out) {
-        out.printf(Locale.ROOT, "%s: %,d events, prequential, %.1f s (%,.0f events/s)%n", input.getFileName(),
+        out.printf(Locale.ROOT, "%s: %,d events, prequential, %.1f s (%,.0f events/s)%n", inputName(),
                 result.events(), result.seconds(), result.eventsPerSecond());
         out.printf(Locale.ROOT, "%-24s %9s %10s %8s %8s %9s %7s %7s %7s%n", "label", "positives", "prevalence",
                 "weight", "thresh", "precision", "recall", "F1", "PR-AUC");

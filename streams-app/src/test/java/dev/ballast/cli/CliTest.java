@@ -81,6 +81,17 @@ class CliTest {
     }
 
     @Test
+    void shouldEvaluateTheBuiltInDriftingStream() throws Exception {
+        Run result = run("evaluate", "--synthetic", "2000", "--report", "json", "--no-progress");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode report = JSON.readTree(result.out());
+        assertEquals("synthetic:2000", report.get("input").asText());
+        assertEquals(2_000, report.get("events").asLong());
+        Run both = run("evaluate", "--synthetic", "10", "--input", "x.csv");
+        assertEquals(ReadableErrors.USER_ERROR, both.exitCode(), "--input and --synthetic exclude each other");
+    }
+
+    @Test
     void shouldFailWithOneLineNamingTheLineWhenTheFileIsMalformed() throws Exception {
         Path file = dir.resolve("bad.csv");
         Files.writeString(file, "label:a,x0,x1\n1,0.5,0.1\n0,oops,0.2\n");
