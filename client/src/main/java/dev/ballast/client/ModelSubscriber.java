@@ -76,7 +76,10 @@ public final class ModelSubscriber implements AutoCloseable {
     private final Object changed = new Object();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread poller;
+    /** End offsets, as of the first assignment, that the subscriber has not read up to yet. */
+    private final Map<TopicPartition, Long> catchUpOffsets = new HashMap<>();
     private long nextPartitionRefresh = System.nanoTime();
+    private volatile boolean caughtUp;
     private boolean started;
     private volatile Throwable failure;
 
@@ -118,7 +121,9 @@ public final class ModelSubscriber implements AutoCloseable {
     }
 
     /**
-     * Waits until a version of {@code modelId} is held, typically at start-up.
+     * Waits, typically at start-up, until the subscriber has read the topic up to where it ended when reading began,
+     * and holds a version of {@code modelId}. So the version returned is the newest published before the wait (or
+     * a later one), not an older one the topic still holds because compaction has not removed it yet.
      *
      * @return the version held when the wait ends
      * @throws TimeoutException when none is held within {@code timeout}
@@ -131,7 +136,7 @@ public final class ModelSubscriber implements AutoCloseable {
         synchronized (changed) {
             while (true) {
                 Optional<ModelHandle> held = models.get(modelId);
-                if (held.isPresent()) {
+                if (caughtUp && held.isPresent()) {
                     return held.get();
                 }
                 if (failure != null) {
@@ -231,6 +236,9 @@ public final class ModelSubscriber implements AutoCloseable {
                 }
             }
         }
+        if (!caughtUp) {
+            checkCaughtUp();
+        }
         if (registryUnavailable) {
             closing.await(REGISTRY_RETRY_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -256,9 +264,21 @@ public final class ModelSubscriber implements AutoCloseable {
         if (!added.isEmpty()) {
             consumer.assign(all);
             consumer.seekToBeginning(added);
+            if (!caughtUp) {
+                catchUpOffsets.putAll(consumer.endOffsets(added));
+            }
             LOG.info("Reading {} from the beginning of partitions {}", topic, added);
         }
         return true;
+    }
+
+    private void checkCaughtUp() {
+        catchUpOffsets.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
+        if (catchUpOffsets.isEmpty()) {
+            caughtUp = true;
+            LOG.info("Read {} up to where it ended at start-up", topic);
+            signalWaiters();
+        }
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
