@@ -68,6 +68,21 @@ class PredictorTest {
     }
 
     @Test
+    void shouldDecideWithGivenThresholdsWhenOverridden() {
+        Predictor predictor = Predictor.of(snapshot("linear", 1, List.of(0.2f, 0.7f),
+                tensor("W", new float[] {0, 0}, 1, 2), tensor("b", new float[] {0, 0}, 2)));
+        boolean[] decisions = new boolean[2];
+
+        Predictor strict = predictor.withThresholds(new float[] {0.9f, 0.1f});
+        strict.decide(new float[] {0.2f, 0.69f}, decisions);
+
+        assertArrayEquals(new boolean[] {false, true}, decisions);
+        assertEquals(0.2f, predictor.threshold(0), "the original keeps the snapshot's thresholds");
+        assertEquals(0.9f, strict.threshold(0));
+        assertThrows(IllegalArgumentException.class, () -> predictor.withThresholds(new float[] {0.5f}));
+    }
+
+    @Test
     void shouldRejectSnapshotWithMisshapenOrMissingTensor() {
         assertThrows(IllegalArgumentException.class, () -> Predictor.of(snapshot("linear", 2, List.of(0.5f),
                 tensor("W", new float[] {1, 2}, 1, 2), tensor("b", new float[] {0}, 1))));
