@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,6 +62,7 @@ public final class ModelSubscriber implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
 
+    private static final AtomicInteger THREAD_SEQUENCE = new AtomicInteger();
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     /** Re-listing interval while the topic has no partitions yet (it may not exist yet). */
     private static final Duration MISSING_TOPIC_RETRY = Duration.ofSeconds(1);
@@ -91,7 +93,8 @@ public final class ModelSubscriber implements AutoCloseable {
         this.consumer = consumer;
         this.deserializer = deserializer;
         this.listeners = List.copyOf(listeners);
-        this.poller = new Thread(this::run, "ballast-model-subscriber-" + topic);
+        this.poller = new Thread(this::run,
+                "ballast-model-subscriber-" + THREAD_SEQUENCE.incrementAndGet() + "-" + topic);
         this.poller.setDaemon(true);
     }
 
@@ -164,14 +167,15 @@ public final class ModelSubscriber implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean running;
         synchronized (this) {
-            running = started && closing.getCount() > 0;
+            if (closing.getCount() == 0) {
+                return;
+            }
             closing.countDown();
-        }
-        if (!running) {
-            closeClients();
-            return;
+            if (!started) {
+                closeClients();
+                return;
+            }
         }
         consumer.wakeup();
         if (Thread.currentThread() != poller) {
@@ -189,9 +193,7 @@ public final class ModelSubscriber implements AutoCloseable {
                 pollOnce();
             }
         } catch (WakeupException e) {
-            if (closing.getCount() > 0) {
-                failure = e;
-            }
+            LOG.debug("ModelSubscriber of {} woken up to close", topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {

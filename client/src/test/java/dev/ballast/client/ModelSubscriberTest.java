@@ -164,13 +164,14 @@ class ModelSubscriberTest {
     }
 
     @Test
-    void shouldRefuseToWaitBeforeStartAndCloseTheConsumerWhenNeverStarted() {
+    void shouldRefuseToWaitBeforeStartAndCloseTheConsumerOnceWhenNeverStarted() {
         ModelSubscriber subscriber = subscriber(Map.of());
 
         assertThrows(IllegalStateException.class, () -> subscriber.awaitModel("m", Duration.ofMillis(100)));
         subscriber.close();
 
         assertTrue(consumer.closed());
+        subscriber.close();
     }
 
     private ModelSubscriber subscriber(Map<String, Object> settings) {
