@@ -16,8 +16,11 @@ import java.util.Map;
  * and {@code featureScale}, a dense input is standardised as {@code x' = (x - featureMean) * featureScale} and
  * a sparse input is only scaled, {@code x' = x * featureScale}, exactly as the trainer does.
  *
+ * <p>Decisions use each label's threshold from the snapshot (the one the trainer had tuned), unless
+ * {@link #withThresholds(float[])} gives others.
+ *
  * <p>Immutable and thread-safe; the scoring methods allocate nothing (the MLP's hidden layer uses a
- * per-thread scratch array).
+ * per-thread scratch array, allocated on a thread's first call).
  */
 public final class Predictor {
 
@@ -85,9 +88,41 @@ public final class Predictor {
         hiddenScratch = ThreadLocal.withInitial(() -> new float[width]);
     }
 
-    /** A predictor for the snapshot; fails fast on a missing or misshapen tensor. */
+    private Predictor(Predictor parameters, float[] thresholds) {
+        modelId = parameters.modelId;
+        version = parameters.version;
+        labelNames = parameters.labelNames;
+        featureCount = parameters.featureCount;
+        labelCount = parameters.labelCount;
+        hiddenUnits = parameters.hiddenUnits;
+        firstWeights = parameters.firstWeights;
+        firstBias = parameters.firstBias;
+        outputWeights = parameters.outputWeights;
+        outputBias = parameters.outputBias;
+        featureMean = parameters.featureMean;
+        featureScale = parameters.featureScale;
+        hiddenScratch = ThreadLocal.withInitial(() -> new float[hiddenUnits]);
+        this.thresholds = thresholds;
+    }
+
+    /**
+     * A predictor for the snapshot; fails fast on a missing or misshapen tensor.
+     *
+     * @throws IllegalArgumentException when the snapshot cannot be scored
+     */
     public static Predictor of(ModelSnapshot snapshot) {
         return new Predictor(snapshot);
+    }
+
+    /**
+     * The same model deciding with {@code thresholds} (one per label, in {@link #labelNames()} order) instead of
+     * the snapshot's, e.g. operating points a service chose itself. Shares the parameters: cheap.
+     */
+    public Predictor withThresholds(float[] thresholds) {
+        if (thresholds.length != labelCount) {
+            throw new IllegalArgumentException("Expected " + labelCount + " thresholds, got " + thresholds.length);
+        }
+        return new Predictor(this, thresholds.clone());
     }
 
     private static float[] decode(Tensor tensor) {
@@ -119,7 +154,10 @@ public final class Predictor {
         return values;
     }
 
-    /** Probability per label for a dense input of {@code featureCount} values. */
+    /**
+     * Writes the probability of each label into {@code out} (at least one slot per label) for a dense input of
+     * {@link #featureCount()} values.
+     */
     public void predictProbabilities(float[] dense, float[] out) {
         if (dense.length != featureCount) {
             throw new IllegalArgumentException("Expected " + featureCount + " features, got " + dense.length);
@@ -136,7 +174,10 @@ public final class Predictor {
         finish(first, out);
     }
 
-    /** Probability per label for a sparse input: the listed features, all others 0. */
+    /**
+     * Writes the probability of each label into {@code out} (at least one slot per label) for a sparse input: the
+     * features at {@code indices} have {@code values}, all others are 0.
+     */
     public void predictProbabilities(int[] indices, float[] values, float[] out) {
         if (indices.length != values.length) {
             throw new IllegalArgumentException("indices and values differ in length");
@@ -155,7 +196,7 @@ public final class Predictor {
         finish(first, out);
     }
 
-    /** {@code out[label] = probabilities[label] >= threshold(label)}. */
+    /** {@code out[label] = probabilities[label] >= threshold(label)}, for every label. */
     public void decide(float[] probabilities, boolean[] out) {
         for (int label = 0; label < labelCount; label++) {
             out[label] = probabilities[label] >= thresholds[label];
@@ -192,18 +233,27 @@ public final class Predictor {
         }
     }
 
+    /** The decision threshold of {@code label} (an index into {@link #labelNames()}). */
+    public float threshold(int label) {
+        return thresholds[label];
+    }
+
+    /** Label names, in output order: {@code out[i]} of the scoring methods belongs to {@code labelNames().get(i)}. */
     public List<String> labelNames() {
         return labelNames;
     }
 
+    /** The snapshot's version. */
     public long version() {
         return version;
     }
 
+    /** The snapshot's model id. */
     public String modelId() {
         return modelId;
     }
 
+    /** The input dimension: dense inputs hold this many values, sparse indices are below it. */
     public int featureCount() {
         return featureCount;
     }

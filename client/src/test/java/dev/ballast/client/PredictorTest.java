@@ -1,16 +1,11 @@
 package dev.ballast.client;
 
+import static dev.ballast.client.TestSnapshots.snapshot;
+import static dev.ballast.client.TestSnapshots.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ballast.schema.LabelState;
-import dev.ballast.schema.ModelSnapshot;
-import dev.ballast.schema.Tensor;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,33 +68,26 @@ class PredictorTest {
     }
 
     @Test
+    void shouldDecideWithGivenThresholdsWhenOverridden() {
+        Predictor predictor = Predictor.of(snapshot("linear", 1, List.of(0.2f, 0.7f),
+                tensor("W", new float[] {0, 0}, 1, 2), tensor("b", new float[] {0, 0}, 2)));
+        boolean[] decisions = new boolean[2];
+
+        Predictor strict = predictor.withThresholds(new float[] {0.9f, 0.1f});
+        strict.decide(new float[] {0.2f, 0.69f}, decisions);
+
+        assertArrayEquals(new boolean[] {false, true}, decisions);
+        assertEquals(0.2f, predictor.threshold(0), "the original keeps the snapshot's thresholds");
+        assertEquals(0.9f, strict.threshold(0));
+        assertThrows(IllegalArgumentException.class, () -> predictor.withThresholds(new float[] {0.5f}));
+    }
+
+    @Test
     void shouldRejectSnapshotWithMisshapenOrMissingTensor() {
         assertThrows(IllegalArgumentException.class, () -> Predictor.of(snapshot("linear", 2, List.of(0.5f),
                 tensor("W", new float[] {1, 2}, 1, 2), tensor("b", new float[] {0}, 1))));
         assertThrows(IllegalArgumentException.class, () -> Predictor.of(snapshot("mlp", 2, List.of(0.5f),
                 tensor("W", new float[] {1, 2}, 2, 1), tensor("b", new float[] {0}, 1))));
         assertThrows(IllegalArgumentException.class, () -> Predictor.of(snapshot("tree", 1, List.of(0.5f))));
-    }
-
-    private static Tensor tensor(String name, float[] values, int... shape) {
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(values);
-        List<Integer> dims = new ArrayList<>();
-        for (int d : shape) {
-            dims.add(d);
-        }
-        return new Tensor(name, dims, bytes);
-    }
-
-    private static ModelSnapshot snapshot(String architecture, int features, List<Float> thresholds,
-                                          Tensor... tensors) {
-        List<LabelState> labels = new ArrayList<>();
-        for (int label = 0; label < thresholds.size(); label++) {
-            labels.add(LabelState.newBuilder().setName("label" + label).setDecayedPositives(0).setDecayedTotal(0)
-                    .setPrevalence(0).setPosWeight(1f).setThreshold(thresholds.get(label)).build());
-        }
-        return ModelSnapshot.newBuilder().setModelId("model").setVersion(7).setCreatedAt(Instant.EPOCH)
-                .setEventsTrained(0).setOptimizerSteps(0).setArchitecture(architecture).setFeatureCount(features)
-                .setLabels(labels).setParameters(List.of(tensors)).build();
     }
 }
