@@ -94,6 +94,7 @@ public final class BallastConfig extends AbstractConfig {
 
     // Runtime
     public static final String NATIVE_THREADS = "ballast.native.threads";
+    public static final String DASHBOARD_PORT = "ballast.dashboard.port";
 
     private static final String TOPICS = "Topics";
     private static final String MODEL = "Model";
@@ -235,6 +236,9 @@ public final class BallastConfig extends AbstractConfig {
         def.define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 1024), Importance.MEDIUM,
                 "ND4J/OpenMP/OpenBLAS threads per stream thread. Small models train fastest on 1.",
                 RUNTIME, ++order, ConfigDef.Width.SHORT, NATIVE_THREADS);
+        def.define(DASHBOARD_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
+                "Port of the web dashboard and the Prometheus endpoint (/metrics) served by the app; -1 turns them off, "
+                        + "0 picks a free port.", RUNTIME, ++order, ConfigDef.Width.SHORT, DASHBOARD_PORT);
         return def;
     }
 
