@@ -21,6 +21,7 @@ public final class TextDashboard {
     /** Metrics records the prevalence trend spans. */
     public static final int TREND_LENGTH = 16;
 
+    private static final String TREND_COLUMN = "%-" + (TREND_LENGTH + 2) + "s";
     private static final String SPARKS = "▁▂▃▄▅▆▇█";
     private static final int SHOWN_ALERTS = 5;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -73,12 +74,12 @@ public final class TextDashboard {
         }
         List<TrainingMetrics> recent = history.subList(Math.max(0, history.size() - TREND_LENGTH), history.size());
         TrainingMetrics latest = recent.get(recent.size() - 1);
-        text.append(String.format(Locale.ROOT, "  %-12s %10s %-*s %8s %9s %9s %7s %7s %7s%n", "label", "prevalence",
-                TREND_LENGTH + 2, " trend", "weight", "threshold", "precision", "recall", "F1", "PR-AUC"));
+        text.append(String.format(Locale.ROOT, "  %-12s %10s " + TREND_COLUMN + " %8s %9s %9s %7s %7s %7s%n", "label",
+                "prevalence", " trend", "weight", "threshold", "precision", "recall", "F1", "PR-AUC"));
         for (LabelMetrics label : latest.getLabels()) {
             double[] prevalence = recent.stream().mapToDouble(metrics -> prevalenceOf(metrics, label.getName())).toArray();
-            text.append(String.format(Locale.ROOT, "  %-12s %9.2f%% %-*s %8.2f %9.3f %9.3f %7.3f %7.3f %7.3f%n",
-                    label.getName(), label.getPrevalence() * 100, TREND_LENGTH + 2, trend(prevalence), label.getPosWeight(),
+            text.append(String.format(Locale.ROOT, "  %-12s %9.2f%% " + TREND_COLUMN + " %8.2f %9.3f %9.3f %7.3f %7.3f %7.3f%n",
+                    label.getName(), label.getPrevalence() * 100, trend(prevalence), label.getPosWeight(),
                     label.getThreshold(), label.getPrecision(), label.getRecall(), label.getF1(), label.getAuprc()));
         }
         text.append(String.format(Locale.ROOT, "%n  macro-F1 %.3f  micro-F1 %.3f  weighted loss %.4f  unweighted loss %.4f%n",

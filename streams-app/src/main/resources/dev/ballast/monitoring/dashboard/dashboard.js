@@ -117,7 +117,7 @@ function render(series) {
   list.replaceChildren(...(alerts.length === 0
     ? [Object.assign(document.createElement('li'), { className: 'none', textContent: 'none yet' })]
     : alerts.slice().reverse().map(a => Object.assign(document.createElement('li'),
-        { textContent: clock(a.time) + '  ' + a.kind.toLowerCase().replaceAll('_', ' ') + '  ' + a.message }))));
+        { textContent: clock(a.time) + '  ' + a.message }))));
 
   show(charts.prevalence, labelDatasets(model, 'prevalence', true));
   show(charts.weight, labelDatasets(model, 'posWeight', true));
