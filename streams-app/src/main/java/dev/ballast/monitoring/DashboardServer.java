@@ -111,7 +111,7 @@ public final class DashboardServer implements AutoCloseable {
 
     private void follow() {
         try (feed) {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (true) {
                 feed.poll(Duration.ofSeconds(1));
             }
         } catch (WakeupException closing) {
@@ -123,21 +123,28 @@ public final class DashboardServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                respond(exchange, 405, "text/plain; charset=utf-8", "GET only\n".getBytes(StandardCharsets.UTF_8));
-                return;
+            try {
+                route(exchange);
+            } catch (RuntimeException e) {
+                LOG.warn("Dashboard request {} failed: {}", exchange.getRequestURI(), e.getMessage(), e);
+                respond(exchange, 500, "text/plain; charset=utf-8", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
             }
-            switch (exchange.getRequestURI().getPath()) {
-                case "/", "/index.html" -> respondResource(exchange, PAGE_RESOURCES + "index.html", "text/html; charset=utf-8");
-                case "/dashboard.js" -> respondResource(exchange, PAGE_RESOURCES + "dashboard.js", "text/javascript; charset=utf-8");
-                case "/chart.umd.js" -> respondResource(exchange, CHART_JS, "text/javascript; charset=utf-8");
-                case "/api/series" -> respond(exchange, 200, "application/json", SeriesJson.write(feed.view()));
-                case "/metrics" -> respond(exchange, 200, PrometheusExposition.CONTENT_TYPE,
-                        PrometheusExposition.render(feed.view(), kafkaMetrics.get()).getBytes(StandardCharsets.UTF_8));
-                default -> respond(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Dashboard request {} failed: {}", exchange.getRequestURI(), e.getMessage(), e);
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+            respond(exchange, 405, "text/plain; charset=utf-8", "GET only\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        switch (exchange.getRequestURI().getPath()) {
+            case "/", "/index.html" -> respondResource(exchange, PAGE_RESOURCES + "index.html", "text/html; charset=utf-8");
+            case "/dashboard.js" -> respondResource(exchange, PAGE_RESOURCES + "dashboard.js", "text/javascript; charset=utf-8");
+            case "/chart.umd.js" -> respondResource(exchange, CHART_JS, "text/javascript; charset=utf-8");
+            case "/api/series" -> respond(exchange, 200, "application/json", SeriesJson.write(feed.view()));
+            case "/metrics" -> respond(exchange, 200, PrometheusExposition.CONTENT_TYPE,
+                    PrometheusExposition.render(feed.view(), kafkaMetrics.get()).getBytes(StandardCharsets.UTF_8));
+            default -> respond(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -21,6 +21,7 @@ public record FeedView(Map<String, ModelView> models, List<ImbalanceAlert> recen
         recentAlerts = List.copyOf(recentAlerts);
     }
 
+    /** The model's view; empty when the feed has read nothing of it. */
     public Optional<ModelView> model(String modelId) {
         return Optional.ofNullable(models.get(modelId));
     }

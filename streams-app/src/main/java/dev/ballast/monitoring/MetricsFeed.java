@@ -28,8 +28,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * number of feeds can watch one cluster): the newest snapshot per model, the last {@code historyLength} metrics records
  * per model, alert counts by model and kind, the most recent alerts, and the number of dead letters.
  *
- * <p>Snapshots, alerts and dead letters are read from the beginning of their topics; metrics from
- * {@code historyLength} offsets before the end, so a long-lived metrics topic costs nothing at start-up.
+ * <p>Snapshots, alerts and dead letters are read from the beginning of their topics; metrics from shortly before the
+ * end (enough for {@code historyLength} records), so a long-lived metrics topic costs little at start-up.
  *
  * <p>One thread calls {@link #poll}, {@link #readToEnd} and {@link #close}; any thread may call {@link #view} and
  * {@link #wakeup}.
@@ -103,8 +103,9 @@ public final class MetricsFeed implements AutoCloseable {
         consumer.seekToBeginning(partitions);
         List<TopicPartition> metricsPartitions = partitions.stream().filter(p -> p.topic().equals(metricsTopic)).toList();
         Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(metricsPartitions);
+        // Transaction markers take offsets too (about one per metrics record under exactly-once): look back twice as far.
         consumer.endOffsets(metricsPartitions).forEach((partition, end) ->
-                consumer.seek(partition, Math.max(beginnings.get(partition), end - historyLength)));
+                consumer.seek(partition, Math.max(beginnings.get(partition), end - 2L * historyLength)));
     }
 
     /**

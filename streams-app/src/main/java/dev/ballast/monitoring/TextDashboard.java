@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Renders a {@link FeedView} as plain text for a terminal: per model, a table of each label's prevalence with its trend
@@ -85,10 +86,9 @@ public final class TextDashboard {
         text.append(String.format(Locale.ROOT, "%n  macro-F1 %.3f  micro-F1 %.3f  weighted loss %.4f  unweighted loss %.4f%n",
                 latest.getMacroF1(), latest.getMicroF1(), latest.getWeightedLoss(), latest.getUnweightedLoss()));
         if (!model.alertCounts().isEmpty()) {
-            text.append("  alerts:");
-            model.alertCounts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(count -> text.append(' ')
-                    .append(count.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(' ').append(count.getValue()));
-            text.append('\n');
+            text.append("  alerts: ").append(model.alertCounts().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(count -> count.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " " + count.getValue())
+                    .collect(Collectors.joining(", "))).append('\n');
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ballast.monitoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,13 +32,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -182,12 +184,12 @@ class DashboardEndToEndTest {
 
         assertEquals(0, exitCode, text);
         assertTrue(text.contains("model default  version "), text);
-        assertTrue(text.contains("trained " + String.format("%,d", EVENTS)), text);
+        assertTrue(text.contains("trained " + String.format(Locale.ROOT, "%,d", EVENTS)), text);
         for (String label : labels) {
             assertEquals(1, text.lines().filter(line -> line.trim().startsWith(label + " ")).count(), label + " in\n" + text);
         }
         assertTrue(text.contains("dead letters 5"), text);
-        assertTrue(!text.contains("\033["), "no ANSI escapes off a terminal");
+        assertFalse(text.contains("\033["), "no ANSI escapes off a terminal");
     }
 
     private static JsonNode series() throws IOException, InterruptedException {
@@ -197,7 +199,7 @@ class DashboardEndToEndTest {
         return new ObjectMapper().readTree(response.body());
     }
 
-    private static void awaitSeries(java.util.function.Predicate<JsonNode> ready) throws Exception {
+    private static void awaitSeries(Predicate<JsonNode> ready) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         JsonNode series = series();
         while (!ready.test(series)) {
