@@ -14,13 +14,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Watch a running Ballast from its output topics: per label the prevalence and its trend over the",
-            "recent metrics records, the weight and threshold in force, recall, precision, F1 and PR-AUC; the model",
-            "version, events/s and the recent alerts. Redraws in place on a terminal, prints one line per model and",
-            "interval otherwise. Ctrl-C stops it.", ""},
+        description = {"Watch a running Ballast from its output topics: per label the prevalence and its trend over the "
+            + "recent metrics records, the weight and threshold in force, recall, precision, F1 and PR-AUC; the model "
+            + "version, events/s and the recent alerts. Redraws in place on a terminal, prints one line per model and "
+            + "interval otherwise. Ctrl-C stops it.", ""},
         footer = {"", "Examples:",
             "  ballast monitor --config config/production.properties",
-            "  ballast monitor --model fraud --once       # one snapshot of the view, then exit"})
+            "  ballast monitor --model fraud --once   # print the view once, exit"})
 final class MonitorCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "ID", description = "Only this model id.")
