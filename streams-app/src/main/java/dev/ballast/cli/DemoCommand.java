@@ -93,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
             try (BallastApp app = BallastApp.start(config);
                  EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                          config.getString(BallastConfig.EVENTS_TOPIC));
-                 MetricsFeed feed = new MetricsFeed(config, client, MetricsFeed.DEFAULT_HISTORY_LENGTH)) {
+                 MetricsFeed feed = new MetricsFeed(config, client, TextDashboard.TREND_LENGTH)) {
                 app.dashboardUrl().ifPresent(url -> err.println("Dashboard " + url + ", Prometheus metrics " + url + "metrics"));
                 ExecutorService producing = Executors.newSingleThreadExecutor(r -> new Thread(r, "ballast-demo-producer"));
                 long target = events == null ? Long.MAX_VALUE : events;
@@ -108,8 +108,9 @@ final class DemoCommand implements Callable<Integer> {
                 LiveView view = new LiveView(report == Report.LIVE ? System.out : null);
                 while (true) {
                     feed.poll(Duration.ofMillis(500));
-                    view.draw(feed.view(), publisher.sent());
-                    ModelSnapshot latest = feed.view().model("default").flatMap(ModelView::latestSnapshot).orElse(null);
+                    FeedView current = feed.view();
+                    view.draw(current, publisher.sent());
+                    ModelSnapshot latest = current.model("default").flatMap(ModelView::latestSnapshot).orElse(null);
                     if (produced.isDone()) {
                         EventPublisher.Sent sent = produced.get();
                         if (latest != null && latest.getEventsTrained() >= sent.valid()) {
