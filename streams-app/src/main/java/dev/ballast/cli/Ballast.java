@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             ""},
         footer = {"", "Run 'ballast COMMAND --help' for a command's options. Start with 'ballast demo'."},
         subcommands = {DemoCommand.class, EvaluateCommand.class, RunCommand.class, StackCommand.class, ProduceCommand.class,
-            ModelsCommand.class, RegistryCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+            ModelsCommand.class, MonitorCommand.class, RegistryCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Ballast implements Runnable {
 
     @CommandLine.Spec

@@ -9,9 +9,11 @@ import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.embedded.kafka.EmbeddedKafkaSettings;
 import dev.ballast.io.DriftingStream;
 import dev.ballast.io.DriftingStreamSpec;
+import dev.ballast.monitoring.FeedView;
+import dev.ballast.monitoring.MetricsFeed;
+import dev.ballast.monitoring.ModelView;
+import dev.ballast.monitoring.TextDashboard;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
-import dev.ballast.schema.ImbalanceAlert;
-import dev.ballast.schema.LabelMetrics;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.TrainingMetrics;
 import dev.ballast.topology.BallastApp;
@@ -82,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
             defaults.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "1000");
             defaults.put(BallastConfig.METRICS_INTERVAL_MS, "1000");
             defaults.put(BallastConfig.BATCH_LINGER_MS, "200");
+            defaults.put(BallastConfig.DASHBOARD_PORT, "0");
             BallastConfig config = new BallastConfig(configOptions.load(defaults));
             Map<String, Object> client = config.nonBallastProperties();
             PrintStream err = System.err;
@@ -90,7 +93,8 @@ final class DemoCommand implements Callable<Integer> {
             try (BallastApp app = BallastApp.start(config);
                  EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                          config.getString(BallastConfig.EVENTS_TOPIC));
-                 OutputReader reader = new OutputReader(config, client)) {
+                 MetricsFeed feed = new MetricsFeed(config, client, TextDashboard.TREND_LENGTH)) {
+                app.dashboardUrl().ifPresent(url -> err.println("Dashboard " + url + ", Prometheus metrics " + url + "metrics"));
                 ExecutorService producing = Executors.newSingleThreadExecutor(r -> new Thread(r, "ballast-demo-producer"));
                 long target = events == null ? Long.MAX_VALUE : events;
                 double eventsPerSecond = rate >= 0 ? rate : (events == null ? 2_000 : 0);
@@ -103,21 +107,23 @@ final class DemoCommand implements Callable<Integer> {
                 producing.shutdown();
                 LiveView view = new LiveView(report == Report.LIVE ? System.out : null);
                 while (true) {
-                    reader.poll(Duration.ofMillis(500));
-                    view.draw(reader, publisher.sent());
-                    ModelSnapshot latest = reader.latestSnapshots.get("default");
+                    feed.poll(Duration.ofMillis(500));
+                    FeedView current = feed.view();
+                    view.draw(current, publisher.sent());
+                    ModelSnapshot latest = current.model("default").flatMap(ModelView::latestSnapshot).orElse(null);
                     if (produced.isDone()) {
                         EventPublisher.Sent sent = produced.get();
                         if (latest != null && latest.getEventsTrained() >= sent.valid()) {
-                            reader.readToEnd(Duration.ofSeconds(5));
+                            feed.readToEnd(Duration.ofSeconds(5));
+                            FeedView done = feed.view();
                             double seconds = (System.nanoTime() - started) / 1e9;
                             if (report == Report.JSON) {
-                                printJson(sent, reader, latest, seconds);
+                                printJson(sent, done, latest, seconds);
                             } else {
-                                view.draw(reader, sent);
+                                view.draw(done, sent);
                                 System.out.printf(Locale.ROOT, "%nDone: %,d events trained, model version %d, %d dead letters, %d alerts, %.1f s%n",
-                                        latest.getEventsTrained(), latest.getVersion(), reader.deadLetters.size(),
-                                        reader.alerts.size(), seconds);
+                                        latest.getEventsTrained(), latest.getVersion(), done.deadLetters(),
+                                        done.alertCount(), seconds);
                             }
                             return 0;
                         }
@@ -131,9 +137,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void printJson(EventPublisher.Sent sent, OutputReader reader, ModelSnapshot latest, double seconds)
+    private static void printJson(EventPublisher.Sent sent, FeedView view, ModelSnapshot latest, double seconds)
             throws Exception {
-        TrainingMetrics metrics = reader.latestMetrics.get("default");
+        TrainingMetrics metrics = view.model("default").flatMap(ModelView::latestMetrics).orElse(null);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("eventsProduced", sent.valid());
@@ -141,8 +147,8 @@ final class DemoCommand implements Callable<Integer> {
         root.put("eventsTrained", latest.getEventsTrained());
         root.put("modelVersion", latest.getVersion());
         root.put("optimizerSteps", latest.getOptimizerSteps());
-        root.put("deadLetters", reader.deadLetters.size());
-        root.put("alerts", reader.alerts.size());
+        root.put("deadLetters", view.deadLetters());
+        root.put("alerts", view.alertCount());
         root.put("macroF1", metrics == null ? Double.NaN : metrics.getMacroF1());
         root.put("microF1", metrics == null ? Double.NaN : metrics.getMicroF1());
         root.put("collapsedLabels", metrics == null ? 0 : metrics.getCollapsedLabels());
@@ -161,43 +167,19 @@ final class DemoCommand implements Callable<Integer> {
             this.out = out;
         }
 
-        void draw(OutputReader reader, EventPublisher.Sent sent) {
+        void draw(FeedView view, EventPublisher.Sent sent) {
             long now = System.currentTimeMillis();
             if (out == null || now - lastDrawn < (terminal ? 1000 : 5000)) {
                 return;
             }
             lastDrawn = now;
-            ModelSnapshot snapshot = reader.latestSnapshots.get("default");
-            TrainingMetrics metrics = reader.latestMetrics.get("default");
-            if (!terminal) {
-                out.printf(Locale.ROOT, "produced %,d (+%d bad)  trained %,d  version %d  macro-F1 %.3f  dead letters %d  alerts %d%n",
-                        sent.valid(), sent.bad(), snapshot == null ? 0 : snapshot.getEventsTrained(),
-                        snapshot == null ? 0 : snapshot.getVersion(), metrics == null ? 0.0 : metrics.getMacroF1(),
-                        reader.deadLetters.size(), reader.alerts.size());
-                return;
+            String produced = String.format(Locale.ROOT, "produced %,d (+%d malformed)", sent.valid(), sent.bad());
+            if (terminal) {
+                out.print("\033[H\033[2J" + "Ballast demo  " + produced + "\n\n" + TextDashboard.render(view, "default"));
+            } else {
+                out.println(produced + "  " + view.model("default").map(TextDashboard::summaryLine).orElse("no metrics yet")
+                        + String.format(Locale.ROOT, "  dead letters %d", view.deadLetters()));
             }
-            StringBuilder screen = new StringBuilder("\033[H\033[2J");
-            screen.append(String.format(Locale.ROOT, "Ballast demo  produced %,d (+%d malformed)  trained %,d  model version %d  %s%n%n",
-                    sent.valid(), sent.bad(), snapshot == null ? 0 : snapshot.getEventsTrained(),
-                    snapshot == null ? 0 : snapshot.getVersion(),
-                    metrics == null ? "" : String.format(Locale.ROOT, "%,.0f events/s", metrics.getEventsPerSecond())));
-            screen.append(String.format(Locale.ROOT, "%-8s %10s %8s %9s %9s %7s %7s %7s%n", "label", "prevalence",
-                    "weight", "threshold", "precision", "recall", "F1", "PR-AUC"));
-            if (metrics != null) {
-                for (LabelMetrics label : metrics.getLabels()) {
-                    screen.append(String.format(Locale.ROOT, "%-8s %9.2f%% %8.2f %9.3f %9.3f %7.3f %7.3f %7.3f%n",
-                            label.getName(), label.getPrevalence() * 100, label.getPosWeight(), label.getThreshold(),
-                            label.getPrecision(), label.getRecall(), label.getF1(), label.getAuprc()));
-                }
-                screen.append(String.format(Locale.ROOT, "%nmacro-F1 %.3f  micro-F1 %.3f  collapsed labels %d%n",
-                        metrics.getMacroF1(), metrics.getMicroF1(), metrics.getCollapsedLabels()));
-            }
-            screen.append(String.format(Locale.ROOT, "dead letters %d  alerts %d%n", reader.deadLetters.size(), reader.alerts.size()));
-            List<ImbalanceAlert> recent = reader.alerts.subList(Math.max(0, reader.alerts.size() - 5), reader.alerts.size());
-            for (ImbalanceAlert alert : recent) {
-                screen.append("  ").append(alert.getMessage()).append('\n');
-            }
-            out.print(screen);
             out.flush();
         }
     }

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.config.BallastConfig;
+import dev.ballast.monitoring.MetricsFeed;
+import dev.ballast.monitoring.ModelView;
 import dev.ballast.schema.LabelState;
 import dev.ballast.schema.ModelSnapshot;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,16 +35,19 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
-        try (OutputReader reader = new OutputReader(config, config.nonBallastProperties())) {
-            reader.readToEnd(Duration.ofSeconds(30));
-            if (modelId != null) {
-                reader.latestSnapshots.keySet().retainAll(java.util.Set.of(modelId));
+        try (MetricsFeed feed = new MetricsFeed(config, config.nonBallastProperties(), 1)) {
+            feed.readToEnd(Duration.ofSeconds(30));
+            Map<String, ModelSnapshot> latestSnapshots = new TreeMap<>();
+            for (ModelView model : feed.view().models().values()) {
+                if (modelId == null || modelId.equals(model.modelId())) {
+                    model.latestSnapshot().ifPresent(snapshot -> latestSnapshots.put(model.modelId(), snapshot));
+                }
             }
             if (json) {
-                System.out.println(toJson(reader.latestSnapshots));
+                System.out.println(toJson(latestSnapshots));
             } else {
-                reader.latestSnapshots.values().forEach(ModelsCommand::print);
-                if (reader.latestSnapshots.isEmpty()) {
+                latestSnapshots.values().forEach(ModelsCommand::print);
+                if (latestSnapshots.isEmpty()) {
                     System.out.println("No model snapshots on " + config.getString(BallastConfig.MODEL_UPDATES_TOPIC) + " yet.");
                 }
             }

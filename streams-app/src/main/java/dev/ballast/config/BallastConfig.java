@@ -95,6 +95,8 @@ public final class BallastConfig extends AbstractConfig {
     // Runtime
     public static final String NATIVE_THREADS = "ballast.native.threads";
     public static final String STARTUP_WAIT_MS = "ballast.startup.wait.ms";
+    public static final String DASHBOARD_PORT = "ballast.dashboard.port";
+    public static final String DASHBOARD_HOST = "ballast.dashboard.host";
 
     private static final String TOPICS = "Topics";
     private static final String MODEL = "Model";
@@ -239,6 +241,12 @@ public final class BallastConfig extends AbstractConfig {
         def.define(STARTUP_WAIT_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
                 "At start-up, how long to keep retrying Kafka and the Schema Registry before giving up with one line.",
                 RUNTIME, ++order, ConfigDef.Width.SHORT, STARTUP_WAIT_MS);
+        def.define(DASHBOARD_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
+                "Port of the web dashboard and the Prometheus endpoint (/metrics) served by the app; -1 turns them off, "
+                        + "0 picks a free port.", RUNTIME, ++order, ConfigDef.Width.SHORT, DASHBOARD_PORT);
+        def.define(DASHBOARD_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
+                "Address the dashboard binds; loopback by default, 0.0.0.0 in a container so Prometheus can scrape it.",
+                RUNTIME, ++order, ConfigDef.Width.SHORT, DASHBOARD_HOST);
         return def;
     }
 

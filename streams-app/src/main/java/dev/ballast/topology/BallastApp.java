@@ -2,8 +2,11 @@ package dev.ballast.topology;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.learning.NativeRuntime;
+import dev.ballast.monitoring.DashboardServer;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,7 @@ public final class BallastApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private DashboardServer dashboard;
 
     private BallastApp(KafkaStreams streams) {
         this.streams = streams;
@@ -59,11 +63,24 @@ public final class BallastApp implements AutoCloseable {
                 app.stopped.countDown();
             }
         });
+        if (config.getInt(BallastConfig.DASHBOARD_PORT) >= 0) {
+            try {
+                app.dashboard = DashboardServer.start(config, streams::metrics);
+            } catch (RuntimeException e) {
+                streams.close();
+                throw e;
+            }
+        }
         streams.start();
         LOG.info("Ballast is training from {} on {} (application.id {}, {})", config.getString(BallastConfig.EVENTS_TOPIC),
                 bootstrap, properties.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         return app;
+    }
+
+    /** The web dashboard's address, when {@link BallastConfig#DASHBOARD_PORT} turned it on. */
+    public Optional<URI> dashboardUrl() {
+        return Optional.ofNullable(dashboard).map(DashboardServer::url);
     }
 
     public KafkaStreams.State state() {
@@ -81,6 +98,9 @@ public final class BallastApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dashboard != null) {
+            dashboard.close();
+        }
         streams.close(Duration.ofSeconds(30));
         stopped.countDown();
     }

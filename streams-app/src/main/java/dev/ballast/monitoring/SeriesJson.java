@@ -1,0 +1,99 @@
+package dev.ballast.monitoring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.schema.ImbalanceAlert;
+import dev.ballast.schema.LabelMetrics;
+import dev.ballast.schema.TrainingMetrics;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The JSON behind the web dashboard's charts, column-wise per model so the page plots without reshaping:
+ * <pre>{"deadLetters": n, "alerts": [{model, label, kind, time, message}, ...],
+ *  "models": [{"model", "currentVersion", "eventsTrained", "alertCount", "labels": [names],
+ *              "time": [ms...], "macroF1": [...], "version": [...], "eventsPerSecond": [...],
+ *              "prevalence": {label: [...]}, "posWeight": {label: [...]}, "recall": {label: [...]}}]}</pre>
+ * Non-finite numbers become {@code null}.
+ */
+final class SeriesJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private SeriesJson() {
+    }
+
+    static byte[] write(FeedView view) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("deadLetters", view.deadLetters());
+        ArrayNode alerts = root.putArray("alerts");
+        for (ImbalanceAlert alert : view.recentAlerts()) {
+            ObjectNode node = alerts.addObject();
+            node.put("model", alert.getModelId());
+            node.put("label", alert.getLabel());
+            node.put("kind", alert.getKind().name());
+            node.put("time", alert.getTimestamp().toEpochMilli());
+            node.put("message", alert.getMessage());
+        }
+        ArrayNode models = root.putArray("models");
+        view.models().values().forEach(model -> writeModel(model, models.addObject()));
+        try {
+            return MAPPER.writeValueAsBytes(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the dashboard series", e);
+        }
+    }
+
+    private static void writeModel(ModelView model, ObjectNode node) {
+        List<TrainingMetrics> history = model.history();
+        node.put("model", model.modelId());
+        node.put("currentVersion", model.version());
+        node.put("eventsTrained", model.latestMetrics().map(TrainingMetrics::getEventsTrained).orElse(0L));
+        node.put("alertCount", model.alertCount());
+        ArrayNode labelNames = node.putArray("labels");
+        model.latestMetrics().ifPresent(latest -> latest.getLabels().forEach(label -> labelNames.add(label.getName())));
+        ArrayNode time = node.putArray("time");
+        ArrayNode macroF1 = node.putArray("macroF1");
+        ArrayNode version = node.putArray("version");
+        ArrayNode eventsPerSecond = node.putArray("eventsPerSecond");
+        for (TrainingMetrics metrics : history) {
+            time.add(metrics.getTimestamp().toEpochMilli());
+            addNumber(macroF1, metrics.getMacroF1());
+            version.add(metrics.getModelVersion());
+            addNumber(eventsPerSecond, metrics.getEventsPerSecond());
+        }
+        writeLabelSeries(history, node.putObject("prevalence"), LabelMetrics::getPrevalence);
+        writeLabelSeries(history, node.putObject("posWeight"), LabelMetrics::getPosWeight);
+        writeLabelSeries(history, node.putObject("recall"), LabelMetrics::getRecall);
+    }
+
+    /** One array per label, aligned with "time": null where a record lacks the label. */
+    private static void writeLabelSeries(List<TrainingMetrics> history, ObjectNode node, ToDoubleFunction<LabelMetrics> value) {
+        Map<String, ArrayNode> byLabel = new TreeMap<>();
+        for (int row = 0; row < history.size(); row++) {
+            for (LabelMetrics label : history.get(row).getLabels()) {
+                ArrayNode series = byLabel.computeIfAbsent(label.getName(), name -> node.putArray(name));
+                while (series.size() < row) {
+                    series.addNull();
+                }
+                addNumber(series, value.applyAsDouble(label));
+            }
+        }
+        byLabel.values().forEach(series -> {
+            while (series.size() < history.size()) {
+                series.addNull();
+            }
+        });
+    }
+
+    private static void addNumber(ArrayNode array, double value) {
+        if (Double.isFinite(value)) {
+            array.add(value);
+        } else {
+            array.addNull();
+        }
+    }
+}
