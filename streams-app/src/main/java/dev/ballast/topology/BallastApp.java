@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -85,6 +87,16 @@ public final class BallastApp implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * This instance's share of the work: its stream threads and the active and standby tasks each runs. Instances
+     * with the same {@code application.id} split the tasks (one per events partition) between them.
+     *
+     * @see KafkaStreams#metadataForLocalThreads()
+     */
+    public Set<ThreadMetadata> metadataForLocalThreads() {
+        return streams.metadataForLocalThreads();
     }
 
     /** Blocks until the app has stopped (shut down or failed). */
