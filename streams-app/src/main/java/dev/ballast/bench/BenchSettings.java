@@ -35,10 +35,10 @@ public record BenchSettings(long events, List<LearnerShape> learnerShapes, List<
                 Duration.ofSeconds(2), LearnerShape.dense(1000, 100), 2_000, Duration.ofSeconds(30), null);
     }
 
-    /** Fits in a minute on two cores: 64,000 events per app, 0.6 s per learner measurement, 8 s of live events. */
+    /** Fits in a minute on two cores: 32,000 events per app, 0.6 s per learner measurement, 6 s of live events. */
     public static BenchSettings quick() {
-        return new BenchSettings(64_000, LearnerShape.standard(), List.of(1, 32, 256), Duration.ofMillis(300),
-                Duration.ofMillis(600), LearnerShape.dense(1000, 100), 2_000, Duration.ofSeconds(8), null);
+        return new BenchSettings(32_000, LearnerShape.standard(), List.of(1, 32, 256), Duration.ofMillis(300),
+                Duration.ofMillis(600), LearnerShape.dense(1000, 100), 2_000, Duration.ofSeconds(6), null);
     }
 
     public BenchSettings withEvents(long newEvents) {

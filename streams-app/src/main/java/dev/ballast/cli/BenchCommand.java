@@ -30,7 +30,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--events", paramLabel = "N",
-            description = "Events through each Kafka Streams app (default 400,000; 64,000 with --quick).")
+            description = "Events through each Kafka Streams app (default 400,000; 32,000 with --quick).")
     Long events;
 
     @Option(names = "--report", defaultValue = "table", description = "table (default) or json: one JSON object on stdout.")
