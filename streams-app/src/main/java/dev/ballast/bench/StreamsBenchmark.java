@@ -147,7 +147,8 @@ final class StreamsBenchmark {
     }
 
     private long eventsTrained(byte[] snapshot) {
-        return serdes.snapshots().deserializer().deserialize(null, snapshot).getEventsTrained();
+        return serdes.snapshots().deserializer().deserialize(config.getString(BallastConfig.MODEL_UPDATES_TOPIC), snapshot)
+                .getEventsTrained();
     }
 
     /**
