@@ -2,12 +2,14 @@
 """Where the training app's CPU time goes, per stage of an event, from a flight recording.
 
   ./ballast bench --jfr training.jfr
-  jfr print --json --stack-depth 64 --events jdk.ExecutionSample training.jfr > samples.json
+  jfr print --json --stack-depth 64 --events jdk.ExecutionSample,jdk.NativeMethodSample training.jfr > samples.json
   python3 docs/benchmarks/jfr-stages.py samples.json
 
 Each execution sample of a Kafka Streams thread is put in the first stage (in the order below) that any frame
 of its stack belongs to, so time in the learner under ModelState.serialise counts as state, not as learning.
 Samples of other threads (the broker, producer I/O threads, the bench itself) are totalled by thread.
+Execution samples are threads running Java code; native-method samples are threads inside native code, which
+for a stream thread means RocksDB (CPU), ND4J's gemm (CPU) or waiting on the network in poll (idle).
 """
 import collections
 import json
@@ -49,13 +51,13 @@ def stage_of(names):
 
 def main(path):
     events = json.load(open(path))["recording"]["events"]
-    stages = collections.Counter()
+    stages = {"jdk.ExecutionSample": collections.Counter(), "jdk.NativeMethodSample": collections.Counter()}
     threads = collections.Counter()
     for event in events:
         thread = event["values"]["sampledThread"]["javaName"] or "?"
         if "StreamThread" in thread and not thread.startswith("kafka-producer-network-thread"):
-            stages[stage_of(list(frame_names(event)))] += 1
-        else:
+            stages[event["type"]][stage_of(list(frame_names(event)))] += 1
+        elif event["type"] == "jdk.ExecutionSample":
             if thread.startswith("kafka-producer-network-thread") and "StreamThread" in thread:
                 group = "the stream thread's producer I/O thread"
             elif thread.startswith(("data-plane", "kafka-", "broker", "controller", "raft", "ExpirationReaper")):
@@ -63,11 +65,12 @@ def main(path):
             else:
                 group = thread.split("-")[0]
             threads[group] += 1
-    total = sum(stages.values())
-    print(f"Stream thread: {total} samples")
-    for stage, count in stages.most_common():
-        print(f"  {100.0 * count / total:5.1f}%  {stage}")
-    print(f"Other threads: {sum(threads.values())} samples")
+    for kind, counts in stages.items():
+        total = sum(counts.values())
+        print(f"Stream thread, {kind}: {total} samples")
+        for stage, count in counts.most_common():
+            print(f"  {100.0 * count / total:5.1f}%  {stage}")
+    print(f"Other threads, jdk.ExecutionSample: {sum(threads.values())} samples")
     for group, count in threads.most_common(8):
         print(f"  {count:6d}  {group}")
 

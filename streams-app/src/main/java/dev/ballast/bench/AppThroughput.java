@@ -8,9 +8,9 @@ import java.util.List;
  *
  * @param eventsPerSecond input events processed per second in the timed window
  * @param timedEvents     events in the timed window
- * @param seconds         length of the timed window
- * @param heap            heap after a full GC at regular points of progress (the GCs fall inside the window,
- *                        at the same event counts for every app)
+ * @param seconds         length of the timed window, less the heap samples' GC pauses
+ * @param heap            heap after a full GC at regular points of progress, at the same event counts for
+ *                        every app
  */
 public record AppThroughput(double eventsPerSecond, long timedEvents, double seconds, List<HeapSample> heap) {
 

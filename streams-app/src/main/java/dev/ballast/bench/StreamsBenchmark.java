@@ -153,7 +153,8 @@ final class StreamsBenchmark {
 
     /**
      * Waits until the app has processed {@code target} events, taking heap samples on the way; times the window
-     * from the first progress seen at or after a tenth of the events to the first at or after the target.
+     * from the first progress seen at or after a tenth of the events to the first at or after the target, less
+     * the time spent in the heap samples' full GCs.
      */
     private AppThroughput follow(ProgressReader reader, long target, Supplier<KafkaStreams.State> state)
             throws InterruptedException {
@@ -163,6 +164,7 @@ final class StreamsBenchmark {
         List<HeapSample> heap = new ArrayList<>();
         long lastProgress = System.nanoTime();
         long seen = 0;
+        long sampling = 0;
         while (seen < target) {
             long events = reader.poll(POLL);
             if (events > seen) {
@@ -170,7 +172,11 @@ final class StreamsBenchmark {
                 lastProgress = System.nanoTime();
             }
             if (seen >= nextSample && seen < target) {
+                long pauseStarted = System.nanoTime();
                 heap.add(new HeapSample(seen, MemoryProbe.heapUsedAfterGc()));
+                if (seen >= timedFrom) {
+                    sampling += System.nanoTime() - pauseStarted;
+                }
                 nextSample = (seen / sampleEvery + 1) * sampleEvery;
             }
             checkRunning(state.get(), lastProgress, seen);
@@ -183,7 +189,8 @@ final class StreamsBenchmark {
         if (end.events() <= start.events()) {
             throw new IllegalStateException("too few events to time: raise --events above " + target);
         }
-        double seconds = (end.nanoTime() - start.nanoTime()) / 1e9;
+        // A full GC stops the app too: the heap samples' pauses are not the app's time.
+        double seconds = (end.nanoTime() - start.nanoTime() - sampling) / 1e9;
         long timed = end.events() - start.events();
         return new AppThroughput(timed / seconds, timed, seconds, heap);
     }
