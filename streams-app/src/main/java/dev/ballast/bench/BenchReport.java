@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Set;
 
 /**
@@ -129,6 +130,13 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
         }
     }
 
+    private static void printHeap(PrintStream out, String name, AppThroughput app) {
+        LongSummaryStatistics heap = app.heap().stream().mapToLong(HeapSample::heapBytes).summaryStatistics();
+        out.printf(Locale.ROOT, "  %-28s %.1f to %.1f MB from event %,d to %,d: trend %+.1f MB per million events%n",
+                name, heap.getMin() / 1e6, heap.getMax() / 1e6, app.heap().get(0).events(),
+                app.heap().get(app.heap().size() - 1).events(), app.heapSlopeMbPerMillionEvents());
+    }
+
     public void printTable(PrintStream out) {
         out.printf(Locale.ROOT, "Ballast bench: %d CPUs (%s), load average %.2f at the start and %.2f at the end, Java %s%n%n",
                 machine.cpus(), machine.cpuModel(), machine.loadAverage1(), loadAverageAtEnd, machine.javaVersion());
@@ -137,8 +145,8 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
         out.printf(Locale.ROOT, "  %-28s %,12.0f events/s%n", "pass-through (deserialise)", passThrough.eventsPerSecond());
         out.printf(Locale.ROOT, "  %-28s %,12.0f events/s   ratio %.2f%n", "Ballast training", training.eventsPerSecond(),
                 ratio());
-        out.printf(Locale.ROOT, "  %-28s %+12.2f MB per million events (pass-through %+.2f)%n", "heap trend after GC",
-                training.heapSlopeMbPerMillionEvents(), passThrough.heapSlopeMbPerMillionEvents());
+        printHeap(out, "heap after GC, pass-through", passThrough);
+        printHeap(out, "heap after GC, training", training);
         out.printf(Locale.ROOT, "  %-28s p50 %,.0f ms, p99 %,.0f ms, max %,.0f ms (%,d events at %,.0f/s)%n%n",
                 "event-to-snapshot latency", latency.p50Ms(), latency.p99Ms(), latency.maxMs(), latency.events(),
                 latency.eventsPerSecond());
