@@ -1,0 +1,283 @@
+package dev.ballast.bench;
+
+import dev.ballast.config.BallastConfig;
+import dev.ballast.embedded.EventPublisher;
+import dev.ballast.embedded.Events;
+import dev.ballast.io.DriftingStream;
+import dev.ballast.io.DriftingStreamSpec;
+import dev.ballast.topology.BallastApp;
+import dev.ballast.topology.BallastSerdes;
+import dev.ballast.topology.StreamsSettings;
+import dev.ballast.topology.TopicProvisioner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The Kafka half of the bench, on a running broker and registry: produces the events once, runs the pass-through
+ * app over them, then Ballast over the same events, then measures event-to-snapshot latency on live events.
+ */
+final class StreamsBenchmark {
+
+    private static final String COUNTS_TOPIC = "ballast-bench.pass-through-counts";
+    private static final int HEAP_SAMPLES = 10;
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    /** The Kafka figures. */
+    record Result(AppThroughput passThrough, AppThroughput training, SnapshotLatency latency) {
+    }
+
+    private final BallastConfig config;
+    private final BenchSettings settings;
+    private final Path workDir;
+    private final PrintStream progress;
+    private final BallastSerdes serdes;
+    private final String modelId;
+    private final List<String> labels;
+    private final DriftingStreamSpec spec;
+    private final long reportEvery;
+
+    /**
+     * @param config      Ballast's settings, Kafka client settings included; {@code application.id} is the
+     *                    training app's
+     * @param reportEvery events per snapshot of the training app (batch size x snapshot interval in steps): the
+     *                    pass-through app reports its count as often
+     */
+    StreamsBenchmark(BallastConfig config, BenchSettings settings, Path workDir, PrintStream progress, long reportEvery) {
+        this.config = config;
+        this.settings = settings;
+        this.workDir = workDir;
+        this.progress = progress;
+        this.serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
+        this.modelId = config.getList(BallastConfig.MODELS).get(0);
+        BallastConfig model = config.forModel(modelId);
+        this.labels = model.getList(BallastConfig.MODEL_LABELS);
+        DriftingStreamSpec demo = DriftingStreamSpec.demo();
+        this.spec = new DriftingStreamSpec(model.getInt(BallastConfig.MODEL_FEATURES), labels.size(), demo.seed(),
+                demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(), demo.labelNoise(), false, 0);
+        this.reportEvery = reportEvery;
+    }
+
+    Result run(long events) throws Exception {
+        createTopics();
+        String eventsTopic = config.getString(BallastConfig.EVENTS_TOPIC);
+        try (EventPublisher publisher = new EventPublisher(config.nonBallastProperties(), serdes.events().serializer(),
+                eventsTopic)) {
+            progress.printf(Locale.ROOT, "bench: producing %,d events (%d features, %d labels) to %s%n", events,
+                    spec.featureCount(), spec.labelCount(), eventsTopic);
+            try (DriftingStream stream = new DriftingStream(spec, events)) {
+                publisher.publish(stream, labels, modelId, events, 0, 0, spec.seed());
+            }
+            AppThroughput passThrough = runPassThrough(eventsTopic, events);
+            progress.printf(Locale.ROOT, "bench: pass-through %,.0f events/s%n", passThrough.eventsPerSecond());
+            try (BallastApp app = BallastApp.start(config);
+                 ProgressReader snapshots = new ProgressReader(config.nonBallastProperties(),
+                         config.getString(BallastConfig.MODEL_UPDATES_TOPIC), this::eventsTrained)) {
+                AppThroughput training = followTraining(app, snapshots, events);
+                progress.printf(Locale.ROOT, "bench: training %,.0f events/s%n", training.eventsPerSecond());
+                SnapshotLatency latency = measureLatency(app, snapshots, publisher, events);
+                progress.printf(Locale.ROOT, "bench: event-to-snapshot latency p50 %.0f ms, p99 %.0f ms%n",
+                        latency.p50Ms(), latency.p99Ms());
+                return new Result(passThrough, training, latency);
+            }
+        }
+    }
+
+    private void createTopics() throws InterruptedException, ExecutionException {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.nonBallastProperties().get("bootstrap.servers"));
+        try (Admin admin = Admin.create(properties)) {
+            TopicProvisioner.ensureTopics(admin, config);
+            admin.createTopics(List.of(new NewTopic(COUNTS_TOPIC, Optional.of(1), Optional.empty()))).all().get();
+        }
+    }
+
+    private AppThroughput runPassThrough(String eventsTopic, long events) throws InterruptedException {
+        Properties properties = StreamsSettings.of(config);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-pass-through");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("pass-through").toString());
+        progress.printf(Locale.ROOT, "bench: pass-through app (%s) over %,d events%n",
+                properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG), events);
+        try (KafkaStreams streams = new KafkaStreams(
+                PassThroughTopology.build(eventsTopic, COUNTS_TOPIC, serdes.events(), reportEvery), properties);
+             ProgressReader counts = new ProgressReader(config.nonBallastProperties(), COUNTS_TOPIC,
+                     value -> ByteBuffer.wrap(value).getLong())) {
+            streams.start();
+            return follow(counts, events, streams::state);
+        }
+    }
+
+    private AppThroughput followTraining(BallastApp app, ProgressReader snapshots, long events) throws IOException,
+            ParseException, InterruptedException {
+        progress.printf(Locale.ROOT, "bench: Ballast training app over the same %,d events%n", events);
+        if (settings.jfrRecording() == null) {
+            return follow(snapshots, events, app::state);
+        }
+        try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
+            recording.setDestination(settings.jfrRecording());
+            recording.start();
+            AppThroughput training = follow(snapshots, events, app::state);
+            recording.stop();
+            progress.println("bench: flight recording of the training app in " + settings.jfrRecording());
+            return training;
+        }
+    }
+
+    private long eventsTrained(byte[] snapshot) {
+        return serdes.snapshots().deserializer().deserialize(config.getString(BallastConfig.MODEL_UPDATES_TOPIC), snapshot)
+                .getEventsTrained();
+    }
+
+    /**
+     * Waits until the app has processed {@code target} events, taking heap samples on the way; times the window
+     * from the first progress seen at or after a tenth of the events to the first at or after the target, less
+     * the time spent in the heap samples' full GCs.
+     */
+    private AppThroughput follow(ProgressReader reader, long target, Supplier<KafkaStreams.State> state)
+            throws InterruptedException {
+        long timedFrom = Math.max(reportEvery, target / 10 / reportEvery * reportEvery);
+        long sampleEvery = Math.max(reportEvery, target / HEAP_SAMPLES);
+        long nextSample = timedFrom;
+        List<HeapSample> heap = new ArrayList<>();
+        long lastProgress = System.nanoTime();
+        long seen = 0;
+        long sampling = 0;
+        while (seen < target) {
+            long events = reader.poll(POLL);
+            if (events > seen) {
+                seen = events;
+                lastProgress = System.nanoTime();
+            }
+            if (seen >= nextSample && seen < target) {
+                long pauseStarted = System.nanoTime();
+                heap.add(new HeapSample(seen, MemoryProbe.heapUsedAfterGc()));
+                if (seen >= timedFrom) {
+                    sampling += System.nanoTime() - pauseStarted;
+                }
+                nextSample = (seen / sampleEvery + 1) * sampleEvery;
+            }
+            checkRunning(state.get(), lastProgress, seen);
+        }
+        heap.add(new HeapSample(seen, MemoryProbe.heapUsedAfterGc()));
+        List<ProgressReader.Observation> observations = reader.observations();
+        ProgressReader.Observation start = observations.stream().filter(seenAt -> seenAt.events() >= timedFrom)
+                .findFirst().orElseThrow();
+        ProgressReader.Observation end = observations.get(observations.size() - 1);
+        if (end.events() <= start.events()) {
+            throw new IllegalStateException("too few events to time: raise --events above " + target);
+        }
+        // A full GC stops the app too: the heap samples' pauses are not the app's time.
+        double seconds = (end.nanoTime() - start.nanoTime() - sampling) / 1e9;
+        long timed = end.events() - start.events();
+        return new AppThroughput(timed / seconds, timed, seconds, heap);
+    }
+
+    private static void checkRunning(KafkaStreams.State state, long lastProgressNanos, long seen) {
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                || state == KafkaStreams.State.PENDING_ERROR) {
+            throw new IllegalStateException("the app stopped (" + state + ") after " + seen + " events; see the log");
+        }
+        if (System.nanoTime() - lastProgressNanos > STALL_TIMEOUT.toNanos()) {
+            throw new IllegalStateException("no progress for " + STALL_TIMEOUT.toSeconds() + " s after " + seen
+                    + " events (state " + state + ")");
+        }
+    }
+
+    /**
+     * Produces events at a steady rate after the {@code firstEvent} already trained, and for each of the first
+     * {@code rate x duration} of them finds the first snapshot that covers it. Production goes on until that
+     * snapshot is seen, so the last timed events are not left waiting for a time-triggered snapshot.
+     */
+    private SnapshotLatency measureLatency(BallastApp app, ProgressReader snapshots, EventPublisher publisher,
+            long firstEvent) throws InterruptedException, ExecutionException {
+        double rate = settings.liveEventsPerSecond();
+        int timed = (int) Math.max(1, Math.round(rate * settings.liveDuration().toMillis() / 1000.0));
+        progress.printf(Locale.ROOT, "bench: %,d live events at %,.0f/s for snapshot latency%n", timed, rate);
+        long[] sentAt = new long[timed];
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService producing = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "ballast-bench-live"));
+        Future<?> produced = producing.submit(() -> {
+            produceLive(publisher, firstEvent, rate, sentAt, stop);
+            return null;
+        });
+        producing.shutdown();
+        try {
+            long lastProgress = System.nanoTime();
+            long seen = snapshots.events();
+            while (seen < firstEvent + timed) {
+                long events = snapshots.poll(POLL);
+                if (events > seen) {
+                    seen = events;
+                    lastProgress = System.nanoTime();
+                }
+                if (produced.isDone()) {
+                    produced.get();
+                }
+                checkRunning(app.state(), lastProgress, seen);
+            }
+        } finally {
+            stop.set(true);
+        }
+        produced.get();
+        double[] latencies = new double[timed];
+        List<ProgressReader.Observation> observations = snapshots.observations();
+        int covering = 0;
+        for (int i = 0; i < timed; i++) {
+            long needed = firstEvent + i + 1;
+            while (observations.get(covering).events() < needed) {
+                covering++;
+            }
+            latencies[i] = (observations.get(covering).nanoTime() - sentAt[i]) / 1e6;
+        }
+        Arrays.sort(latencies);
+        return new SnapshotLatency(timed, rate, percentile(latencies, 0.50), percentile(latencies, 0.99),
+                latencies[timed - 1]);
+    }
+
+    private void produceLive(EventPublisher publisher, long firstEvent, double rate, long[] sentAt, AtomicBoolean stop)
+            throws InterruptedException {
+        try (DriftingStream stream = new DriftingStream(spec, Long.MAX_VALUE)) {
+            long started = System.nanoTime();
+            for (long i = 0; !stop.get(); i++) {
+                var event = Events.of(stream.next(), labels, modelId, firstEvent + i);
+                if (i < sentAt.length) {
+                    sentAt[(int) i] = System.nanoTime();
+                }
+                publisher.send(event);
+                long wait = started + (long) ((i + 1) * 1e9 / rate) - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+        }
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    private static double percentile(double[] sorted, double quantile) {
+        int rank = (int) Math.ceil(quantile * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
+    }
+}

@@ -1,0 +1,54 @@
+package dev.ballast.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.config.BallastConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The bench's code path end to end with tiny sizes: every figure is there and positive. No timing is asserted. */
+@Tag("broker")
+class BenchTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void shouldReportEveryFigureWhenRunWithTinySizes() throws Exception {
+        BenchSettings tiny = new BenchSettings(400, List.of(LearnerShape.dense(4, 3), LearnerShape.sparse(50, 4, 5)),
+                List.of(1, 8), Duration.ofMillis(20), Duration.ofMillis(50), LearnerShape.dense(20, 5), 500,
+                Duration.ofSeconds(1), null);
+        Map<String, String> settings = Map.of(BallastConfig.BATCH_SIZE, "8", BallastConfig.SNAPSHOT_INTERVAL_STEPS, "5");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+        BenchReport report = Bench.run(tiny, settings, new PrintStream(progress, true, StandardCharsets.UTF_8));
+
+        JsonNode json = JSON.readTree(JSON.writeValueAsString(report.toJson(JSON)));
+        for (String field : List.of("passThroughEventsPerSecond", "trainingEventsPerSecond", "ratio", "heapMb", "rssMb",
+                "snapshotLatencyMsP50", "snapshotLatencyMsP99")) {
+            assertTrue(json.path(field).asDouble() > 0, field + " = " + json.get(field));
+        }
+        assertEquals(report.training().eventsPerSecond() / report.passThrough().eventsPerSecond(),
+                json.get("ratio").asDouble(), 1e-9);
+        assertEquals(400, json.get("events").asLong(), "400 events are 10 whole snapshot intervals of 8 x 5 events");
+        assertEquals(4, json.get("learner").size(), "two shapes times two batch sizes");
+        for (JsonNode learner : json.get("learner")) {
+            for (String field : List.of("features", "labels", "nonZeros", "batch", "eventsPerSecond")) {
+                assertTrue(learner.path(field).asDouble() > 0, field + " in " + learner);
+            }
+        }
+        assertEquals(5, json.get("learner").get(2).get("nonZeros").asInt());
+        assertEquals(500, json.get("latencyEvents").asLong());
+        assertTrue(json.get("trainingHeapSamples").size() >= 2, json.get("trainingHeapSamples").toString());
+        assertEquals("training / pass-through", json.get("targets").get(0).get("name").asText());
+        assertTrue(progress.toString(StandardCharsets.UTF_8).contains("bench: training"), "progress lines");
+    }
+}

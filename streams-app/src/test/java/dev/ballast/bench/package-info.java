@@ -1,2 +1,0 @@
-/** JMH benchmarks of the learning core; run with {@code org.openjdk.jmh.Main}, never as unit tests. */
-package dev.ballast.bench;
