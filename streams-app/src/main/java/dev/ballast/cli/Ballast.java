@@ -14,13 +14,9 @@ import picocli.CommandLine.Command;
             "takes SGD steps on weighted binary cross-entropy and publishes versioned models, metrics and alerts.",
             ""},
         footer = {"", "Run 'ballast COMMAND --help' for a command's options. Start with 'ballast demo'."},
-<<<<<<< HEAD
         subcommands = {DemoCommand.class, EvaluateCommand.class, RunCommand.class, StackCommand.class, ProduceCommand.class,
-            ModelsCommand.class, MonitorCommand.class, RegistryCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
-=======
-        subcommands = {DemoCommand.class, EvaluateCommand.class, BenchCommand.class, RunCommand.class, StackCommand.class, ProduceCommand.class,
-            ModelsCommand.class, RegistryCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
->>>>>>> bench
+            ModelsCommand.class, MonitorCommand.class, BenchCommand.class, RegistryCommand.class, ConfigCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Ballast implements Runnable {
 
     @CommandLine.Spec
