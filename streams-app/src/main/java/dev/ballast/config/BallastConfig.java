@@ -55,6 +55,7 @@ public final class BallastConfig extends AbstractConfig {
     public static final String MODEL_SEED = "ballast.model.seed";
     public static final String BATCH_SIZE = "ballast.batch.size";
     public static final String BATCH_LINGER_MS = "ballast.batch.linger.ms";
+    public static final String STATE_SAVE_INTERVAL_BATCHES = "ballast.state.save.interval.batches";
 
     // Optimiser
     public static final String OPTIMIZER = "ballast.optimizer";
@@ -162,6 +163,11 @@ public final class BallastConfig extends AbstractConfig {
         def.define(BATCH_LINGER_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
                 "Train a partial mini-batch once no event has arrived for this long (wall clock), so a quiet stream is not left untrained.",
                 MODEL, ++order, ConfigDef.Width.SHORT, BATCH_LINGER_MS);
+        def.define(STATE_SAVE_INTERVAL_BATCHES, Type.INT, 20, Range.between(1, 100_000), Importance.LOW,
+                "Save a model's whole state to its changelogged store every this many mini-batches (and whenever it "
+                        + "publishes); in between only the events are journalled, and a restart replays them. Higher "
+                        + "means less state I/O and a longer replay on restore.",
+                MODEL, ++order, ConfigDef.Width.SHORT, STATE_SAVE_INTERVAL_BATCHES);
 
         order = 0;
         def.define(OPTIMIZER, Type.STRING, "adagrad", ValidString.in("sgd", "adagrad", "adam"), Importance.MEDIUM,

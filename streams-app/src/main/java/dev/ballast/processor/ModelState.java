@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * One model's trainer plus what publishing needs to survive a restart: the last snapshot version and the input
- * offsets the trained events came from. Written to the store after every trained mini-batch; events of the
- * pending mini-batch are stored one by one beside it (see {@link PendingEvents}).
+ * offsets the trained events came from. Saved to the store now and then (see {@link TrainingProcessor}); the events
+ * received since the last save are journalled one by one beside it (see {@link EventJournal}).
  */
 final class ModelState {
 
@@ -22,6 +22,12 @@ final class ModelState {
 
     final String modelId;
     final OnlineTrainer trainer;
+    /** Incremented at every save; journal entries written after a save carry it. */
+    long saveSequence;
+    /** Journal entries written since the last save (the next entry's slot). */
+    int journalLength;
+    /** Mini-batches trained since the last save. */
+    int batchesSinceSave;
     long snapshotVersion;
     long stepsAtLastSnapshot;
     /** Per "topic-partition", the next input offset after the last event the trained model reflects. */
@@ -35,10 +41,11 @@ final class ModelState {
     long lastMetricsWallMs;
     long eventsAtLastMetrics;
 
-    ModelState(String modelId, OnlineTrainer trainer, long snapshotVersion, long stepsAtLastSnapshot,
+    ModelState(String modelId, OnlineTrainer trainer, long saveSequence, long snapshotVersion, long stepsAtLastSnapshot,
             Map<String, Long> reflectedOffsets, long nowMs) {
         this.modelId = modelId;
         this.trainer = trainer;
+        this.saveSequence = saveSequence;
         this.snapshotVersion = snapshotVersion;
         this.stepsAtLastSnapshot = stepsAtLastSnapshot;
         this.reflectedOffsets = new TreeMap<>(reflectedOffsets);
@@ -62,6 +69,7 @@ final class ModelState {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT_VERSION);
+            out.writeLong(saveSequence);
             out.writeLong(snapshotVersion);
             out.writeLong(stepsAtLastSnapshot);
             out.writeInt(reflectedOffsets.size());
@@ -82,6 +90,7 @@ final class ModelState {
             if (version != FORMAT_VERSION) {
                 throw new IOException("unsupported model state format " + version);
             }
+            long saveSequence = in.readLong();
             long snapshotVersion = in.readLong();
             long stepsAtLastSnapshot = in.readLong();
             int partitions = in.readInt();
@@ -90,7 +99,7 @@ final class ModelState {
                 offsets.put(in.readUTF(), in.readLong());
             }
             OnlineTrainer trainer = OnlineTrainer.readFrom(in, settings);
-            return new ModelState(modelId, trainer, snapshotVersion, stepsAtLastSnapshot, offsets, nowMs);
+            return new ModelState(modelId, trainer, saveSequence, snapshotVersion, stepsAtLastSnapshot, offsets, nowMs);
         } catch (IOException e) {
             throw new UncheckedIOException("model state of '" + modelId + "' is unreadable", e);
         }

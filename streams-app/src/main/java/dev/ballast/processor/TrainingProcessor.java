@@ -46,6 +46,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     private final long snapshotIntervalMs;
     private final long metricsIntervalMs;
     private final long lingerMs;
+    private final int saveIntervalBatches;
     private final Map<String, ModelDeclaration> declarations = new HashMap<>();
     private final Map<String, ModelState> models = new HashMap<>();
 
@@ -58,6 +59,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         this.snapshotIntervalMs = config.getLong(BallastConfig.SNAPSHOT_INTERVAL_MS);
         this.metricsIntervalMs = config.getLong(BallastConfig.METRICS_INTERVAL_MS);
         this.lingerMs = config.getLong(BallastConfig.BATCH_LINGER_MS);
+        this.saveIntervalBatches = config.getInt(BallastConfig.STATE_SAVE_INTERVAL_BATCHES);
     }
 
     @Override
@@ -92,14 +94,13 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         }
         ModelState state = models.computeIfAbsent(modelId, id -> load(declaration));
         String topicPartition = source.topic() + "-" + source.partition();
-        int slot = state.trainer.pendingEvents();
-        store.put(PendingEvents.key(modelId, slot),
-                PendingEvents.encode(new PendingEvents.Entry(state.trainer.eventsTrained(), topicPartition, source.offset(), event)));
+        store.put(EventJournal.key(modelId, state.journalLength++),
+                EventJournal.encode(new EventJournal.Entry(state.saveSequence, topicPartition, source.offset(), event)));
         state.lastEventWallMs = context.currentSystemTimeMs();
         BatchOutcome outcome = add(state, declaration, event);
         state.notePending(topicPartition, source.offset());
         if (outcome != null) {
-            afterBatch(state, declaration, outcome);
+            afterBatch(state, declaration, outcome, false);
         }
     }
 
@@ -131,50 +132,65 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         byte[] saved = store.get(declaration.modelId());
         ModelState state = saved == null
                 ? new ModelState(declaration.modelId(), OnlineTrainer.create(declaration.trainerSettings(),
-                        declaration.featureCount(), declaration.labelNames()), 0, 0, Map.of(), now)
+                        declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
                 : ModelState.deserialise(declaration.modelId(), saved, declaration.trainerSettings(), now);
-        // Slots below the restored trainer's pending count are already in it (it was saved mid-batch by a
-        // punctuator); later slots with the same stamp arrived after that save and are replayed.
-        int replayed = 0;
-        for (int slot = 0; slot < declaration.trainerSettings().batchSize(); slot++) {
-            byte[] entryBytes = store.get(PendingEvents.key(declaration.modelId(), slot));
-            PendingEvents.Entry entry = entryBytes == null ? null : PendingEvents.decode(entryBytes);
-            if (entry == null || entry.stamp() != state.trainer.eventsTrained()) {
+        while (true) {
+            byte[] entryBytes = store.get(EventJournal.key(declaration.modelId(), state.journalLength));
+            EventJournal.Entry entry = entryBytes == null ? null : EventJournal.decode(entryBytes);
+            if (entry == null || entry.stamp() != state.saveSequence) {
                 break;
             }
-            if (slot >= state.trainer.pendingEvents()) {
-                add(state, declaration, entry.event());
-                replayed++;
-            }
+            state.journalLength++;
             state.notePending(entry.topicPartition(), entry.offset());
+            if (add(state, declaration, entry.event()) != null) {
+                state.pendingTrained();
+                state.batchesSinceSave++;
+            }
         }
-        LOG.info("Model '{}' {}: version {}, {} events trained, {} pending events restored", declaration.modelId(),
-                saved == null ? "created" : "restored", state.snapshotVersion, state.trainer.eventsTrained(), replayed);
+        LOG.info("Model '{}' {}: version {}, {} events trained, {} journalled events replayed", declaration.modelId(),
+                saved == null ? "created" : "restored", state.snapshotVersion, state.trainer.eventsTrained(),
+                state.journalLength);
         return state;
     }
 
-    private void afterBatch(ModelState state, ModelDeclaration declaration, BatchOutcome outcome) {
+    /** After a mini-batch trained: publish what is due, then save the state when needed (see the class doc). */
+    private void afterBatch(ModelState state, ModelDeclaration declaration, BatchOutcome outcome, boolean timerFlush) {
         long now = context.currentSystemTimeMs();
         state.pendingTrained();
+        state.batchesSinceSave++;
+        boolean published = false;
         for (ImbalanceSignal signal : outcome.signals()) {
             emit(state.modelId, OutputRecords.alert(state.modelId, signal, declaration.labelNames(),
                     state.trainer.eventsTrained(), now));
+            published = true;
         }
         if (!outcome.scored()) {
             LOG.warn("Model '{}': predictions are not finite (diverged parameters); batch trained but not scored",
                     state.modelId);
             emit(state.modelId, OutputRecords.nonFiniteStep(state.modelId,
                     "predictions are not finite; the batch was not scored", state.trainer.eventsTrained(), now));
+            published = true;
         }
         if (outcome.step().skipped()) {
             LOG.warn("Model '{}': optimiser step skipped ({}); keeping the last good parameters", state.modelId,
                     outcome.step().skipReason());
             emit(state.modelId, OutputRecords.nonFiniteStep(state.modelId, outcome.step().skipReason(),
                     state.trainer.eventsTrained(), now));
+            published = true;
         }
         if (state.trainer.model().steps() - state.stepsAtLastSnapshot >= snapshotIntervalSteps) {
             publishSnapshot(state, declaration, now);
+            published = true;
         }
+        if (published || timerFlush || state.batchesSinceSave >= saveIntervalBatches) {
+            save(state);
+        }
+    }
+
+    private void save(ModelState state) {
+        state.saveSequence++;
+        state.journalLength = 0;
+        state.batchesSinceSave = 0;
         store.put(state.modelId, state.serialise());
     }
 
@@ -182,12 +198,12 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         for (ModelState state : models.values()) {
             ModelDeclaration declaration = declarations.get(state.modelId);
             if (state.trainer.pendingEvents() > 0 && now - state.lastEventWallMs >= lingerMs) {
-                afterBatch(state, declaration, state.trainer.trainPending());
+                afterBatch(state, declaration, state.trainer.trainPending(), true);
             }
             boolean trainedSinceSnapshot = state.trainer.model().steps() > state.stepsAtLastSnapshot;
             if (trainedSinceSnapshot && now - state.lastSnapshotWallMs >= snapshotIntervalMs) {
                 publishSnapshot(state, declaration, now);
-                store.put(state.modelId, state.serialise());
+                save(state);
             }
             long newEvents = state.trainer.eventsTrained() - state.eventsAtLastMetrics;
             if (newEvents > 0 && now - state.lastMetricsWallMs >= metricsIntervalMs) {

@@ -46,6 +46,8 @@ public final class BallastTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(TrainingProcessor.STORE), keys, Serdes.ByteArray())
+                // The cache coalesces a model's repeated saves between commits into one changelog write.
+                .withCachingEnabled()
                 .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES))));
 
         KStream<String, LabelledEvent> events = builder.stream(config.getString(BallastConfig.EVENTS_TOPIC),

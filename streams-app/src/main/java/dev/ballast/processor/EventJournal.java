@@ -12,12 +12,14 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * Events of a model's not-yet-trained mini-batch, stored one key per batch slot ({@code modelId + '\0' + slot}),
- * so that each event costs one small write instead of rewriting the whole model. Each entry is stamped with the
- * trainer's events-trained count when it was added: after a restart, exactly the entries whose stamp equals the
- * restored count belong to the pending batch, and older ones are leftovers of batches already trained.
+ * The events a model received since its state was last saved, one store key per event
+ * ({@code modelId + '\0' + slot}, slot 0, 1, ... from the save), so that each event costs one small write and the
+ * whole model is written only now and then. Each entry carries the save sequence number it follows: after a
+ * restart, the entries stamped with the restored state's sequence number are replayed through the trainer in
+ * order, which rebuilds exactly the state that was lost (training is deterministic); entries with another stamp
+ * are leftovers of earlier saves.
  */
-final class PendingEvents {
+final class EventJournal {
 
     private static final SpecificDatumWriter<LabelledEvent> WRITER = new SpecificDatumWriter<>(LabelledEvent.class);
     private static final SpecificDatumReader<LabelledEvent> READER = new SpecificDatumReader<>(LabelledEvent.class);
@@ -25,7 +27,7 @@ final class PendingEvents {
     record Entry(long stamp, String topicPartition, long offset, LabelledEvent event) {
     }
 
-    private PendingEvents() {
+    private EventJournal() {
     }
 
     static String key(String modelId, int slot) {
