@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +31,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 record AppOutputs(List<ModelSnapshot> snapshots, List<DeadLetter> deadLetters, List<ImbalanceAlert> alerts) {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Serdes per registry URL, kept so that their schema caches let a test read outputs while the registry is down.
+     */
+    private static final Map<Object, BallastSerdes> SERDES = new ConcurrentHashMap<>();
 
     /** The snapshot of {@code modelId} with the highest version, or null if none. */
     ModelSnapshot latest(String modelId) {
@@ -45,7 +50,8 @@ record AppOutputs(List<ModelSnapshot> snapshots, List<DeadLetter> deadLetters, L
     /** Reads every committed output record up to the current end of each output topic. */
     static AppOutputs read(BallastConfig config) {
         Map<String, Object> client = config.nonBallastProperties();
-        BallastSerdes serdes = BallastSerdes.fromConfig(client);
+        BallastSerdes serdes = SERDES.computeIfAbsent(client.get("schema.registry.url"),
+                url -> BallastSerdes.fromConfig(client));
         Map<String, Object> properties = new HashMap<>();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, client.get("bootstrap.servers"));
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
