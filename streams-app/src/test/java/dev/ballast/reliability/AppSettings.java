@@ -3,7 +3,6 @@ package dev.ballast.reliability;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.io.DriftingStreamSpec;
-import dev.ballast.testing.KafkaTestClient;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,8 @@ final class AppSettings {
     }
 
     /**
-     * @param prefix unique per test: the application id and the start of every topic name
+     * @param prefix unique per test ({@link dev.ballast.testing.KafkaTestClient#uniqueName}): the application id and
+     *               the start of every topic name
      * @return mutable settings; a test adds or overrides what it injects
      */
     static Map<String, String> of(EmbeddedKafka kafka, String registryUrl, String prefix, int partitions) {
@@ -39,10 +39,6 @@ final class AppSettings {
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "300");
         settings.put(BallastConfig.BATCH_LINGER_MS, "100");
         return settings;
-    }
-
-    static String uniquePrefix(String what) {
-        return KafkaTestClient.uniqueName(what);
     }
 
     /** The label names the app declares, by the stream's label index. */

@@ -33,7 +33,7 @@ class BrokerRestartTest {
     void shouldResumeByItselfAndCountExactlyWhenTheBrokerRestartsUnderIt(@PrivateBroker EmbeddedKafka kafka)
             throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), AppSettings.uniquePrefix("restart"), 1);
+            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("restart"), 1);
             settings.put("state.dir", work.toString());
             BallastConfig config = new BallastConfig(settings);
             new KafkaTestClient(kafka).createTopics(1, config.getString(BallastConfig.EVENTS_TOPIC));

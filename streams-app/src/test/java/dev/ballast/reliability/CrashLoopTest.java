@@ -55,7 +55,7 @@ class CrashLoopTest {
         Random random = new Random(seed);
 
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), AppSettings.uniquePrefix("crash"), 1);
+            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("crash"), 1);
             settings.put("state.dir", work.resolve("state").toString());
             // A killed member leaves no goodbye: a short session lets the next start take its partitions promptly.
             settings.put("session.timeout.ms", "6000");

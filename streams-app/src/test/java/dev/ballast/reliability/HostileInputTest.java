@@ -79,7 +79,7 @@ class HostileInputTest {
     @BeforeAll
     static void sendHostileRecordsBetweenGoodEvents(EmbeddedKafka kafka, @TempDir Path work) throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), AppSettings.uniquePrefix("hostile"), 1);
+            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("hostile"), 1);
             settings.put("state.dir", work.toString());
             BallastConfig config = new BallastConfig(settings);
             topic = config.getString(BallastConfig.EVENTS_TOPIC);

@@ -97,7 +97,7 @@ class NumericalFaultTest {
      */
     private Exploded explode(EmbeddedKafka kafka, String modelType, float featureScale) throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), AppSettings.uniquePrefix("numeric"), 1);
+            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("numeric"), 1);
             settings.put("state.dir", work.toString());
             settings.put(BallastConfig.MODEL_TYPE, modelType);
             settings.put(BallastConfig.OPTIMIZER, "sgd");

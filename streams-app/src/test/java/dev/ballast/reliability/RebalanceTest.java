@@ -47,7 +47,7 @@ class RebalanceTest {
     void shouldCountEveryModelsEventsExactlyOnceWhenASecondInstanceJoinsAndLeaves(EmbeddedKafka kafka)
             throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), AppSettings.uniquePrefix("rebalance"), 4);
+            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("rebalance"), 4);
             settings.put(BallastConfig.MODELS, String.join(",", MODELS));
             // Kafka Streams does not leave the group on close: the staying instance takes the leaver's models back
             // only when its session times out.

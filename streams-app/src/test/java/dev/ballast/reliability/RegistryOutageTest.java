@@ -31,7 +31,7 @@ class RegistryOutageTest {
     @Test
     void shouldKeepTrainingOnCachedSchemasWhenTheRegistryGoesDownMidRun(EmbeddedKafka kafka) throws Exception {
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null);
-        Map<String, String> settings = AppSettings.of(kafka, registry.url(), AppSettings.uniquePrefix("registry-down"), 1);
+        Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("registry-down"), 1);
         settings.put("state.dir", work.toString());
         // Metrics go out (and their schema is registered and cached) before the outage.
         settings.put(BallastConfig.METRICS_INTERVAL_MS, "200");
@@ -66,7 +66,7 @@ class RegistryOutageTest {
         Path registryData = work.resolve("registry");
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, registryData);
         int port = registry.port();
-        Map<String, String> settings = AppSettings.of(kafka, registry.url(), AppSettings.uniquePrefix("registry-late"), 1);
+        Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("registry-late"), 1);
         settings.put("state.dir", work.resolve("state").toString());
         BallastConfig config = new BallastConfig(settings);
         new KafkaTestClient(kafka).createTopics(1, config.getString(BallastConfig.EVENTS_TOPIC));

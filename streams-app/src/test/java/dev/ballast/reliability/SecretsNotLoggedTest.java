@@ -15,6 +15,7 @@ import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.io.DriftingStream;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.testing.BrokerTest;
+import dev.ballast.testing.KafkaTestClient;
 import dev.ballast.topology.BallastApp;
 import dev.ballast.topology.BallastSerdes;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class SecretsNotLoggedTest {
         kafkaLogger.setLevel(Level.INFO);
         ballastLogger.setLevel(Level.DEBUG);
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), AppSettings.uniquePrefix("secrets"), 1);
+            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("secrets"), 1);
             settings.put("state.dir", work.toString());
             // The broker speaks PLAINTEXT, so the SASL and SSL settings are carried (and printed) but not used.
             settings.put("sasl.mechanism", "PLAIN");
