@@ -80,7 +80,8 @@ class CrashLoopTest {
             EventPublisher.Sent sent = publishing.get(5, TimeUnit.MINUTES);
             AppOutputs outputs;
             try {
-                outputs = AppOutputs.awaitEventsTrained(config, MODEL, sent.valid(), Duration.ofMinutes(3));
+                outputs = AppOutputs.awaitEventsTrained(config, MODEL, sent.valid(),
+                        Duration.ofSeconds(120 + events / 1_000));
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + app.logTail(), e);
             }
