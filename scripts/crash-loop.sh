@@ -23,9 +23,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Events counted by the latest published snapshot; 0 before the first.
 trained() {
-  "$root/ballast" models --json "${settings[@]}" 2>/dev/null \
-    | sed -n 's/.*"eventsTrained" *: *\([0-9]*\).*/\1/p' | head -1
+  local count
+  count="$("$root/ballast" models --json "${settings[@]}" 2>/dev/null \
+    | sed -n 's/.*"eventsTrained" *: *\([0-9]*\).*/\1/p' | head -1)" || true
+  echo "${count:-0}"
 }
 
 start_app() {
@@ -50,13 +53,13 @@ producer_pid=$!
 for kill_number in $(seq 1 "$kills"); do
   sleep $(( 4 + RANDOM % 4 ))
   kill -9 "$app_pid"; wait "$app_pid" 2>/dev/null || true
-  echo "kill $kill_number: app killed at $(trained || echo 0) events trained (as last published)"
+  echo "kill $kill_number: app killed at $(trained) events trained (as last published)"
   start_app
 done
 wait "$producer_pid"; producer_pid=""
 
 deadline=$(( SECONDS + 300 ))
-until [ "$(trained || echo 0)" = "$events" ]; do
+until [ "$(trained)" = "$events" ]; do
   if [ "$SECONDS" -gt "$deadline" ]; then
     echo "FAILED: after 5 minutes the latest snapshot counts $(trained) events, expected $events; see $work/run.log"
     tail -30 "$work/run.log"; trap - EXIT; exit 1

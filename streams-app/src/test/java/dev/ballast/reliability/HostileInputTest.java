@@ -44,6 +44,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every kind of malformed record a hostile or broken producer can send, over and over between good events: each
@@ -114,6 +115,9 @@ class HostileInputTest {
                 AppOutputs.awaitEventsTrained(config, MODEL, goodEvents, Duration.ofSeconds(60));
                 heapGrowth = heapAfterGc() - heapBefore;
             }
+            LoggerFactory.getLogger(HostileInputTest.class).info("Hostile input result: hostileRecords={} kinds={} "
+                    + "goodEvents={} heapGrowthAfterGc={} KB", HOSTILE_BY_OFFSET.size(), hostileKinds().size(),
+                    goodEvents, heapGrowth / 1024);
             outputs = AppOutputs.read(config);
         }
     }
