@@ -1,0 +1,145 @@
+package dev.ballast.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.config.BallastConfig;
+import dev.ballast.embedded.EventPublisher;
+import dev.ballast.embedded.kafka.EmbeddedKafka;
+import dev.ballast.io.DriftingStream;
+import dev.ballast.registry.server.EmbeddedSchemaRegistry;
+import dev.ballast.schema.DeadLetter;
+import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.testing.BrokerTest;
+import dev.ballast.testing.KafkaTestClient;
+import dev.ballast.topology.BallastSerdes;
+import dev.ballast.training.OnlineTrainer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ballast run} as a child process, killed with {@code kill -9} at random moments while events (and malformed
+ * records) stream in, and restarted each time on the same state directory. Exactly-once must hold across all of it.
+ *
+ * <p>Sized by system properties: {@code ballast.reliability.crash.events} (default 20,000) and
+ * {@code ballast.reliability.crash.kills} (default 3); {@code -Preliability} runs 300,000 events and 6 kills.
+ */
+@BrokerTest
+class CrashLoopTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrashLoopTest.class);
+    private static final String MODEL = "default";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldTrainEveryValidEventAndDeadLetterEveryBadRecordExactlyOnceWhenKilledRepeatedly(EmbeddedKafka kafka)
+            throws Exception {
+        long events = Long.getLong("ballast.reliability.crash.events", 20_000);
+        int kills = Integer.getInteger("ballast.reliability.crash.kills", 3);
+        int badRecords = (int) Math.max(18, events / 1_000);
+        long seed = Long.getLong("ballast.reliability.seed", System.nanoTime());
+        LOG.info("Crash loop: {} events, {} bad records, {} kills, seed {}", events, badRecords, kills, seed);
+        Random random = new Random(seed);
+
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
+            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("crash"), 1);
+            settings.put("state.dir", work.resolve("state").toString());
+            // A killed member leaves no goodbye: a short session lets the next start take its partitions promptly.
+            settings.put("session.timeout.ms", "6000");
+            settings.put("heartbeat.interval.ms", "1000");
+            BallastConfig config = new BallastConfig(settings);
+            Path log = work.resolve("ballast-run.log");
+            new KafkaTestClient(kafka).createTopics(1, config.getString(BallastConfig.EVENTS_TOPIC));
+
+            RunProcess app = RunProcess.start(settings, log);
+            // Production spans the kill schedule, so every kill lands while events are arriving.
+            double eventsPerSecond = events / (kills * 5.0);
+            CompletableFuture<EventPublisher.Sent> publishing = CompletableFuture.supplyAsync(() -> publish(config,
+                    events, badRecords, eventsPerSecond, seed));
+            long trainedAtKill = 0;
+            for (int kill = 1; kill <= kills; kill++) {
+                trainedAtKill = awaitProgressBeyond(config, trainedAtKill, app);
+                Thread.sleep(random.nextInt(1_500));
+                app.kill();
+                LOG.info("Crash loop: kill {} of {} after at least {} events trained", kill, kills, trainedAtKill);
+                app = RunProcess.start(settings, log);
+            }
+            EventPublisher.Sent sent = publishing.get(5, TimeUnit.MINUTES);
+            AppOutputs outputs;
+            try {
+                outputs = AppOutputs.awaitEventsTrained(config, MODEL, sent.valid(),
+                        Duration.ofSeconds(120 + events / 1_000));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + app.logTail(), e);
+            }
+            app.stop();
+            assertTrue(app.logTail().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "SIGTERM shuts down gracefully:\n"
+                    + app.logTail());
+            outputs = AppOutputs.read(config);
+
+            ModelSnapshot latest = outputs.latest(MODEL);
+            assertEquals(events, sent.valid());
+            assertEquals(sent.valid(), latest.getEventsTrained(), "every valid event trained exactly once");
+            OnlineTrainer replayed = ReplayedLearner.replay(config, events);
+            double difference = ReplayedLearner.largestRelativeDifference(latest, replayed);
+            assertTrue(difference <= 1e-9, "decayed label counts equal the learner's alone on the same events, in "
+                    + "order; largest relative difference " + difference);
+            assertVersionsStrictlyIncrease(outputs.snapshotsOf(MODEL));
+            assertEquals(sent.bad(), outputs.deadLetters().size(), "every bad record dead-lettered");
+            Set<Long> offsets = new HashSet<>();
+            for (DeadLetter letter : outputs.deadLetters()) {
+                assertTrue(offsets.add(letter.getSourceOffset()), "dead-lettered once: offset " + letter.getSourceOffset());
+                assertTrue(!letter.getReason().isBlank(), "a dead letter says why");
+            }
+            LOG.info("Crash loop result: events={} kills={} deadLetters={} duplicates=0 lost=0 snapshotVersion={} "
+                    + "labelCountDifference={}", sent.valid(), kills, outputs.deadLetters().size(), latest.getVersion(),
+                    difference);
+        }
+    }
+
+    private static EventPublisher.Sent publish(BallastConfig config, long events, int badRecords, double eventsPerSecond,
+            long seed) {
+        Map<String, Object> client = config.nonBallastProperties();
+        try (EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
+                config.getString(BallastConfig.EVENTS_TOPIC));
+             DriftingStream stream = new DriftingStream(AppSettings.STREAM, events)) {
+            return publisher.publish(stream, AppSettings.labels(), MODEL, events, badRecords, eventsPerSecond, seed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the running app has committed a snapshot beyond {@code trained} events, so a kill hits it mid-work. */
+    private static long awaitProgressBeyond(BallastConfig config, long trained, RunProcess app) throws InterruptedException {
+        try {
+            ModelSnapshot latest = AppOutputs.await(config, outputs -> {
+                ModelSnapshot snapshot = outputs.latest(MODEL);
+                return snapshot != null && snapshot.getEventsTrained() > trained;
+            }, "progress beyond " + trained + " events", Duration.ofMinutes(2)).latest(MODEL);
+            return latest.getEventsTrained();
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + app.logTail(), e);
+        }
+    }
+
+    static void assertVersionsStrictlyIncrease(List<ModelSnapshot> snapshots) {
+        for (int i = 1; i < snapshots.size(); i++) {
+            assertTrue(snapshots.get(i).getVersion() > snapshots.get(i - 1).getVersion(), "version "
+                    + snapshots.get(i).getVersion() + " follows " + snapshots.get(i - 1).getVersion());
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.ballast.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.config.BallastConfig;
+import dev.ballast.embedded.EventPublisher;
+import dev.ballast.embedded.Events;
+import dev.ballast.embedded.kafka.EmbeddedKafka;
+import dev.ballast.io.DriftingStream;
+import dev.ballast.registry.server.EmbeddedSchemaRegistry;
+import dev.ballast.schema.AlertKind;
+import dev.ballast.schema.DenseFeatures;
+import dev.ballast.schema.LabelledEvent;
+import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.schema.Tensor;
+import dev.ballast.testing.BrokerTest;
+import dev.ballast.testing.KafkaTestClient;
+import dev.ballast.topology.BallastApp;
+import dev.ballast.topology.BallastSerdes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An optimiser that blows up: the step is skipped, the operator is told, the published model stays finite. */
+@BrokerTest
+class NumericalFaultTest {
+
+    private static final String MODEL = "default";
+    private static final int EVENTS = 1_000;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldRefuseALearningRateOf1e30NamingTheSetting() {
+        Map<String, String> settings = Map.of("bootstrap.servers", "localhost:9092",
+                "schema.registry.url", "http://localhost:8081", BallastConfig.LEARNING_RATE, "1e30");
+
+        ConfigException refused = assertThrows(ConfigException.class, () -> new BallastConfig(settings));
+
+        assertTrue(refused.getMessage().contains(BallastConfig.LEARNING_RATE), refused.getMessage());
+    }
+
+    @Test
+    void shouldSkipStepsRaiseNonFiniteStepAndPublishOnlyFiniteModelsWhenTheLearningRateExplodes(EmbeddedKafka kafka)
+            throws Exception {
+        Exploded run = explode(kafka, "linear", 1e16f);
+
+        assertTrue(run.outputs.alerts().stream().anyMatch(alert -> alert.getKind() == AlertKind.NON_FINITE_STEP));
+        assertFalse(run.outputs.snapshotsOf(MODEL).isEmpty(), "a model was published");
+        run.outputs.snapshotsOf(MODEL).forEach(NumericalFaultTest::assertAllFinite);
+        assertEquals(KafkaStreams.State.RUNNING, run.stateAfter, "the app keeps running");
+    }
+
+    @Test
+    @Disabled("TrainingProcessor publishes a snapshot only when model().steps() moved (afterBatch and punctuate compare "
+            + "it with stepsAtLastSnapshot); skipped steps do not count as steps, so while every step is skipped no "
+            + "snapshot is published and the latest one never shows the events counted since nor skippedSteps > 0. "
+            + "Fix: trigger on eventsTrained (or steps + skippedSteps) instead")
+    void shouldPublishASnapshotCountingTheEventsOfSkippedSteps(EmbeddedKafka kafka) throws Exception {
+        Exploded run = explode(kafka, "linear", 1e16f);
+
+        ModelSnapshot latest = run.outputs.latest(MODEL);
+        assertEquals(EVENTS, latest.getEventsTrained(), "events of skipped steps are still counted");
+        assertTrue(latest.getSkippedSteps() > 0, "steps skipped: " + latest.getSkippedSteps());
+    }
+
+    @Test
+    @Disabled("Known, being fixed: the MLP predicts NaN after one exploding step; ScoreHistograms.add throws on NaN "
+            + "probabilities inside OnlineTrainer.trainPending and the stream thread dies (see LearnerNumericalFaultTest)")
+    void shouldKeepRunningAndRaiseNonFiniteStepWhenAnExplodingMlpPredictsNaN(EmbeddedKafka kafka) throws Exception {
+        Exploded run = explode(kafka, "mlp", 1e17f);
+
+        assertTrue(run.outputs.alerts().stream().anyMatch(alert -> alert.getKind() == AlertKind.NON_FINITE_STEP));
+        run.outputs.snapshotsOf(MODEL).forEach(NumericalFaultTest::assertAllFinite);
+        assertEquals(KafkaStreams.State.RUNNING, run.stateAfter, "the app keeps running");
+    }
+
+    private record Exploded(AppOutputs outputs, KafkaStreams.State stateAfter) {
+    }
+
+    /**
+     * Runs the app at the largest learning rate allowed, unstandardised, on the stream's features times
+     * {@code featureScale}, until a NON_FINITE_STEP alert is out and the last events had time to be published.
+     */
+    private Exploded explode(EmbeddedKafka kafka, String modelType, float featureScale) throws Exception {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
+            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("numeric"), 1);
+            settings.put("state.dir", work.toString());
+            settings.put(BallastConfig.MODEL_TYPE, modelType);
+            settings.put(BallastConfig.OPTIMIZER, "sgd");
+            settings.put(BallastConfig.LEARNING_RATE, "1e6");
+            settings.put(BallastConfig.MODEL_STANDARDIZE, "false");
+            BallastConfig config = new BallastConfig(settings);
+            new KafkaTestClient(kafka).createTopics(1, config.getString(BallastConfig.EVENTS_TOPIC));
+            Map<String, Object> client = config.nonBallastProperties();
+            try (BallastApp app = BallastApp.start(config);
+                 EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
+                         config.getString(BallastConfig.EVENTS_TOPIC));
+                 DriftingStream stream = new DriftingStream(AppSettings.STREAM, EVENTS)) {
+                for (long sequence = 0; stream.hasNext(); sequence++) {
+                    publisher.send(scaled(Events.of(stream.next(), AppSettings.labels(), MODEL, sequence), featureScale));
+                }
+                publisher.flush();
+                AppOutputs.await(config, read -> read.alerts().stream()
+                        .anyMatch(alert -> alert.getKind() == AlertKind.NON_FINITE_STEP), "a NON_FINITE_STEP alert",
+                        Duration.ofSeconds(60));
+                // Past the batch linger and the snapshot interval: whatever the app publishes for the last events is out.
+                Thread.sleep(1_500);
+                return new Exploded(AppOutputs.read(config), app.state());
+            }
+        }
+    }
+
+    private static LabelledEvent scaled(LabelledEvent event, float featureScale) {
+        List<Float> values = ((DenseFeatures) event.getFeatures()).getValues().stream()
+                .map(value -> value * featureScale).toList();
+        return LabelledEvent.newBuilder(event).setFeatures(new DenseFeatures(values)).build();
+    }
+
+    private static void assertAllFinite(ModelSnapshot snapshot) {
+        for (Tensor tensor : snapshot.getParameters()) {
+            FloatBuffer values = ByteBuffer.wrap(bytes(tensor.getData())).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < values.limit(); i++) {
+                assertTrue(Float.isFinite(values.get(i)), "version " + snapshot.getVersion() + " " + tensor.getName()
+                        + "[" + i + "] = " + values.get(i));
+            }
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.ballast.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.spi.FilterReply;
+import dev.ballast.config.BallastConfig;
+import dev.ballast.embedded.EventPublisher;
+import dev.ballast.embedded.Events;
+import dev.ballast.embedded.kafka.EmbeddedKafka;
+import dev.ballast.io.DriftingStream;
+import dev.ballast.processor.TrainingProcessor;
+import dev.ballast.registry.server.EmbeddedSchemaRegistry;
+import dev.ballast.testing.BrokerTest;
+import dev.ballast.testing.KafkaTestClient;
+import dev.ballast.topology.BallastApp;
+import dev.ballast.topology.BallastSerdes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A second instance joins mid-stream and later leaves: the models of four ids move between the instances with
+ * their partitions, and every event of every model is trained exactly once, with versions strictly increasing.
+ */
+@BrokerTest
+class RebalanceTest {
+
+    private static final List<String> MODELS = List.of("a", "b", "c", "d");
+    private static final int EVENTS_PER_MODEL_PER_PHASE = 250;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldCountEveryModelsEventsExactlyOnceWhenASecondInstanceJoinsAndLeaves(EmbeddedKafka kafka)
+            throws Exception {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
+            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("rebalance"), 4);
+            settings.put(BallastConfig.MODELS, String.join(",", MODELS));
+            // Kafka Streams does not leave the group on close: the staying instance takes the leaver's models back
+            // only when its session times out.
+            settings.put("session.timeout.ms", "6000");
+            settings.put("heartbeat.interval.ms", "1000");
+            Map<String, String> first = new HashMap<>(settings);
+            first.put("state.dir", work.resolve("first").toString());
+            Map<String, String> second = new HashMap<>(settings);
+            second.put("state.dir", work.resolve("second").toString());
+            BallastConfig config = new BallastConfig(first);
+            new KafkaTestClient(kafka).createTopics(4, config.getString(BallastConfig.EVENTS_TOPIC));
+            Map<String, Object> client = config.nonBallastProperties();
+            Map<String, Long> sent = new HashMap<>();
+
+            ListAppender<ILoggingEvent> modelLoads = captureModelLoads();
+            try (BallastApp staying = BallastApp.start(config);
+                 EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
+                         config.getString(BallastConfig.EVENTS_TOPIC));
+                 DriftingStream stream = new DriftingStream(AppSettings.STREAM, 3L * MODELS.size() * EVENTS_PER_MODEL_PER_PHASE)) {
+                publishPhase(publisher, stream, sent);
+                awaitAllTrained(config, sent);
+                try (BallastApp joining = BallastApp.start(new BallastConfig(second))) {
+                    awaitRunning(staying, joining);
+                    publishPhase(publisher, stream, sent);
+                    awaitAllTrained(config, sent);
+                }
+                publishPhase(publisher, stream, sent);
+                awaitAllTrained(config, sent);
+            } finally {
+                ((Logger) LoggerFactory.getLogger(TrainingProcessor.class)).detachAppender(modelLoads);
+            }
+
+            // Stream threads are named after their client's process id: two distinct ones loaded models.
+            long instancesThatTrained = modelLoads.list.stream()
+                    .map(event -> event.getThreadName().replaceAll("-StreamThread-\\d+$", "")).distinct().count();
+            assertEquals(2, instancesThatTrained, "models moved to the joining instance and back");
+            AppOutputs outputs = AppOutputs.read(config);
+            for (String model : MODELS) {
+                assertEquals(sent.get(model), outputs.latest(model).getEventsTrained(), "model " + model);
+                CrashLoopTest.assertVersionsStrictlyIncrease(outputs.snapshotsOf(model));
+                assertTrue(outputs.snapshotsOf(model).size() >= 3, "model " + model + " published in every phase");
+            }
+        }
+    }
+
+    private static ListAppender<ILoggingEvent> captureModelLoads() {
+        Logger logger = (Logger) LoggerFactory.getLogger(TrainingProcessor.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.setContext(logger.getLoggerContext());
+        appender.addFilter(new Filter<>() {
+            @Override
+            public FilterReply decide(ILoggingEvent event) {
+                return event.getFormattedMessage().startsWith("Model '") ? FilterReply.NEUTRAL : FilterReply.DENY;
+            }
+        });
+        appender.start();
+        logger.addAppender(appender);
+        return appender;
+    }
+
+    /** Both instances have finished the rebalance that the second one's arrival started. */
+    private static void awaitRunning(BallastApp... apps) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Arrays.stream(apps).allMatch(app -> app.state() == KafkaStreams.State.RUNNING)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the instances did not settle within 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** One phase: every model gets its share of events, interleaved. */
+    private static void publishPhase(EventPublisher publisher, DriftingStream stream, Map<String, Long> sent) {
+        for (int i = 0; i < EVENTS_PER_MODEL_PER_PHASE; i++) {
+            for (String model : MODELS) {
+                long sequence = sent.merge(model, 1L, Long::sum);
+                publisher.send(Events.of(stream.next(), AppSettings.labels(), model, sequence));
+            }
+        }
+        publisher.flush();
+    }
+
+    private static void awaitAllTrained(BallastConfig config, Map<String, Long> sent) throws InterruptedException {
+        AppOutputs.await(config, outputs -> MODELS.stream().allMatch(model -> outputs.latest(model) != null
+                && outputs.latest(model).getEventsTrained() >= sent.get(model)),
+                "every model's snapshot reflecting " + sent, Duration.ofSeconds(120));
+    }
+}
