@@ -233,7 +233,7 @@ public final class BallastConfig extends AbstractConfig {
         def.define(DRIFT_ENABLED, Type.BOOLEAN, true, Importance.LOW,
                 "Run the imbalance drift detectors and publish their alerts.", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_ENABLED);
         def.define(SNAPSHOT_INTERVAL_STEPS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
-                "Publish a model snapshot after this many optimiser steps ...", MONITORING, ++order, ConfigDef.Width.SHORT, SNAPSHOT_INTERVAL_STEPS);
+                "Publish a model snapshot after this many mini-batches (optimiser steps, taken or skipped) ...", MONITORING, ++order, ConfigDef.Width.SHORT, SNAPSHOT_INTERVAL_STEPS);
         def.define(SNAPSHOT_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(10), Importance.MEDIUM,
                 "... or after this many milliseconds (wall clock) with new training, whichever comes first.",
                 MONITORING, ++order, ConfigDef.Width.SHORT, SNAPSHOT_INTERVAL_MS);

@@ -86,7 +86,8 @@ final class EventValidator {
         return null;
     }
 
-    private static String shorten(String text) {
+    /** Caps user-supplied text quoted in a reason, so a hostile value cannot blow up a dead letter. */
+    static String shorten(String text) {
         return text.length() <= MAX_REASON_LABEL ? text : text.substring(0, MAX_REASON_LABEL) + "...";
     }
 }

@@ -29,7 +29,7 @@ final class ModelState {
     /** Mini-batches trained since the last save. */
     int batchesSinceSave;
     long snapshotVersion;
-    long stepsAtLastSnapshot;
+    long batchesAtLastSnapshot;
     /** Per "topic-partition", the next input offset after the last event the trained model reflects. */
     final Map<String, Long> reflectedOffsets;
     /** Per "topic-partition", the next offset after the last pending (not yet trained) event. */
@@ -41,18 +41,23 @@ final class ModelState {
     long lastMetricsWallMs;
     long eventsAtLastMetrics;
 
-    ModelState(String modelId, OnlineTrainer trainer, long saveSequence, long snapshotVersion, long stepsAtLastSnapshot,
+    ModelState(String modelId, OnlineTrainer trainer, long saveSequence, long snapshotVersion, long batchesAtLastSnapshot,
             Map<String, Long> reflectedOffsets, long nowMs) {
         this.modelId = modelId;
         this.trainer = trainer;
         this.saveSequence = saveSequence;
         this.snapshotVersion = snapshotVersion;
-        this.stepsAtLastSnapshot = stepsAtLastSnapshot;
+        this.batchesAtLastSnapshot = batchesAtLastSnapshot;
         this.reflectedOffsets = new TreeMap<>(reflectedOffsets);
         this.lastEventWallMs = nowMs;
         this.lastSnapshotWallMs = nowMs;
         this.lastMetricsWallMs = nowMs;
         this.eventsAtLastMetrics = trainer.eventsTrained();
+    }
+
+    /** Mini-batches trained so far, whether their optimiser step was taken or skipped. */
+    long batchesTrained() {
+        return trainer.model().steps() + trainer.model().skippedSteps();
     }
 
     void notePending(String topicPartition, long offset) {
@@ -71,7 +76,7 @@ final class ModelState {
             out.writeByte(FORMAT_VERSION);
             out.writeLong(saveSequence);
             out.writeLong(snapshotVersion);
-            out.writeLong(stepsAtLastSnapshot);
+            out.writeLong(batchesAtLastSnapshot);
             out.writeInt(reflectedOffsets.size());
             for (Map.Entry<String, Long> entry : reflectedOffsets.entrySet()) {
                 out.writeUTF(entry.getKey());
@@ -92,14 +97,14 @@ final class ModelState {
             }
             long saveSequence = in.readLong();
             long snapshotVersion = in.readLong();
-            long stepsAtLastSnapshot = in.readLong();
+            long batchesAtLastSnapshot = in.readLong();
             int partitions = in.readInt();
             Map<String, Long> offsets = new TreeMap<>();
             for (int i = 0; i < partitions; i++) {
                 offsets.put(in.readUTF(), in.readLong());
             }
             OnlineTrainer trainer = OnlineTrainer.readFrom(in, settings);
-            return new ModelState(modelId, trainer, saveSequence, snapshotVersion, stepsAtLastSnapshot, offsets, nowMs);
+            return new ModelState(modelId, trainer, saveSequence, snapshotVersion, batchesAtLastSnapshot, offsets, nowMs);
         } catch (IOException e) {
             throw new UncheckedIOException("model state of '" + modelId + "' is unreadable", e);
         }

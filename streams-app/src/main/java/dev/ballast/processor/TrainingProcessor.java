@@ -82,7 +82,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         }
         String modelId = event.getModelId();
         if (!config.trainsModel(modelId)) {
-            deadLetter(new Rejection(Rejection.UNKNOWN_MODEL, "model id '" + modelId + "' is not declared in "
+            deadLetter(new Rejection(Rejection.UNKNOWN_MODEL, "model id '" + EventValidator.shorten(modelId) + "' is not declared in "
                     + BallastConfig.MODELS), source, event.getId(), record.key());
             return;
         }
@@ -178,7 +178,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                     state.trainer.eventsTrained(), now));
             published = true;
         }
-        if (state.trainer.model().steps() - state.stepsAtLastSnapshot >= snapshotIntervalSteps) {
+        if (state.batchesTrained() - state.batchesAtLastSnapshot >= snapshotIntervalSteps) {
             publishSnapshot(state, declaration, now);
             published = true;
         }
@@ -200,7 +200,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
             if (state.trainer.pendingEvents() > 0 && now - state.lastEventWallMs >= lingerMs) {
                 afterBatch(state, declaration, state.trainer.trainPending(), true);
             }
-            boolean trainedSinceSnapshot = state.trainer.model().steps() > state.stepsAtLastSnapshot;
+            boolean trainedSinceSnapshot = state.batchesTrained() > state.batchesAtLastSnapshot;
             if (trainedSinceSnapshot && now - state.lastSnapshotWallMs >= snapshotIntervalMs) {
                 publishSnapshot(state, declaration, now);
                 save(state);
@@ -218,7 +218,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
 
     private void publishSnapshot(ModelState state, ModelDeclaration declaration, long now) {
         state.snapshotVersion++;
-        state.stepsAtLastSnapshot = state.trainer.model().steps();
+        state.batchesAtLastSnapshot = state.batchesTrained();
         state.lastSnapshotWallMs = now;
         emit(state.modelId, OutputRecords.snapshot(state.modelId, state.snapshotVersion, state.trainer,
                 declaration.hyperParameters(), state.reflectedOffsets, now));

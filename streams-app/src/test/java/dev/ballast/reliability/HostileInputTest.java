@@ -41,7 +41,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -149,8 +148,6 @@ class HostileInputTest {
     }
 
     @Test
-    @Disabled("TrainingProcessor.process puts the whole model id into the UNKNOWN_MODEL reason: a 200,000-character "
-            + "model id gives a 200,045-character reason; EventValidator.shorten is not applied to it")
     void shouldKeepDeadLetterReasonsShortWhenARecordCarriesHugeStrings() {
         for (DeadLetter letter : outputs.deadLetters()) {
             assertTrue(letter.getReason().length() <= MAX_REASON_CHARS, hostileOf(letter).name() + ": "
