@@ -47,7 +47,11 @@ class BenchTest {
         }
         assertEquals(5, json.get("learner").get(2).get("nonZeros").asInt());
         assertEquals(500, json.get("latencyEvents").asLong());
-        assertTrue(json.get("trainingHeapSamples").size() >= 2, json.get("trainingHeapSamples").toString());
+        // How many progress points the sampler sees depends on how fast 400 events train; the last one is always there.
+        assertTrue(json.get("trainingHeapSamples").size() >= 1, json.get("trainingHeapSamples").toString());
+        JsonNode lastSample = json.get("trainingHeapSamples").get(json.get("trainingHeapSamples").size() - 1);
+        assertEquals(400, lastSample.get("events").asLong());
+        assertTrue(lastSample.get("heapMb").asDouble() > 0);
         assertEquals("training / pass-through", json.get("targets").get(0).get("name").asText());
         assertTrue(progress.toString(StandardCharsets.UTF_8).contains("bench: training"), "progress lines");
     }

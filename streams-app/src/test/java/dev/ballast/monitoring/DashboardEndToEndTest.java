@@ -99,7 +99,8 @@ class DashboardEndToEndTest {
         try (EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                 config.getString(BallastConfig.EVENTS_TOPIC));
              DriftingStream stream = new DriftingStream(fastDrift, EVENTS)) {
-            publisher.publish(stream, labels, "default", EVENTS, 5, 4_000, 3);
+            // 1,000 events/s: training spans seconds, so the metrics (every 100 ms) make a series of many points.
+            publisher.publish(stream, labels, "default", EVENTS, 5, 1_000, 3);
         }
         awaitSeries(series -> series.path("models").path(0).path("eventsTrained").asLong() >= EVENTS
                 && series.path("models").path(0).path("time").size() >= 10);
