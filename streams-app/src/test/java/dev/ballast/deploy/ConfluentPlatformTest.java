@@ -10,6 +10,7 @@ import dev.ballast.io.DriftingStream;
 import dev.ballast.io.DriftingStreamSpec;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.testing.KafkaTestClient;
+import dev.ballast.testing.TestApps;
 import dev.ballast.topology.BallastApp;
 import dev.ballast.topology.BallastSerdes;
 import java.net.URI;
@@ -69,8 +70,8 @@ class ConfluentPlatformTest {
     @Test
     void shouldTrainEveryValidEventAndRegisterItsSchemasOnConfluentSchemaRegistry() throws Exception {
         String registryUrl = "http://" + REGISTRY.getHost() + ":" + REGISTRY.getMappedPort(REGISTRY_PORT);
-        Map<String, String> settings = AppSettings.of(KafkaTestClient.uniqueName("confluent"), KAFKA.getBootstrapServers(),
-                registryUrl, List.of("default"));
+        Map<String, String> settings = TestApps.settings(KAFKA.getBootstrapServers(), registryUrl,
+                KafkaTestClient.uniqueName("confluent"), 3);
         settings.put("state.dir", work.toString());
         BallastConfig config = new BallastConfig(settings);
         Map<String, Object> client = config.nonBallastProperties();

@@ -12,6 +12,7 @@ import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
+import dev.ballast.testing.TestApps;
 import dev.ballast.topology.BallastApp;
 import dev.ballast.topology.BallastSerdes;
 import java.nio.charset.StandardCharsets;
@@ -60,9 +61,9 @@ class ScaleOutTest {
     void shouldSplitTasksBetweenInstancesAndTrainEveryEventOfEveryModelOnce(EmbeddedKafka kafka) throws Exception {
         Set<Integer> modelPartitions = MODELS.stream().map(ScaleOutTest::partitionOf).collect(Collectors.toSet());
         assertEquals(Set.of(0, 1, 2, 3), modelPartitions, "the models cover every partition");
-        Map<String, String> settings = AppSettings.of(KafkaTestClient.uniqueName("scale"), kafka.bootstrapServers(),
-                registry.url(), MODELS);
-        settings.put(BallastConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS));
+        Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(),
+                KafkaTestClient.uniqueName("scale"), PARTITIONS);
+        settings.put(BallastConfig.MODELS, String.join(",", MODELS));
         BallastConfig first = instance(settings, "first");
         BallastConfig second = instance(settings, "second");
 

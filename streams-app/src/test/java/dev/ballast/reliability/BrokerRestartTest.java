@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.config.BallastConfig;
@@ -33,7 +34,7 @@ class BrokerRestartTest {
     void shouldResumeByItselfAndCountExactlyWhenTheBrokerRestartsUnderIt(@PrivateBroker EmbeddedKafka kafka)
             throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("restart"), 1);
+            Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("restart"), 1);
             settings.put("state.dir", work.toString());
             BallastConfig config = new BallastConfig(settings);
             new KafkaTestClient(kafka).createTopics(1, config.getString(BallastConfig.EVENTS_TOPIC));
@@ -41,9 +42,9 @@ class BrokerRestartTest {
             EventPublisher.Sent before;
             EventPublisher.Sent after;
             try (BallastApp app = BallastApp.start(config);
-                 DriftingStream stream = new DriftingStream(AppSettings.STREAM, 3_000)) {
+                 DriftingStream stream = new DriftingStream(TestApps.STREAM, 3_000)) {
                 try (EventPublisher publisher = publisher(config, client)) {
-                    before = publisher.publish(stream, AppSettings.labels(), MODEL, 1_500, 9, 0, 1);
+                    before = publisher.publish(stream, TestApps.labels(), MODEL, 1_500, 9, 0, 1);
                 }
                 AppOutputs.awaitEventsTrained(config, MODEL, before.valid(), Duration.ofSeconds(90));
 
@@ -52,7 +53,7 @@ class BrokerRestartTest {
                 kafka.restart();
 
                 try (EventPublisher publisher = publisher(config, client)) {
-                    after = publisher.publish(stream, AppSettings.labels(), MODEL, 1_500, 9, 0, 2);
+                    after = publisher.publish(stream, TestApps.labels(), MODEL, 1_500, 9, 0, 2);
                 }
                 AppOutputs.awaitEventsTrained(config, MODEL, before.valid() + after.valid(), Duration.ofSeconds(120));
                 assertEquals(KafkaStreams.State.RUNNING, app.state());

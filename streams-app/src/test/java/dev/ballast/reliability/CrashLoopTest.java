@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +56,7 @@ class CrashLoopTest {
         Random random = new Random(seed);
 
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("crash"), 1);
+            Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("crash"), 1);
             settings.put("state.dir", work.resolve("state").toString());
             // A killed member leaves no goodbye: a short session lets the next start take its partitions promptly.
             settings.put("session.timeout.ms", "6000");
@@ -115,8 +116,8 @@ class CrashLoopTest {
         Map<String, Object> client = config.nonBallastProperties();
         try (EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                 config.getString(BallastConfig.EVENTS_TOPIC));
-             DriftingStream stream = new DriftingStream(AppSettings.STREAM, events)) {
-            return publisher.publish(stream, AppSettings.labels(), MODEL, events, badRecords, eventsPerSecond, seed);
+             DriftingStream stream = new DriftingStream(TestApps.STREAM, events)) {
+            return publisher.publish(stream, TestApps.labels(), MODEL, events, badRecords, eventsPerSecond, seed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -84,7 +85,7 @@ class HostileInputTest {
     @BeforeAll
     static void sendHostileRecordsBetweenGoodEvents(EmbeddedKafka kafka, @TempDir Path work) throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("hostile"), 1);
+            Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("hostile"), 1);
             settings.put("state.dir", work.toString());
             BallastConfig config = new BallastConfig(settings);
             topic = config.getString(BallastConfig.EVENTS_TOPIC);
@@ -93,12 +94,12 @@ class HostileInputTest {
             Serializer<LabelledEvent> serializer = BallastSerdes.fromConfig(client).events().serializer();
             try (BallastApp app = BallastApp.start(config);
                  KafkaProducer<String, byte[]> producer = producer(kafka);
-                 DriftingStream stream = new DriftingStream(AppSettings.STREAM, (long) ROUNDS * GOOD_EVENTS_PER_ROUND)) {
+                 DriftingStream stream = new DriftingStream(TestApps.STREAM, (long) ROUNDS * GOOD_EVENTS_PER_ROUND)) {
                 goodEvents += sendGood(producer, serializer, stream, GOOD_EVENTS_PER_ROUND);
                 AppOutputs.awaitEventsTrained(config, MODEL, goodEvents, Duration.ofSeconds(90));
                 long heapBefore = heapAfterGc();
                 for (int round = 1; round < ROUNDS; round++) {
-                    LabelledEvent template = Events.of(stream.next(), AppSettings.labels(), MODEL, round);
+                    LabelledEvent template = Events.of(stream.next(), TestApps.labels(), MODEL, round);
                     goodEvents++;
                     send(producer, serializer.serialize(topic, template));
                     for (Hostile hostile : hostileRecords(template, event -> serializer.serialize(topic, event), round)) {
@@ -171,7 +172,7 @@ class HostileInputTest {
     }
 
     private static List<String> hostileKinds() {
-        return hostileRecords(Events.of(new DriftingStream(AppSettings.STREAM, 1).next(), AppSettings.labels(), MODEL, 0),
+        return hostileRecords(Events.of(new DriftingStream(TestApps.STREAM, 1).next(), TestApps.labels(), MODEL, 0),
                 event -> new byte[8], 0).stream().map(Hostile::name).toList();
     }
 
@@ -275,7 +276,7 @@ class HostileInputTest {
     private static long sendGood(KafkaProducer<String, byte[]> producer, Serializer<LabelledEvent> serializer,
             DriftingStream stream, int count) {
         for (int i = 0; i < count; i++) {
-            LabelledEvent event = Events.of(stream.next(), AppSettings.labels(), MODEL, stream.position());
+            LabelledEvent event = Events.of(stream.next(), TestApps.labels(), MODEL, stream.position());
             producer.send(new ProducerRecord<>(topic, MODEL, serializer.serialize(topic, event)));
         }
         return count;

@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
@@ -24,7 +25,7 @@ class LearnerNumericalFaultTest {
     void shouldSkipStepsInsteadOfThrowingWhenAnExplodingMlpPredictsNaN() {
         OnlineTrainer trainer = explodingMlp();
         long skipped = 0;
-        try (DriftingStream stream = new DriftingStream(AppSettings.STREAM, EVENTS)) {
+        try (DriftingStream stream = new DriftingStream(TestApps.STREAM, EVENTS)) {
             while (stream.hasNext()) {
                 BatchOutcome outcome = addScaled(trainer, stream.next());
                 if (outcome != null && outcome.step().skipped()) {
@@ -42,14 +43,14 @@ class LearnerNumericalFaultTest {
 
     static OnlineTrainer explodingMlp() {
         Map<String, String> settings = new HashMap<>();
-        settings.put(BallastConfig.MODEL_FEATURES, Integer.toString(AppSettings.STREAM.featureCount()));
-        settings.put(BallastConfig.MODEL_LABELS, String.join(",", AppSettings.labels()));
+        settings.put(BallastConfig.MODEL_FEATURES, Integer.toString(TestApps.STREAM.featureCount()));
+        settings.put(BallastConfig.MODEL_LABELS, String.join(",", TestApps.labels()));
         settings.put(BallastConfig.MODEL_TYPE, "mlp");
         settings.put(BallastConfig.OPTIMIZER, "sgd");
         settings.put(BallastConfig.LEARNING_RATE, "1e6");
         settings.put(BallastConfig.MODEL_STANDARDIZE, "false");
         BallastConfig config = new BallastConfig(settings);
-        return OnlineTrainer.create(config.trainerSettings(), AppSettings.STREAM.featureCount(), AppSettings.labels());
+        return OnlineTrainer.create(config.trainerSettings(), TestApps.STREAM.featureCount(), TestApps.labels());
     }
 
     private static BatchOutcome addScaled(OnlineTrainer trainer, Example example) {
@@ -57,7 +58,7 @@ class LearnerNumericalFaultTest {
         for (int i = 0; i < features.length; i++) {
             features[i] *= FEATURE_SCALE;
         }
-        float[] targets = new float[AppSettings.labels().size()];
+        float[] targets = new float[TestApps.labels().size()];
         for (int label : example.positiveLabels()) {
             targets[label] = 1f;
         }

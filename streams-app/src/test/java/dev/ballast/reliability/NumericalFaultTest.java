@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -90,7 +91,7 @@ class NumericalFaultTest {
      */
     private Exploded explode(EmbeddedKafka kafka, String modelType, float featureScale) throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("numeric"), 1);
+            Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("numeric"), 1);
             settings.put("state.dir", work.toString());
             settings.put(BallastConfig.MODEL_TYPE, modelType);
             settings.put(BallastConfig.OPTIMIZER, "sgd");
@@ -102,9 +103,9 @@ class NumericalFaultTest {
             try (BallastApp app = BallastApp.start(config);
                  EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                          config.getString(BallastConfig.EVENTS_TOPIC));
-                 DriftingStream stream = new DriftingStream(AppSettings.STREAM, EVENTS)) {
+                 DriftingStream stream = new DriftingStream(TestApps.STREAM, EVENTS)) {
                 for (long sequence = 0; stream.hasNext(); sequence++) {
-                    publisher.send(scaled(Events.of(stream.next(), AppSettings.labels(), MODEL, sequence), featureScale));
+                    publisher.send(scaled(Events.of(stream.next(), TestApps.labels(), MODEL, sequence), featureScale));
                 }
                 publisher.flush();
                 AppOutputs.await(config, read -> read.alerts().stream()

@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class RebalanceTest {
     void shouldCountEveryModelsEventsExactlyOnceWhenASecondInstanceJoinsAndLeaves(EmbeddedKafka kafka)
             throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("rebalance"), 4);
+            Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("rebalance"), 4);
             settings.put(BallastConfig.MODELS, String.join(",", MODELS));
             // Kafka Streams does not leave the group on close: the staying instance takes the leaver's models back
             // only when its session times out.
@@ -66,7 +67,7 @@ class RebalanceTest {
             try (BallastApp staying = BallastApp.start(config);
                  EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                          config.getString(BallastConfig.EVENTS_TOPIC));
-                 DriftingStream stream = new DriftingStream(AppSettings.STREAM, 3L * MODELS.size() * EVENTS_PER_MODEL_PER_PHASE)) {
+                 DriftingStream stream = new DriftingStream(TestApps.STREAM, 3L * MODELS.size() * EVENTS_PER_MODEL_PER_PHASE)) {
                 publishPhase(publisher, stream, sent);
                 awaitAllTrained(config, sent);
                 try (BallastApp joining = BallastApp.start(new BallastConfig(second))) {
@@ -124,7 +125,7 @@ class RebalanceTest {
         for (int i = 0; i < EVENTS_PER_MODEL_PER_PHASE; i++) {
             for (String model : MODELS) {
                 long sequence = sent.merge(model, 1L, Long::sum);
-                publisher.send(Events.of(stream.next(), AppSettings.labels(), model, sequence));
+                publisher.send(Events.of(stream.next(), TestApps.labels(), model, sequence));
             }
         }
         publisher.flush();

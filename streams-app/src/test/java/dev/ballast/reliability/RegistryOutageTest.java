@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,7 @@ class RegistryOutageTest {
     @Test
     void shouldKeepTrainingOnCachedSchemasWhenTheRegistryGoesDownMidRun(EmbeddedKafka kafka) throws Exception {
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null);
-        Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("registry-down"), 1);
+        Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("registry-down"), 1);
         settings.put("state.dir", work.toString());
         // Metrics go out (and their schema is registered and cached) before the outage.
         settings.put(BallastConfig.METRICS_INTERVAL_MS, "200");
@@ -41,13 +42,13 @@ class RegistryOutageTest {
         try (BallastApp app = BallastApp.start(config);
              EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                      config.getString(BallastConfig.EVENTS_TOPIC));
-             DriftingStream stream = new DriftingStream(AppSettings.STREAM, 2_000)) {
-            EventPublisher.Sent first = publisher.publish(stream, AppSettings.labels(), MODEL, 1_000, 0, 0, 1);
+             DriftingStream stream = new DriftingStream(TestApps.STREAM, 2_000)) {
+            EventPublisher.Sent first = publisher.publish(stream, TestApps.labels(), MODEL, 1_000, 0, 0, 1);
             AppOutputs.awaitEventsTrained(config, MODEL, first.valid(), Duration.ofSeconds(90));
             Thread.sleep(500);
 
             registry.close();
-            publisher.publish(stream, AppSettings.labels(), MODEL, 1_000, 0, 0, 2);
+            publisher.publish(stream, TestApps.labels(), MODEL, 1_000, 0, 0, 2);
 
             AppOutputs.awaitEventsTrained(config, MODEL, 2_000, Duration.ofSeconds(90));
             assertEquals(KafkaStreams.State.RUNNING, app.state());
@@ -60,15 +61,15 @@ class RegistryOutageTest {
         Path registryData = work.resolve("registry");
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, registryData);
         int port = registry.port();
-        Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("registry-late"), 1);
+        Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("registry-late"), 1);
         settings.put("state.dir", work.resolve("state").toString());
         BallastConfig config = new BallastConfig(settings);
         new KafkaTestClient(kafka).createTopics(1, config.getString(BallastConfig.EVENTS_TOPIC));
         Map<String, Object> client = config.nonBallastProperties();
         try (EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                 config.getString(BallastConfig.EVENTS_TOPIC));
-             DriftingStream stream = new DriftingStream(AppSettings.STREAM, 500)) {
-            publisher.publish(stream, AppSettings.labels(), MODEL, 500, 0, 0, 1);
+             DriftingStream stream = new DriftingStream(TestApps.STREAM, 500)) {
+            publisher.publish(stream, TestApps.labels(), MODEL, 500, 0, 0, 1);
         }
         registry.close();
 

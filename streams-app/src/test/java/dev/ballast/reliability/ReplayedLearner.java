@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.io.DriftingStream;
 import dev.ballast.io.Example;
@@ -24,7 +25,7 @@ final class ReplayedLearner {
         List<String> labels = config.getList(BallastConfig.MODEL_LABELS);
         OnlineTrainer trainer = OnlineTrainer.create(config.trainerSettings(),
                 config.getInt(BallastConfig.MODEL_FEATURES), labels);
-        try (DriftingStream stream = new DriftingStream(AppSettings.STREAM, events)) {
+        try (DriftingStream stream = new DriftingStream(TestApps.STREAM, events)) {
             while (stream.hasNext()) {
                 Example example = stream.next();
                 float[] targets = new float[labels.size()];

@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.config.BallastConfig;
@@ -50,7 +51,7 @@ class SchemaEvolutionTest {
     @Test
     void shouldTrainEventsOfTheCurrentAndTheNextSchemaVersionInterleaved(EmbeddedKafka kafka) throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("evolution"), 1);
+            Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("evolution"), 1);
             settings.put("state.dir", work.toString());
             BallastConfig config = new BallastConfig(settings);
             String topic = config.getString(BallastConfig.EVENTS_TOPIC);
@@ -63,9 +64,9 @@ class SchemaEvolutionTest {
                  KafkaProducer<String, GenericRecord> upgraded = new KafkaProducer<>(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), nextSerializer);
-                 DriftingStream stream = new DriftingStream(AppSettings.STREAM, EVENTS)) {
+                 DriftingStream stream = new DriftingStream(TestApps.STREAM, EVENTS)) {
                 for (long sequence = 0; stream.hasNext(); sequence++) {
-                    LabelledEvent event = Events.of(stream.next(), AppSettings.labels(), MODEL, sequence);
+                    LabelledEvent event = Events.of(stream.next(), TestApps.labels(), MODEL, sequence);
                     if (sequence % 2 == 0) {
                         current.send(event);
                     } else {

@@ -1,5 +1,6 @@
 package dev.ballast.reliability;
 
+import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,7 +62,7 @@ class SecretsNotLoggedTest {
         kafkaLogger.setLevel(Level.INFO);
         ballastLogger.setLevel(Level.DEBUG);
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> settings = AppSettings.of(kafka, registry.url(), KafkaTestClient.uniqueName("secrets"), 1);
+            Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("secrets"), 1);
             settings.put("state.dir", work.toString());
             // The broker speaks PLAINTEXT, so the SASL and SSL settings are carried (and printed) but not used.
             settings.put("sasl.mechanism", "PLAIN");
@@ -77,8 +78,8 @@ class SecretsNotLoggedTest {
             try (BallastApp app = BallastApp.start(config);
                  EventPublisher publisher = new EventPublisher(client,
                          BallastSerdes.fromConfig(client).events().serializer(), config.getString(BallastConfig.EVENTS_TOPIC));
-                 DriftingStream stream = new DriftingStream(AppSettings.STREAM, 500)) {
-                EventPublisher.Sent sent = publisher.publish(stream, AppSettings.labels(), "default", 500, 9, 0, 3);
+                 DriftingStream stream = new DriftingStream(TestApps.STREAM, 500)) {
+                EventPublisher.Sent sent = publisher.publish(stream, TestApps.labels(), "default", 500, 9, 0, 3);
                 AppOutputs outputs = AppOutputs.awaitEventsTrained(config, "default", sent.valid(), Duration.ofSeconds(90));
                 assertEquals(sent.bad(), outputs.deadLetters().size());
             }

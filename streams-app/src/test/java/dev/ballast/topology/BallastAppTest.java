@@ -13,6 +13,7 @@ import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
+import dev.ballast.testing.TestApps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,21 +55,7 @@ class BallastAppTest {
     void shouldTrainEveryValidEventExactlyOnceAcrossARestartThatLosesLocalState(EmbeddedKafka kafka) throws Exception {
         String prefix = KafkaTestClient.uniqueName("app");
         DriftingStreamSpec demo = DriftingStreamSpec.demo();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", kafka.bootstrapServers());
-        settings.put("schema.registry.url", registry.url());
-        settings.put("application.id", prefix);
-        settings.put("commit.interval.ms", "100");
-        for (String key : List.of(BallastConfig.EVENTS_TOPIC, BallastConfig.MODEL_UPDATES_TOPIC, BallastConfig.METRICS_TOPIC,
-                BallastConfig.ALERTS_TOPIC, BallastConfig.DEAD_LETTERS_TOPIC)) {
-            settings.put(key, prefix + "." + key.substring("ballast.topic.".length()));
-        }
-        settings.put(BallastConfig.TOPIC_PARTITIONS, "2");
-        settings.put(BallastConfig.MODEL_FEATURES, Integer.toString(demo.featureCount()));
-        settings.put(BallastConfig.MODEL_LABELS, IntStream.range(0, demo.labelCount()).mapToObj(i -> "l" + i)
-                .collect(Collectors.joining(",")));
-        settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "300");
-        settings.put(BallastConfig.BATCH_LINGER_MS, "100");
+        Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), prefix, 2);
         Map<String, String> firstRun = new HashMap<>(settings);
         firstRun.put("state.dir", work.resolve("first").toString());
         BallastConfig config = new BallastConfig(firstRun);

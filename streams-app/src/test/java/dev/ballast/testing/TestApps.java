@@ -1,7 +1,6 @@
-package dev.ballast.reliability;
+package dev.ballast.testing;
 
 import dev.ballast.config.BallastConfig;
-import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.io.DriftingStreamSpec;
 import java.util.HashMap;
 import java.util.List;
@@ -9,13 +8,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-/** Settings of an app under test: its own application id and topics, quick batches, snapshots and commits. */
-final class AppSettings {
+/**
+ * Settings of a Ballast app under test: its own application id and topics (so tests can share one broker), the demo
+ * stream's shape, quick snapshots, linger and commits. One place for what every full-app test starts from.
+ */
+public final class TestApps {
 
     /** The stream the fault tests send: the demo's, so its label prevalences drift while faults hit. */
-    static final DriftingStreamSpec STREAM = DriftingStreamSpec.demo();
+    public static final DriftingStreamSpec STREAM = DriftingStreamSpec.demo();
 
-    private AppSettings() {
+    private TestApps() {
     }
 
     /**
@@ -23,9 +25,9 @@ final class AppSettings {
      *               the start of every topic name
      * @return mutable settings; a test adds or overrides what it injects
      */
-    static Map<String, String> of(EmbeddedKafka kafka, String registryUrl, String prefix, int partitions) {
+    public static Map<String, String> settings(String bootstrapServers, String registryUrl, String prefix, int partitions) {
         Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", kafka.bootstrapServers());
+        settings.put("bootstrap.servers", bootstrapServers);
         settings.put("schema.registry.url", registryUrl);
         settings.put("application.id", prefix);
         settings.put("commit.interval.ms", "100");
@@ -42,7 +44,7 @@ final class AppSettings {
     }
 
     /** The label names the app declares, by the stream's label index. */
-    static List<String> labels() {
+    public static List<String> labels() {
         return IntStream.range(0, STREAM.labelCount()).mapToObj(i -> "l" + i).collect(Collectors.toList());
     }
 }
