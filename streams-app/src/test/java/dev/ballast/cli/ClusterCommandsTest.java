@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,13 +35,8 @@ class ClusterCommandsTest {
     Path work;
 
     @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
+    static void useSharedRegistry(EmbeddedSchemaRegistry shared) {
+        registry = shared;
     }
 
     private List<String> settings(EmbeddedKafka kafka, String prefix) {

@@ -30,7 +30,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,13 +47,8 @@ class ModelSubscriberAppTest {
     Path work;
 
     @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
+    static void useSharedRegistry(EmbeddedSchemaRegistry shared) {
+        registry = shared;
     }
 
     @Test

@@ -28,7 +28,6 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,13 +47,8 @@ class ScaleOutTest {
     Path work;
 
     @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
+    static void useSharedRegistry(EmbeddedSchemaRegistry shared) {
+        registry = shared;
     }
 
     @Test

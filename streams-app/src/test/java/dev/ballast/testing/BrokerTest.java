@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Marks a test class that needs a real Kafka broker. Its tests, constructors and lifecycle methods may declare
- * an {@link dev.ballast.embedded.kafka.EmbeddedKafka} parameter: the broker shared by every test of this JVM,
+ * an {@link dev.ballast.embedded.kafka.EmbeddedKafka} parameter: the broker shared by every test of this JVM (and an
+ * {@link dev.ballast.registry.server.EmbeddedSchemaRegistry} parameter: the registry shared likewise),
  * or, when the parameter is annotated {@link PrivateBroker}, one of its own. Tagged {@code broker}, so
  * {@code -DexcludedGroups=broker} skips them.
  *

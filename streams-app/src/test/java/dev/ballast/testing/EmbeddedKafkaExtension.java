@@ -1,6 +1,7 @@
 package dev.ballast.testing;
 
 import dev.ballast.embedded.kafka.EmbeddedKafka;
+import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.embedded.kafka.EmbeddedKafkaSettings;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -18,11 +19,19 @@ public final class EmbeddedKafkaExtension implements ParameterResolver {
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == EmbeddedKafka.class;
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == EmbeddedKafka.class || type == EmbeddedSchemaRegistry.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        if (parameterContext.getParameter().getType() == EmbeddedSchemaRegistry.class) {
+            return extensionContext.getRoot().getStore(NAMESPACE)
+                    .getOrComputeIfAbsent(ClosingRegistry.class,
+                            key -> new ClosingRegistry(EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)),
+                            ClosingRegistry.class)
+                    .registry;
+        }
         if (parameterContext.isAnnotated(PrivateBroker.class)) {
             ClosingBroker privateBroker = new ClosingBroker(EmbeddedKafka.start(EmbeddedKafkaSettings.defaults()));
             extensionContext.getStore(NAMESPACE).put(privateBroker, privateBroker);
@@ -33,6 +42,14 @@ public final class EmbeddedKafkaExtension implements ParameterResolver {
                         key -> new ClosingBroker(EmbeddedKafka.start(EmbeddedKafkaSettings.defaults())),
                         ClosingBroker.class)
                 .kafka;
+    }
+
+    /** Lets JUnit's store close the shared registry when the test run ends. */
+    private record ClosingRegistry(EmbeddedSchemaRegistry registry) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            registry.close();
+        }
     }
 
     /** Lets JUnit's store close a broker when the scope it was stored in ends. */

@@ -27,7 +27,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,13 +41,8 @@ class BallastAppTest {
     Path work;
 
     @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
+    static void useSharedRegistry(EmbeddedSchemaRegistry shared) {
+        registry = shared;
     }
 
     @Test
