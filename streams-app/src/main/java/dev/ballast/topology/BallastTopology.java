@@ -12,6 +12,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -43,7 +45,8 @@ public final class BallastTopology {
 
     public static Topology build(BallastConfig config, BallastSerdes serdes) {
         Serde<String> keys = Serdes.String();
-        StreamsBuilder builder = new StreamsBuilder();
+        // The topology sees the app's own Streams settings (not Kafka's defaults), as KafkaStreams will.
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(StreamsSettings.of(config))));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(TrainingProcessor.STORE), keys, Serdes.ByteArray())
                 // The cache coalesces a model's repeated saves between commits into one changelog write.
