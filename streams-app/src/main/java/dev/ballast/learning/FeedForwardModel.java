@@ -3,11 +3,11 @@ package dev.ballast.learning;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,8 +19,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (forward) and scatter (backward) in Java over the rows of the weight matrix, so a wide sparse input is never
  * densified. When a batch has only sparse rows and a zero gradient provably changes nothing (AdaGrad, or SGD
  * without momentum, and no L2), the optimiser visits only the first-layer rows the batch touched. Element-wise
- * work (bias, activation, loss, optimiser) runs in Java over raw indexers: one native call per element-wise op
- * would cost more than the arithmetic.
+ * work (bias, activation, loss, optimiser) runs in Java over NIO views of the native buffers: one native call
+ * per element-wise op would cost more than the arithmetic. The gather and scatter copy one row at a time to
+ * the heap, where the inner loop runs over plain arrays, free of per-element buffer checks.
  */
 final class FeedForwardModel implements MultiLabelModel {
 
@@ -130,7 +131,7 @@ final class FeedForwardModel implements MultiLabelModel {
         if (rows == 0) {
             return;
         }
-        FloatIndexer logits = forward(batch, rows);
+        FloatBuffer logits = forward(batch, rows);
         for (int i = 0; i < rows * labelCount; i++) {
             probabilitiesOut[i] = (float) WeightedBinaryCrossEntropy.sigmoid(logits.get(i));
         }
@@ -148,8 +149,8 @@ final class FeedForwardModel implements MultiLabelModel {
         if (settings.standardize()) {
             standardiser.update(batch);
         }
-        FloatIndexer logits = forward(batch, rows);
-        FloatIndexer logitGradients = workspace.logitGradients.indexer;
+        FloatBuffer logits = forward(batch, rows);
+        FloatBuffer logitGradients = workspace.logitGradients.elements;
         float[] targets = batch.targets();
         float[] importances = batch.importances();
         double weightedLoss = 0;
@@ -198,7 +199,7 @@ final class FeedForwardModel implements MultiLabelModel {
     }
 
     /** Fills the workspace's pre-activations and activations; returns the logits, row-major. */
-    private FloatIndexer forward(MiniBatch batch, int rows) {
+    private FloatBuffer forward(MiniBatch batch, int rows) {
         Workspace ws = workspace;
         Buffer input = ws.preActivations[0];
         boolean dense = batch.hasDenseRows();
@@ -206,9 +207,9 @@ final class FeedForwardModel implements MultiLabelModel {
             loadDenseInput(batch, rows);
             Nd4j.gemm(ws.input().rows(rows), weights(0).value, input.rows(rows), false, false, 1.0, 0.0);
         } else {
-            zero(input.indexer, rows * layerWidths[1]);
+            zero(input.elements, rows * layerWidths[1]);
         }
-        gatherSparseRows(batch, rows, input.indexer);
+        gatherSparseRows(batch, rows, input.elements);
         for (int layer = 0; layer < layers(); layer++) {
             Buffer preActivation = ws.preActivations[layer];
             if (layer > 0) {
@@ -216,10 +217,10 @@ final class FeedForwardModel implements MultiLabelModel {
                         false, false, 1.0, 0.0);
             }
             int width = layerWidths[layer + 1];
-            FloatIndexer biasValues = bias(layer).values;
-            FloatIndexer z = preActivation.indexer;
+            FloatBuffer biasValues = bias(layer).values;
+            FloatBuffer z = preActivation.elements;
             boolean hidden = layer < layers() - 1;
-            FloatIndexer activation = hidden ? ws.activations[layer].indexer : null;
+            FloatBuffer activation = hidden ? ws.activations[layer].elements : null;
             for (int row = 0; row < rows; row++) {
                 for (int unit = 0; unit < width; unit++) {
                     int i = row * width + unit;
@@ -231,11 +232,11 @@ final class FeedForwardModel implements MultiLabelModel {
                 }
             }
         }
-        return ws.preActivations[layers() - 1].indexer;
+        return ws.preActivations[layers() - 1].elements;
     }
 
     private void loadDenseInput(MiniBatch batch, int rows) {
-        FloatIndexer input = workspace.input().indexer;
+        FloatBuffer input = workspace.input().elements;
         float[] features = batch.denseFeatures();
         boolean[] sparseRows = batch.sparseRows();
         float[] mean = standardiser.meanInForce();
@@ -248,27 +249,31 @@ final class FeedForwardModel implements MultiLabelModel {
         }
     }
 
-    private void gatherSparseRows(MiniBatch batch, int rows, FloatIndexer firstLayer) {
+    private void gatherSparseRows(MiniBatch batch, int rows, FloatBuffer firstLayer) {
         int width = layerWidths[1];
-        FloatIndexer w = weights(0).values;
+        FloatBuffer w = weights(0).values;
         boolean[] sparseRows = batch.sparseRows();
         int[] start = batch.sparseStart();
         int[] indices = batch.sparseIndices();
         float[] values = batch.sparseValues();
         float[] scale = standardiser.scaleInForce();
+        float[] sums = workspace.firstLayerRow;
+        float[] weightRow = workspace.weightRow;
         for (int row = 0; row < rows; row++) {
             if (!sparseRows[row]) {
                 continue;
             }
             int out = row * width;
+            firstLayer.get(out, sums);
             for (int k = start[row]; k < start[row + 1]; k++) {
                 int feature = indices[k];
                 float x = values[k] * scale[feature];
-                long in = (long) feature * width;
+                w.get(feature * width, weightRow);
                 for (int unit = 0; unit < width; unit++) {
-                    firstLayer.put(out + unit, firstLayer.get(out + unit) + x * w.get(in + unit));
+                    sums[unit] += x * weightRow[unit];
                 }
             }
+            firstLayer.put(out, sums);
         }
     }
 
@@ -279,16 +284,16 @@ final class FeedForwardModel implements MultiLabelModel {
         for (int layer = layers() - 1; layer >= 0; layer--) {
             int width = layerWidths[layer + 1];
             Parameter w = weights(layer);
-            columnSums(upstream.indexer, rows, width, bias(layer).gradients);
+            columnSums(upstream.elements, rows, width, bias(layer).gradients);
             if (layer > 0) {
                 Nd4j.gemm(ws.activations[layer - 1].rows(rows), upstream.rows(rows), w.gradient,
                         true, false, 1.0, 0.0);
                 Buffer hidden = ws.hiddenGradients[layer - 1];
                 Nd4j.gemm(upstream.rows(rows), w.value, hidden.rows(rows), false, true, 1.0, 0.0);
-                FloatIndexer preActivation = ws.preActivations[layer - 1].indexer;
+                FloatBuffer preActivation = ws.preActivations[layer - 1].elements;
                 for (int i = 0; i < rows * layerWidths[layer]; i++) {
                     if (preActivation.get(i) <= 0f) {
-                        hidden.indexer.put(i, 0f);
+                        hidden.elements.put(i, 0f);
                     }
                 }
                 upstream = hidden;
@@ -299,7 +304,7 @@ final class FeedForwardModel implements MultiLabelModel {
                 } else if (rowSparseSteps) {
                     int touched = collectTouchedFeatures(batch, rows);
                     for (int k = 0; k < touched; k++) {
-                        long start = (long) touchedFeatures[k] * width;
+                        int start = touchedFeatures[k] * width;
                         for (int unit = 0; unit < width; unit++) {
                             w.gradients.put(start + unit, 0f);
                         }
@@ -309,7 +314,7 @@ final class FeedForwardModel implements MultiLabelModel {
                     w.gradient.assign(0);
                     w.activateAllRows();
                 }
-                scatterSparseRows(batch, rows, upstream.indexer, w.gradients, width);
+                scatterSparseRows(batch, rows, upstream.elements, w.gradients, width);
             }
         }
     }
@@ -340,30 +345,34 @@ final class FeedForwardModel implements MultiLabelModel {
         return touched;
     }
 
-    private void scatterSparseRows(MiniBatch batch, int rows, FloatIndexer upstream, FloatIndexer gradient,
+    private void scatterSparseRows(MiniBatch batch, int rows, FloatBuffer upstream, FloatBuffer gradient,
                                    int width) {
         boolean[] sparseRows = batch.sparseRows();
         int[] start = batch.sparseStart();
         int[] indices = batch.sparseIndices();
         float[] values = batch.sparseValues();
         float[] scale = standardiser.scaleInForce();
+        float[] upstreamRow = workspace.firstLayerRow;
+        float[] gradientRow = workspace.weightRow;
         for (int row = 0; row < rows; row++) {
             if (!sparseRows[row]) {
                 continue;
             }
-            int in = row * width;
+            upstream.get(row * width, upstreamRow);
             for (int k = start[row]; k < start[row + 1]; k++) {
                 int feature = indices[k];
                 float x = values[k] * scale[feature];
-                long out = (long) feature * width;
+                int out = feature * width;
+                gradient.get(out, gradientRow);
                 for (int unit = 0; unit < width; unit++) {
-                    gradient.put(out + unit, gradient.get(out + unit) + x * upstream.get(in + unit));
+                    gradientRow[unit] += x * upstreamRow[unit];
                 }
+                gradient.put(out, gradientRow);
             }
         }
     }
 
-    private static void columnSums(FloatIndexer matrix, int rows, int width, FloatIndexer sums) {
+    private static void columnSums(FloatBuffer matrix, int rows, int width, FloatBuffer sums) {
         for (int unit = 0; unit < width; unit++) {
             float sum = 0f;
             for (int row = 0; row < rows; row++) {
@@ -373,9 +382,9 @@ final class FeedForwardModel implements MultiLabelModel {
         }
     }
 
-    private static void zero(FloatIndexer indexer, int count) {
+    private static void zero(FloatBuffer buffer, int count) {
         for (int i = 0; i < count; i++) {
-            indexer.put(i, 0f);
+            buffer.put(i, 0f);
         }
     }
 
@@ -387,7 +396,7 @@ final class FeedForwardModel implements MultiLabelModel {
         if (biasInitialised) {
             return;
         }
-        FloatIndexer outputBias = bias(layers() - 1).values;
+        FloatBuffer outputBias = bias(layers() - 1).values;
         for (int label = 0; label < labelCount; label++) {
             double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
             outputBias.put(label, (float) Math.log(p / (1 - p)));
@@ -457,13 +466,13 @@ final class FeedForwardModel implements MultiLabelModel {
     /** A preallocated native matrix of {@code capacity} rows, with a cached view of its first rows. */
     private static final class Buffer {
         private final INDArray matrix;
-        private final FloatIndexer indexer;
+        private final FloatBuffer elements;
         private INDArray view;
         private int viewRows;
 
         Buffer(int capacity, int width) {
             matrix = Nd4j.create(DataType.FLOAT, capacity, width);
-            indexer = (FloatIndexer) matrix.data().indexer();
+            elements = matrix.data().asNioFloat();
         }
 
         INDArray rows(int rows) {
@@ -487,10 +496,15 @@ final class FeedForwardModel implements MultiLabelModel {
         private final Buffer[] activations;
         private final Buffer[] hiddenGradients;
         private final Buffer logitGradients;
+        /** Heap copies of one row of the first layer's output and of one row of its weights (or gradients). */
+        private final float[] firstLayerRow;
+        private final float[] weightRow;
 
         Workspace(int capacity, int[] widths) {
             this.capacity = capacity;
             this.featureCount = widths[0];
+            this.firstLayerRow = new float[widths[1]];
+            this.weightRow = new float[widths[1]];
             int layers = widths.length - 1;
             preActivations = new Buffer[layers];
             activations = new Buffer[layers - 1];

@@ -3,13 +3,13 @@ package dev.ballast.learning;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import org.bytedeco.javacpp.indexer.FloatIndexer;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One trainable tensor: its value and gradient as native float32 arrays (operands of gemm), with raw indexers
+ * One trainable tensor: its value and gradient as native float32 arrays (operands of gemm), with NIO views
  * for the element-wise work done in Java, plus the optimiser's per-element state.
  */
 final class Parameter {
@@ -20,8 +20,8 @@ final class Parameter {
     final boolean penalised;
     final INDArray value;
     final INDArray gradient;
-    final FloatIndexer values;
-    final FloatIndexer gradients;
+    final FloatBuffer values;
+    final FloatBuffer gradients;
     /** First optimiser moment: SGD velocity, AdaGrad squared-gradient sum, Adam mean. */
     final float[] firstState;
     /** Adam's second moment; empty for the other optimisers. */
@@ -46,8 +46,8 @@ final class Parameter {
         this.rowWidth = shape[shape.length - 1];
         this.value = Nd4j.create(DataType.FLOAT, dims);
         this.gradient = Nd4j.create(DataType.FLOAT, dims);
-        this.values = (FloatIndexer) value.data().indexer();
-        this.gradients = (FloatIndexer) gradient.data().indexer();
+        this.values = value.data().asNioFloat();
+        this.gradients = gradient.data().asNioFloat();
         this.firstState = new float[length];
         this.secondState = new float[optimizer == OptimizerType.ADAM ? length : 0];
     }
