@@ -161,11 +161,20 @@ final class FeedForwardModel implements MultiLabelModel {
                 int i = row * labelCount + label;
                 double logit = logits.get(i);
                 double target = targets[i];
+                double posWeight = posWeights[label];
+                double negWeight = negWeights[label];
+                // WeightedBinaryCrossEntropy.loss (twice) and .gradient, term for term, sharing the one
+                // exp(-|x|) and log1p behind softplus(x), softplus(-x) and sigmoid(x): the same doubles.
+                double exp = Math.exp(-Math.abs(logit));
+                double log1p = Math.log1p(exp);
+                double softplus = Math.max(logit, 0) + log1p;
+                double softplusOfNegative = Math.max(-logit, 0) + log1p;
+                double probability = logit >= 0 ? 1 / (1 + exp) : exp / (1 + exp);
                 weightedLoss += importance
-                        * WeightedBinaryCrossEntropy.loss(logit, target, posWeights[label], negWeights[label]);
-                unweightedLoss += WeightedBinaryCrossEntropy.loss(logit, target, 1, 1);
+                        * (negWeight * (1 - target) * softplus + posWeight * target * softplusOfNegative);
+                unweightedLoss += (1 - target) * softplus + target * softplusOfNegative;
                 logitGradients.put(i, Optimizer.flushNegligible((float) (importance / rows
-                        * WeightedBinaryCrossEntropy.gradient(logit, target, posWeights[label], negWeights[label]))));
+                        * (negWeight * (1 - target) * probability - posWeight * target * (1 - probability)))));
             }
         }
         weightedLoss /= rows;
