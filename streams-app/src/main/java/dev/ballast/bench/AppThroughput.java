@@ -11,11 +11,29 @@ import java.util.List;
  * @param seconds         length of the timed window, less the heap samples' GC pauses
  * @param heap            heap after a full GC at regular points of progress, at the same event counts for
  *                        every app
+ * @param streamThreadCpuSeconds CPU time of the app's stream thread in the timed window
+ * @param processCpuSeconds      CPU time of the whole process in the timed window (broker, JIT and GC included)
  */
-public record AppThroughput(double eventsPerSecond, long timedEvents, double seconds, List<HeapSample> heap) {
+public record AppThroughput(double eventsPerSecond, long timedEvents, double seconds, List<HeapSample> heap,
+        double streamThreadCpuSeconds, double processCpuSeconds) {
 
     public AppThroughput {
         heap = List.copyOf(heap);
+    }
+
+    /** Microseconds of stream-thread CPU per event. */
+    public double streamThreadMicrosPerEvent() {
+        return streamThreadCpuSeconds * 1e6 / timedEvents;
+    }
+
+    /** Share of the timed window the stream thread was on a CPU (1 when it never waited). */
+    public double streamThreadBusy() {
+        return streamThreadCpuSeconds / seconds;
+    }
+
+    /** Microseconds of process CPU (all threads) per event. */
+    public double processMicrosPerEvent() {
+        return processCpuSeconds * 1e6 / timedEvents;
     }
 
     /** Least-squares trend of the heap samples, in MB per million events: about 0 when the heap stays flat. */

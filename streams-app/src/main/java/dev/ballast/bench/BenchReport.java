@@ -80,6 +80,8 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
         root.put("passThroughEventsPerSecond", passThrough.eventsPerSecond());
         root.put("trainingEventsPerSecond", training.eventsPerSecond());
         root.put("ratio", ratio());
+        putCpu(root.putObject("passThroughCpu"), passThrough);
+        putCpu(root.putObject("trainingCpu"), training);
         ArrayNode learnerNode = root.putArray("learner");
         for (LearnerThroughput result : learner) {
             learnerNode.addObject()
@@ -124,10 +126,22 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
         return root;
     }
 
+    private static void putCpu(ObjectNode node, AppThroughput app) {
+        node.put("streamThreadMicrosPerEvent", app.streamThreadMicrosPerEvent())
+                .put("streamThreadBusy", app.streamThreadBusy())
+                .put("processMicrosPerEvent", app.processMicrosPerEvent());
+    }
+
     private static void putHeapSamples(ArrayNode samples, AppThroughput app) {
         for (HeapSample sample : app.heap()) {
             samples.addObject().put("events", sample.events()).put("heapMb", sample.heapBytes() / 1e6);
         }
+    }
+
+    private static void printCpu(PrintStream out, String name, AppThroughput app) {
+        out.printf(Locale.ROOT, "  %-28s stream thread %.1f us per event, on a CPU %.0f%% of the time; "
+                + "whole process %.1f us per event%n", name, app.streamThreadMicrosPerEvent(),
+                100 * app.streamThreadBusy(), app.processMicrosPerEvent());
     }
 
     private static void printHeap(PrintStream out, String name, AppThroughput app) {
@@ -145,6 +159,8 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
         out.printf(Locale.ROOT, "  %-28s %,12.0f events/s%n", "pass-through (deserialise)", passThrough.eventsPerSecond());
         out.printf(Locale.ROOT, "  %-28s %,12.0f events/s   ratio %.2f%n", "Ballast training", training.eventsPerSecond(),
                 ratio());
+        printCpu(out, "CPU, pass-through", passThrough);
+        printCpu(out, "CPU, training", training);
         printHeap(out, "heap after GC, pass-through", passThrough);
         printHeap(out, "heap after GC, training", training);
         out.printf(Locale.ROOT, "  %-28s p50 %,.0f ms, p99 %,.0f ms, max %,.0f ms (%,d events at %,.0f/s)%n%n",

@@ -165,11 +165,17 @@ final class StreamsBenchmark {
         long lastProgress = System.nanoTime();
         long seen = 0;
         long sampling = 0;
+        long streamCpuAtStart = -1;
+        long processCpuAtStart = -1;
         while (seen < target) {
             long events = reader.poll(POLL);
             if (events > seen) {
                 seen = events;
                 lastProgress = System.nanoTime();
+                if (streamCpuAtStart < 0 && seen >= timedFrom) {
+                    streamCpuAtStart = CpuProbe.streamThreadNanos();
+                    processCpuAtStart = CpuProbe.processNanos();
+                }
             }
             if (seen >= nextSample && seen < target) {
                 long pauseStarted = System.nanoTime();
@@ -181,6 +187,8 @@ final class StreamsBenchmark {
             }
             checkRunning(state.get(), lastProgress, seen);
         }
+        double streamCpu = (CpuProbe.streamThreadNanos() - Math.max(0, streamCpuAtStart)) / 1e9;
+        double processCpu = (CpuProbe.processNanos() - Math.max(0, processCpuAtStart)) / 1e9;
         heap.add(new HeapSample(seen, MemoryProbe.heapUsedAfterGc()));
         List<ProgressReader.Observation> observations = reader.observations();
         ProgressReader.Observation start = observations.stream().filter(seenAt -> seenAt.events() >= timedFrom)
@@ -192,7 +200,7 @@ final class StreamsBenchmark {
         // A full GC stops the app too: the heap samples' pauses are not the app's time.
         double seconds = (end.nanoTime() - start.nanoTime() - sampling) / 1e9;
         long timed = end.events() - start.events();
-        return new AppThroughput(timed / seconds, timed, seconds, heap);
+        return new AppThroughput(timed / seconds, timed, seconds, heap, streamCpu, processCpu);
     }
 
     private static void checkRunning(KafkaStreams.State state, long lastProgressNanos, long seen) {

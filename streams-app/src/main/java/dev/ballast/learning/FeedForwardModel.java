@@ -15,9 +15,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The linear model (one layer) and the MLP (a ReLU hidden layer, then the output layer) on ND4J. Each dense
- * layer is one gemm per batch over preallocated buffers; sparse rows enter the first layer by a gather
- * (forward) and scatter (backward) in Java over the rows of the weight matrix, so a wide sparse input is never
- * densified. When a batch has only sparse rows and a zero gradient provably changes nothing (AdaGrad, or SGD
+ * layer is one gemm per batch over preallocated buffers, native for large products and in Java for small ones
+ * ({@link DenseKernels}: below some 30,000 multiply-adds a native call costs more than the product). Which one
+ * depends only on the shapes, so a replay takes the same path and gets the same bits. Sparse rows enter the
+ * first layer by a gather (forward) and scatter (backward) in Java over the rows of the weight matrix, so a
+ * wide sparse input is never densified. When a batch has only sparse rows and a zero gradient provably changes nothing (AdaGrad, or SGD
  * without momentum, and no L2), the optimiser visits only the first-layer rows the batch touched. Element-wise
  * work (bias, activation, loss, optimiser) runs in Java over NIO views of the native buffers: one native call
  * per element-wise op would cost more than the arithmetic. The gather and scatter copy one row at a time to
@@ -27,6 +29,10 @@ final class FeedForwardModel implements MultiLabelModel {
 
     private static final byte FORMAT_VERSION = 1;
     private static final double PRIOR_CLAMP = 1e-4;
+
+    static {
+        NativeRuntime.prepare();
+    }
 
     private final LearningSettings settings;
     private final int featureCount;
@@ -45,6 +51,9 @@ final class FeedForwardModel implements MultiLabelModel {
     private int[] touchedFeatures;
     private int[] featureStamps;
     private int stamp;
+    private final DenseKernels kernels = new DenseKernels();
+    /** Matrix products of at most this many multiply-adds run in Java (tests lower it to compare both paths). */
+    private long javaKernelLimit = DenseKernels.JAVA_MAX_MULTIPLY_ADDS;
 
     FeedForwardModel(int featureCount, int labelCount, LearningSettings settings) {
         if (featureCount <= 0 || labelCount <= 0) {
@@ -94,6 +103,11 @@ final class FeedForwardModel implements MultiLabelModel {
 
     private Parameter bias(int layer) {
         return parameters.get(2 * layer + 1);
+    }
+
+    /** Sets the size up to which matrix products run in Java: 0 for always native, Long.MAX_VALUE for never. */
+    void javaKernelLimit(long multiplyAdds) {
+        this.javaKernelLimit = multiplyAdds;
     }
 
     @Override
@@ -164,9 +178,10 @@ final class FeedForwardModel implements MultiLabelModel {
                 double posWeight = posWeights[label];
                 double negWeight = negWeights[label];
                 // WeightedBinaryCrossEntropy.loss (twice) and .gradient, term for term, sharing the one
-                // exp(-|x|) and log1p behind softplus(x), softplus(-x) and sigmoid(x): the same doubles.
+                // exp(-|x|) and log1p behind softplus(x), softplus(-x) and sigmoid(x). The gradient is the same
+                // doubles; the losses (reported, not trained on) agree to about 1e-12 (see log1pOfUnit).
                 double exp = Math.exp(-Math.abs(logit));
-                double log1p = Math.log1p(exp);
+                double log1p = log1pOfUnit(exp);
                 double softplus = Math.max(logit, 0) + log1p;
                 double softplusOfNegative = Math.max(-logit, 0) + log1p;
                 double probability = logit >= 0 ? 1 / (1 + exp) : exp / (1 + exp);
@@ -189,6 +204,18 @@ final class FeedForwardModel implements MultiLabelModel {
         }
         steps++;
         return new StepResult(weightedLoss, unweightedLoss, false, null);
+    }
+
+    /**
+     * {@code log1p(x)} for x in [0, 1], to about 1e-12 relative: {@code Math.log1p} is StrictMath's, a call out
+     * of compiled code that took a tenth of a training step; {@code Math.log} is an intrinsic. Below 1e-4 the
+     * series (error under x^4 / 4) replaces {@code log(1 + x)}, whose rounding of 1 + x would grow relative to x.
+     */
+    static double log1pOfUnit(double x) {
+        if (x < 1e-4) {
+            return x * (1 - x * (0.5 - x / 3));
+        }
+        return Math.log(1 + x);
     }
 
     private StepResult skip(double weightedLoss, double unweightedLoss, String reason) {
@@ -214,7 +241,7 @@ final class FeedForwardModel implements MultiLabelModel {
         boolean dense = batch.hasDenseRows();
         if (dense) {
             loadDenseInput(batch, rows);
-            Nd4j.gemm(ws.input().rows(rows), weights(0).value, input.rows(rows), false, false, 1.0, 0.0);
+            multiply(ws.input(), rows, weights(0), input);
         } else {
             zero(input.elements, rows * layerWidths[1]);
         }
@@ -222,8 +249,7 @@ final class FeedForwardModel implements MultiLabelModel {
         for (int layer = 0; layer < layers(); layer++) {
             Buffer preActivation = ws.preActivations[layer];
             if (layer > 0) {
-                Nd4j.gemm(ws.activations[layer - 1].rows(rows), weights(layer).value, preActivation.rows(rows),
-                        false, false, 1.0, 0.0);
+                multiply(ws.activations[layer - 1], rows, weights(layer), preActivation);
             }
             int width = layerWidths[layer + 1];
             FloatBuffer biasValues = bias(layer).values;
@@ -295,10 +321,9 @@ final class FeedForwardModel implements MultiLabelModel {
             Parameter w = weights(layer);
             columnSums(upstream.elements, rows, width, bias(layer).gradients);
             if (layer > 0) {
-                Nd4j.gemm(ws.activations[layer - 1].rows(rows), upstream.rows(rows), w.gradient,
-                        true, false, 1.0, 0.0);
+                weightGradient(ws.activations[layer - 1], rows, upstream, w);
                 Buffer hidden = ws.hiddenGradients[layer - 1];
-                Nd4j.gemm(upstream.rows(rows), w.value, hidden.rows(rows), false, true, 1.0, 0.0);
+                backProject(upstream, rows, w, hidden);
                 FloatBuffer preActivation = ws.preActivations[layer - 1].elements;
                 for (int i = 0; i < rows * layerWidths[layer]; i++) {
                     if (preActivation.get(i) <= 0f) {
@@ -308,7 +333,7 @@ final class FeedForwardModel implements MultiLabelModel {
                 upstream = hidden;
             } else {
                 if (batch.hasDenseRows()) {
-                    Nd4j.gemm(ws.input().rows(rows), upstream.rows(rows), w.gradient, true, false, 1.0, 0.0);
+                    weightGradient(ws.input(), rows, upstream, w);
                     w.activateAllRows();
                 } else if (rowSparseSteps) {
                     int touched = collectTouchedFeatures(batch, rows);
@@ -378,6 +403,39 @@ final class FeedForwardModel implements MultiLabelModel {
                 }
                 gradient.put(out, gradientRow);
             }
+        }
+    }
+
+    /** {@code out = a . W} over the first {@code rows} rows: in Java when small, else one native gemm. */
+    private void multiply(Buffer a, int rows, Parameter w, Buffer out) {
+        int in = w.shape[0];
+        int units = w.shape[1];
+        if (DenseKernels.inJava(rows, in, units, javaKernelLimit)) {
+            kernels.multiply(a.elements, w.values, out.elements, rows, in, units);
+        } else {
+            Nd4j.gemm(a.rows(rows), w.value, out.rows(rows), false, false, 1.0, 0.0);
+        }
+    }
+
+    /** {@code gradient(W) = a^T . upstream} over the first {@code rows} rows. */
+    private void weightGradient(Buffer a, int rows, Buffer upstream, Parameter w) {
+        int in = w.shape[0];
+        int units = w.shape[1];
+        if (DenseKernels.inJava(rows, in, units, javaKernelLimit)) {
+            kernels.multiplyTransposedLeft(a.elements, upstream.elements, w.gradients, rows, in, units);
+        } else {
+            Nd4j.gemm(a.rows(rows), upstream.rows(rows), w.gradient, true, false, 1.0, 0.0);
+        }
+    }
+
+    /** {@code out = upstream . W^T} over the first {@code rows} rows: the gradient at the layer's input. */
+    private void backProject(Buffer upstream, int rows, Parameter w, Buffer out) {
+        int in = w.shape[0];
+        int units = w.shape[1];
+        if (DenseKernels.inJava(rows, in, units, javaKernelLimit)) {
+            kernels.multiplyTransposedRight(upstream.elements, w.values, out.elements, rows, in, units);
+        } else {
+            Nd4j.gemm(upstream.rows(rows), w.value, out.rows(rows), false, true, 1.0, 0.0);
         }
     }
 

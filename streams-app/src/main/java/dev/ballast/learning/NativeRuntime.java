@@ -16,6 +16,22 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  */
 public final class NativeRuntime {
 
+    /**
+     * JavaCPP compares the process's resident set with this limit on every native allocation, reading it from
+     * the operating system each time; ND4J allocates small argument pointers on every op, so the check alone
+     * took an eighth of a training step. Ballast's native memory is its few preallocated model buffers (the
+     * off-heap byte limit, {@code org.bytedeco.javacpp.maxBytes}, still applies), so the check is off unless the
+     * user sets the property.
+     */
+    static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+
+    static {
+        if (System.getProperty(MAX_PHYSICAL_BYTES) == null
+                && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT)) == null) {
+            System.setProperty(MAX_PHYSICAL_BYTES, "0");
+        }
+    }
+
     private static int configuredThreads;
 
     private NativeRuntime() {
@@ -34,6 +50,14 @@ public final class NativeRuntime {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         configuredThreads = threads;
+    }
+
+    /**
+     * Settles the JVM-wide native settings; called before the first ND4J array of a model is created (JavaCPP
+     * reads its properties once, when it first loads).
+     */
+    static void prepare() {
+        // The static initialiser does the work.
     }
 
     /** The thread count last set by {@link #configure}, or 0 if never called. */

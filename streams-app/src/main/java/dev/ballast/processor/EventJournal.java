@@ -1,15 +1,19 @@
 package dev.ballast.processor;
 
+import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
-import java.io.ByteArrayOutputStream;
+import dev.ballast.schema.SparseFeatures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * The events a model received since its state was last saved, one store key per event
@@ -18,13 +22,61 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * restart, the entries stamped with the restored state's sequence number are replayed through the trainer in
  * order, which rebuilds exactly the state that was lost (training is deterministic); entries with another stamp
  * are leftovers of earlier saves.
+ *
+ * <p>An entry holds what the trainer was given, not the Avro event: the features as floats, the positive labels
+ * as indices, the importance. That is a few plain writes instead of an Avro encoding per event, and a replay feeds
+ * the trainer without decoding Avro. Entries written by Ballast 0.1 (the Avro event) are still read.
  */
 final class EventJournal {
 
-    private static final SpecificDatumWriter<LabelledEvent> WRITER = new SpecificDatumWriter<>(LabelledEvent.class);
-    private static final SpecificDatumReader<LabelledEvent> READER = new SpecificDatumReader<>(LabelledEvent.class);
+    /**
+     * First byte of an entry in this format. Entries of the earlier format start with the Avro (zigzag varint)
+     * encoding of a non-negative stamp, whose first byte is even.
+     */
+    private static final byte FORMAT = 1;
+    private static final byte DENSE = 0;
+    private static final byte SPARSE = 1;
 
-    record Entry(long stamp, String topicPartition, long offset, LabelledEvent event) {
+    private static final SpecificDatumReader<LabelledEvent> LEGACY_READER = new SpecificDatumReader<>(LabelledEvent.class);
+
+    /**
+     * One event as the trainer takes it.
+     *
+     * @param values     dense features, or the values of the sparse non-zeros
+     * @param indices    the sparse non-zeros' feature indices; null for a dense row
+     * @param targets    1 for each positive label (in declaration order), 0 otherwise
+     * @param importance the event's weight
+     */
+    record Input(float[] values, int[] indices, float[] targets, float importance) {
+
+        /** Converts a validated event: its labels are all in {@code labelIndex}. */
+        static Input of(LabelledEvent event, Map<String, Integer> labelIndex, int labelCount) {
+            float[] targets = new float[labelCount];
+            for (String label : event.getLabels()) {
+                targets[labelIndex.get(label)] = 1f;
+            }
+            if (event.getFeatures() instanceof DenseFeatures dense) {
+                return new Input(floats(dense.getValues()), null, targets, event.getImportance());
+            }
+            SparseFeatures sparse = (SparseFeatures) event.getFeatures();
+            List<Integer> indexList = sparse.getIndices();
+            int[] indices = new int[indexList.size()];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = indexList.get(i);
+            }
+            return new Input(floats(sparse.getValues()), indices, targets, event.getImportance());
+        }
+
+        private static float[] floats(List<Float> list) {
+            float[] values = new float[list.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = list.get(i);
+            }
+            return values;
+        }
+    }
+
+    record Entry(long stamp, String topicPartition, long offset, Input input) {
     }
 
     private EventJournal() {
@@ -34,30 +86,80 @@ final class EventJournal {
         return modelId + '\0' + slot;
     }
 
-    static byte[] encode(Entry entry) {
+    static byte[] encode(long stamp, String topicPartition, long offset, Input input) {
+        byte[] partition = topicPartition.getBytes(StandardCharsets.UTF_8);
+        int positives = 0;
+        for (float target : input.targets()) {
+            positives += target != 0f ? 1 : 0;
+        }
+        int nonZeros = input.values().length;
+        int size = 1 + 8 + 4 + partition.length + 8 + 4 + 1 + 4 + nonZeros * (input.indices() == null ? 4 : 8)
+                + 4 + 4 + positives * 4;
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(FORMAT).putLong(stamp).putInt(partition.length).put(partition).putLong(offset)
+                .putFloat(input.importance());
+        out.put(input.indices() == null ? DENSE : SPARSE).putInt(nonZeros);
+        for (int i = 0; i < nonZeros; i++) {
+            if (input.indices() != null) {
+                out.putInt(input.indices()[i]);
+            }
+            out.putFloat(input.values()[i]);
+        }
+        out.putInt(input.targets().length).putInt(positives);
+        for (int label = 0; label < input.targets().length; label++) {
+            if (input.targets()[label] != 0f) {
+                out.putInt(label);
+            }
+        }
+        return out.array();
+    }
+
+    /**
+     * @param legacy converts an event of an entry in the earlier (Avro) format
+     */
+    static Entry decode(byte[] bytes, Function<LabelledEvent, Input> legacy) {
+        if (bytes.length > 0 && bytes[0] != FORMAT) {
+            return decodeLegacy(bytes, legacy);
+        }
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
-            encoder.writeLong(entry.stamp());
-            encoder.writeString(entry.topicPartition());
-            encoder.writeLong(entry.offset());
-            WRITER.write(entry.event(), encoder);
-            encoder.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            in.get();
+            long stamp = in.getLong();
+            byte[] partition = new byte[in.getInt()];
+            in.get(partition);
+            long offset = in.getLong();
+            float importance = in.getFloat();
+            boolean sparse = in.get() == SPARSE;
+            int nonZeros = in.getInt();
+            float[] values = new float[nonZeros];
+            int[] indices = sparse ? new int[nonZeros] : null;
+            for (int i = 0; i < nonZeros; i++) {
+                if (sparse) {
+                    indices[i] = in.getInt();
+                }
+                values[i] = in.getFloat();
+            }
+            float[] targets = new float[in.getInt()];
+            int positives = in.getInt();
+            for (int i = 0; i < positives; i++) {
+                targets[in.getInt()] = 1f;
+            }
+            return new Entry(stamp, new String(partition, StandardCharsets.UTF_8), offset,
+                    new Input(values, indices, targets, importance));
+        } catch (BufferUnderflowException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw new IllegalStateException("journal entry is unreadable (" + bytes.length + " bytes)", e);
         }
     }
 
-    static Entry decode(byte[] bytes) {
+    private static Entry decodeLegacy(byte[] bytes, Function<LabelledEvent, Input> legacy) {
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
             long stamp = decoder.readLong();
             String topicPartition = decoder.readString();
             long offset = decoder.readLong();
-            return new Entry(stamp, topicPartition, offset, READER.read(null, decoder));
+            return new Entry(stamp, topicPartition, offset, legacy.apply(LEGACY_READER.read(null, decoder)));
         } catch (IOException e) {
-            throw new UncheckedIOException("pending event entry is unreadable", e);
+            throw new UncheckedIOException("journal entry is unreadable", e);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,6 +41,7 @@ final class ModelState {
     long lastSnapshotWallMs;
     long lastMetricsWallMs;
     long eventsAtLastMetrics;
+    private String[] journalKeys = new String[64];
 
     ModelState(String modelId, OnlineTrainer trainer, long saveSequence, long snapshotVersion, long batchesAtLastSnapshot,
             Map<String, Long> reflectedOffsets, long nowMs) {
@@ -53,6 +55,19 @@ final class ModelState {
         this.lastSnapshotWallMs = nowMs;
         this.lastMetricsWallMs = nowMs;
         this.eventsAtLastMetrics = trainer.eventsTrained();
+    }
+
+    /** The store key of a journal slot (the keys are built once and reused). */
+    String journalKey(int slot) {
+        if (slot >= journalKeys.length) {
+            journalKeys = Arrays.copyOf(journalKeys, Math.max(slot + 1, 2 * journalKeys.length));
+        }
+        String key = journalKeys[slot];
+        if (key == null) {
+            key = EventJournal.key(modelId, slot);
+            journalKeys[slot] = key;
+        }
+        return key;
     }
 
     /** Mini-batches trained so far, whether their optimiser step was taken or skipped. */

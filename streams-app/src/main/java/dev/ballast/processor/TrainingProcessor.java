@@ -2,14 +2,11 @@ package dev.ballast.processor;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
-import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
-import dev.ballast.schema.SparseFeatures;
 import dev.ballast.training.BatchOutcome;
 import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -52,6 +49,9 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
+    private String lastTopic;
+    private int lastPartition;
+    private String lastTopicPartition;
 
     public TrainingProcessor(BallastConfig config) {
         this.config = config;
@@ -81,50 +81,54 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
             return;
         }
         String modelId = event.getModelId();
-        if (!config.trainsModel(modelId)) {
-            deadLetter(new Rejection(Rejection.UNKNOWN_MODEL, "model id '" + EventValidator.shorten(modelId) + "' is not declared in "
-                    + BallastConfig.MODELS), source, event.getId(), record.key());
-            return;
+        ModelDeclaration declaration = declarations.get(modelId);
+        if (declaration == null) {
+            if (!config.trainsModel(modelId)) {
+                deadLetter(new Rejection(Rejection.UNKNOWN_MODEL, "model id '" + EventValidator.shorten(modelId)
+                        + "' is not declared in " + BallastConfig.MODELS), source, event.getId(), record.key());
+                return;
+            }
+            declaration = ModelDeclaration.of(config, modelId);
+            declarations.put(modelId, declaration);
         }
-        ModelDeclaration declaration = declarations.computeIfAbsent(modelId, id -> ModelDeclaration.of(config, id));
         Rejection rejection = EventValidator.validate(event, declaration.featureCount(), declaration.labelIndex());
         if (rejection != null) {
             deadLetter(rejection, source, event.getId(), record.key());
             return;
         }
-        ModelState state = models.computeIfAbsent(modelId, id -> load(declaration));
-        String topicPartition = source.topic() + "-" + source.partition();
-        store.put(EventJournal.key(modelId, state.journalLength++),
-                EventJournal.encode(new EventJournal.Entry(state.saveSequence, topicPartition, source.offset(), event)));
+        ModelDeclaration declared = declaration;
+        ModelState state = models.computeIfAbsent(modelId, id -> load(declared));
+        String topicPartition = topicPartition(source);
+        EventJournal.Input input = toInput(event, declaration);
+        store.put(state.journalKey(state.journalLength++),
+                EventJournal.encode(state.saveSequence, topicPartition, source.offset(), input));
         state.lastEventWallMs = context.currentSystemTimeMs();
-        BatchOutcome outcome = add(state, declaration, event);
+        BatchOutcome outcome = add(state, input);
         state.notePending(topicPartition, source.offset());
         if (outcome != null) {
             afterBatch(state, declaration, outcome, false);
         }
     }
 
-    private static BatchOutcome add(ModelState state, ModelDeclaration declaration, LabelledEvent event) {
-        float[] targets = new float[declaration.labelNames().size()];
-        for (String label : event.getLabels()) {
-            targets[declaration.labelIndex().get(label)] = 1f;
+    /** "topic-partition" of the record being processed; the string is reused while the partition stays the same. */
+    private String topicPartition(RecordMetadata source) {
+        if (!source.topic().equals(lastTopic) || source.partition() != lastPartition) {
+            lastTopic = source.topic();
+            lastPartition = source.partition();
+            lastTopicPartition = lastTopic + "-" + lastPartition;
         }
+        return lastTopicPartition;
+    }
+
+    private static EventJournal.Input toInput(LabelledEvent event, ModelDeclaration declaration) {
+        return EventJournal.Input.of(event, declaration.labelIndex(), declaration.labelNames().size());
+    }
+
+    private static BatchOutcome add(ModelState state, EventJournal.Input input) {
         OnlineTrainer trainer = state.trainer;
-        if (event.getFeatures() instanceof DenseFeatures dense) {
-            List<Float> values = dense.getValues();
-            float[] features = new float[values.size()];
-            for (int i = 0; i < features.length; i++) {
-                features[i] = values.get(i);
-            }
-            return trainer.addDense(features, targets, event.getImportance());
-        }
-        SparseFeatures sparse = (SparseFeatures) event.getFeatures();
-        int[] indices = sparse.getIndices().stream().mapToInt(Integer::intValue).toArray();
-        float[] values = new float[indices.length];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = sparse.getValues().get(i);
-        }
-        return trainer.addSparse(indices, values, targets, event.getImportance());
+        return input.indices() == null
+                ? trainer.addDense(input.values(), input.targets(), input.importance())
+                : trainer.addSparse(input.indices(), input.values(), input.targets(), input.importance());
     }
 
     private ModelState load(ModelDeclaration declaration) {
@@ -135,14 +139,15 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                         declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
                 : ModelState.deserialise(declaration.modelId(), saved, declaration.trainerSettings(), now);
         while (true) {
-            byte[] entryBytes = store.get(EventJournal.key(declaration.modelId(), state.journalLength));
-            EventJournal.Entry entry = entryBytes == null ? null : EventJournal.decode(entryBytes);
+            byte[] entryBytes = store.get(state.journalKey(state.journalLength));
+            EventJournal.Entry entry = entryBytes == null ? null
+                    : EventJournal.decode(entryBytes, event -> toInput(event, declaration));
             if (entry == null || entry.stamp() != state.saveSequence) {
                 break;
             }
             state.journalLength++;
             state.notePending(entry.topicPartition(), entry.offset());
-            if (add(state, declaration, entry.event()) != null) {
+            if (add(state, entry.input()) != null) {
                 state.pendingTrained();
                 state.batchesSinceSave++;
             }

@@ -1,0 +1,119 @@
+package dev.ballast.learning;
+
+import java.nio.FloatBuffer;
+
+/**
+ * The three matrix products of a dense layer in plain Java, for products too small to be worth a native call:
+ * ND4J spends about 30 microseconds per {@code gemm} call on creating the op, its argument pointers and its
+ * context, more than the arithmetic of a 32 x 30 x 10 product takes in Java. Operands are row-major NIO views of native buffers; each is copied to
+ * a heap array once (a bulk copy), so the loops run over plain arrays, which the JIT vectorises. The results
+ * agree with the native {@code gemm} up to float rounding (the sums are taken in another order).
+ */
+final class DenseKernels {
+
+    /**
+     * Products of at most this many multiply-adds run in Java. Measured per optimiser step (predict and learn,
+     * three products) on the 2-core machine of docs/benchmarks.md: 1 x 30 x 10 takes 6 us in Java against 93 us
+     * native, 32 x 30 x 10 (9,600) 71 against 149, 1 x 1000 x 100 (100,000) 646 against 699, 256 x 30 x 10
+     * (76,800) 514 against 280: the native call's fixed cost is worth paying from a few tens of thousands.
+     */
+    static final long JAVA_MAX_MULTIPLY_ADDS = 1L << 15;
+
+    private float[] left = new float[0];
+    private float[] right = new float[0];
+    private float[] product = new float[0];
+
+    static boolean inJava(long rows, long inner, long columns, long limit) {
+        return rows * inner * columns <= limit;
+    }
+
+    /** {@code out[rows x n] = a[rows x k] . b[k x n]}. */
+    void multiply(FloatBuffer a, FloatBuffer b, FloatBuffer out, int rows, int k, int n) {
+        float[] x = left(rows * k);
+        float[] w = right(k * n);
+        float[] z = product(rows * n);
+        a.get(0, x, 0, rows * k);
+        b.get(0, w, 0, k * n);
+        for (int row = 0; row < rows; row++) {
+            int zRow = row * n;
+            int xRow = row * k;
+            for (int unit = 0; unit < n; unit++) {
+                z[zRow + unit] = 0f;
+            }
+            for (int j = 0; j < k; j++) {
+                float value = x[xRow + j];
+                int wRow = j * n;
+                for (int unit = 0; unit < n; unit++) {
+                    z[zRow + unit] += value * w[wRow + unit];
+                }
+            }
+        }
+        out.put(0, z, 0, rows * n);
+    }
+
+    /** {@code out[k x n] = a[rows x k]^T . u[rows x n]}: the weight gradient of a layer. */
+    void multiplyTransposedLeft(FloatBuffer a, FloatBuffer u, FloatBuffer out, int rows, int k, int n) {
+        float[] x = left(rows * k);
+        float[] g = right(rows * n);
+        float[] z = product(k * n);
+        a.get(0, x, 0, rows * k);
+        u.get(0, g, 0, rows * n);
+        for (int i = 0; i < k * n; i++) {
+            z[i] = 0f;
+        }
+        for (int row = 0; row < rows; row++) {
+            int xRow = row * k;
+            int gRow = row * n;
+            for (int j = 0; j < k; j++) {
+                float value = x[xRow + j];
+                int zRow = j * n;
+                for (int unit = 0; unit < n; unit++) {
+                    z[zRow + unit] += value * g[gRow + unit];
+                }
+            }
+        }
+        out.put(0, z, 0, k * n);
+    }
+
+    /** {@code out[rows x k] = u[rows x n] . b[k x n]^T}: the gradient flowing back to a layer's input. */
+    void multiplyTransposedRight(FloatBuffer u, FloatBuffer b, FloatBuffer out, int rows, int k, int n) {
+        float[] g = left(rows * n);
+        float[] w = right(k * n);
+        float[] z = product(rows * k);
+        u.get(0, g, 0, rows * n);
+        b.get(0, w, 0, k * n);
+        for (int row = 0; row < rows; row++) {
+            int gRow = row * n;
+            for (int j = 0; j < k; j++) {
+                int wRow = j * n;
+                float sum = 0f;
+                for (int unit = 0; unit < n; unit++) {
+                    sum += g[gRow + unit] * w[wRow + unit];
+                }
+                z[row * k + j] = sum;
+            }
+        }
+        out.put(0, z, 0, rows * k);
+    }
+
+    private float[] left(int length) {
+        if (left.length < length) {
+            left = new float[length];
+        }
+        return left;
+    }
+
+    private float[] right(int length) {
+        if (right.length < length) {
+            right = new float[length];
+        }
+        return right;
+    }
+
+    private float[] product(int length) {
+        if (product.length < length) {
+            product = new float[length];
+        }
+        return product;
+    }
+}
