@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Follows an app's progress on one of its output topics, as a consumer downstream sees it (read_committed): each
+ * Follows an app's progress on one of its output topics from the moment it is created, as a consumer downstream sees it (read_committed): each
  * record says how many input events the app has processed, and every increase is noted with the time it was seen.
  */
 final class ProgressReader implements AutoCloseable {
@@ -44,7 +44,9 @@ final class ProgressReader implements AutoCloseable {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
         consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        // From the end as it is now (resolved at once): records of an earlier app on the same topic are not seen.
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
     }
 
     /** Polls once; returns the highest event count seen so far. */

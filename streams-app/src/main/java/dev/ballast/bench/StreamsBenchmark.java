@@ -17,8 +17,10 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -36,8 +38,9 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The Kafka half of the bench, on a running broker and registry: produces the events once, runs the pass-through
- * app over them, then Ballast over the same events, then measures event-to-snapshot latency on live events.
+ * The Kafka half of the bench, on a running broker and registry: produces the events once; then, per round, runs
+ * the pass-through app over them and Ballast over the same events, each round as new applications; after the last
+ * (timed) round, measures event-to-snapshot latency on live events.
  */
 final class StreamsBenchmark {
 
@@ -91,19 +94,39 @@ final class StreamsBenchmark {
             try (DriftingStream stream = new DriftingStream(spec, events)) {
                 publisher.publish(stream, labels, modelId, events, 0, 0, spec.seed());
             }
-            AppThroughput passThrough = runPassThrough(eventsTopic, events);
-            progress.printf(Locale.ROOT, "bench: pass-through %,.0f events/s%n", passThrough.eventsPerSecond());
-            try (BallastApp app = BallastApp.start(config);
-                 ProgressReader snapshots = new ProgressReader(config.nonBallastProperties(),
-                         config.getString(BallastConfig.MODEL_UPDATES_TOPIC), this::eventsTrained)) {
-                AppThroughput training = followTraining(app, snapshots, events);
-                progress.printf(Locale.ROOT, "bench: training %,.0f events/s%n", training.eventsPerSecond());
-                SnapshotLatency latency = measureLatency(app, snapshots, publisher, events);
-                progress.printf(Locale.ROOT, "bench: event-to-snapshot latency p50 %.0f ms, p99 %.0f ms%n",
-                        latency.p50Ms(), latency.p99Ms());
-                return new Result(passThrough, training, latency);
+            for (int round = 1; ; round++) {
+                boolean last = round == settings.rounds();
+                String name = last ? "timed round" : "warm-up round " + round;
+                AppThroughput passThrough = runPassThrough(eventsTopic, events, round);
+                progress.printf(Locale.ROOT, "bench: %s: pass-through %,.0f events/s%n", name,
+                        passThrough.eventsPerSecond());
+                // Each round is a new application with its own state; the reader starts at the topic's end, so
+                // it sees only this round's snapshots.
+                BallastConfig roundConfig = last ? config : warmUpConfig(round);
+                try (ProgressReader snapshots = new ProgressReader(config.nonBallastProperties(),
+                        config.getString(BallastConfig.MODEL_UPDATES_TOPIC), this::eventsTrained);
+                     BallastApp app = BallastApp.start(roundConfig)) {
+                    AppThroughput training = followTraining(app, snapshots, events, last);
+                    progress.printf(Locale.ROOT, "bench: %s: training %,.0f events/s, ratio %.2f%n", name,
+                            training.eventsPerSecond(), training.eventsPerSecond() / passThrough.eventsPerSecond());
+                    if (last) {
+                        SnapshotLatency latency = measureLatency(app, snapshots, publisher, events);
+                        progress.printf(Locale.ROOT, "bench: event-to-snapshot latency p50 %.0f ms, p99 %.0f ms%n",
+                                latency.p50Ms(), latency.p99Ms());
+                        return new Result(passThrough, training, latency);
+                    }
+                }
             }
         }
+    }
+
+    /** The training app's settings for a warm-up round: its own application id and state directory. */
+    private BallastConfig warmUpConfig(int round) {
+        Map<String, String> properties = new HashMap<>(config.originalStrings());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG,
+                config.originalStrings().get(StreamsConfig.APPLICATION_ID_CONFIG) + "-warm-up-" + round);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("training-warm-up-" + round).toString());
+        return new BallastConfig(properties);
     }
 
     private void createTopics() throws InterruptedException, ExecutionException {
@@ -115,10 +138,11 @@ final class StreamsBenchmark {
         }
     }
 
-    private AppThroughput runPassThrough(String eventsTopic, long events) throws InterruptedException {
+    private AppThroughput runPassThrough(String eventsTopic, long events, int round) throws InterruptedException {
         Properties properties = StreamsSettings.of(config);
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-pass-through");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("pass-through").toString());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG,
+                properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-pass-through-" + round);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("pass-through-" + round).toString());
         progress.printf(Locale.ROOT, "bench: pass-through app (%s) over %,d events%n",
                 properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG), events);
         try (KafkaStreams streams = new KafkaStreams(
@@ -130,10 +154,10 @@ final class StreamsBenchmark {
         }
     }
 
-    private AppThroughput followTraining(BallastApp app, ProgressReader snapshots, long events) throws IOException,
-            ParseException, InterruptedException {
+    private AppThroughput followTraining(BallastApp app, ProgressReader snapshots, long events, boolean record)
+            throws IOException, ParseException, InterruptedException {
         progress.printf(Locale.ROOT, "bench: Ballast training app over the same %,d events%n", events);
-        if (settings.jfrRecording() == null) {
+        if (settings.jfrRecording() == null || !record) {
             return follow(snapshots, events, app::state);
         }
         try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {

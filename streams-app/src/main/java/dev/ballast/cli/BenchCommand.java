@@ -32,8 +32,13 @@ final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--events", paramLabel = "N",
-            description = "Events through each Kafka Streams app (default 400,000; 32,000 with --quick).")
+            description = "Events through each Kafka Streams app (default 1,000,000; 32,000 with --quick).")
     Long events;
+
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "Times both apps run over the events; the last round is reported, the ones before warm "
+                    + "the JIT up (default 2; 1 with --quick).")
+    Integer rounds;
 
     @Option(names = "--report", defaultValue = "table", description = "table (default) or json: one JSON object on stdout.")
     Report report;
@@ -48,6 +53,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchSettings settings = quick ? BenchSettings.quick() : BenchSettings.standard();
+        if (rounds != null) {
+            settings = settings.withRounds(rounds);
+        }
         if (events != null) {
             settings = settings.withEvents(events);
         }

@@ -1,6 +1,7 @@
 package dev.ballast.learning;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * The three matrix products of a dense layer in plain Java, for products too small to be worth a native call:
@@ -34,12 +35,28 @@ final class DenseKernels {
         float[] z = product(rows * n);
         a.get(0, x, 0, rows * k);
         b.get(0, w, 0, k * n);
-        for (int row = 0; row < rows; row++) {
+        Arrays.fill(z, 0, rows * n, 0f);
+        int row = 0;
+        // Two rows at a time: each weight read serves both (a third faster for the default 32 x 30 x 10).
+        for (; row + 1 < rows; row += 2) {
+            int z0 = row * n;
+            int z1 = z0 + n;
+            int x0 = row * k;
+            int x1 = x0 + k;
+            for (int j = 0; j < k; j++) {
+                float value0 = x[x0 + j];
+                float value1 = x[x1 + j];
+                int wRow = j * n;
+                for (int unit = 0; unit < n; unit++) {
+                    float weight = w[wRow + unit];
+                    z[z0 + unit] += value0 * weight;
+                    z[z1 + unit] += value1 * weight;
+                }
+            }
+        }
+        for (; row < rows; row++) {
             int zRow = row * n;
             int xRow = row * k;
-            for (int unit = 0; unit < n; unit++) {
-                z[zRow + unit] = 0f;
-            }
             for (int j = 0; j < k; j++) {
                 float value = x[xRow + j];
                 int wRow = j * n;
@@ -58,10 +75,23 @@ final class DenseKernels {
         float[] z = product(k * n);
         a.get(0, x, 0, rows * k);
         u.get(0, g, 0, rows * n);
-        for (int i = 0; i < k * n; i++) {
-            z[i] = 0f;
+        Arrays.fill(z, 0, k * n, 0f);
+        int row = 0;
+        for (; row + 1 < rows; row += 2) {
+            int x0 = row * k;
+            int x1 = x0 + k;
+            int g0 = row * n;
+            int g1 = g0 + n;
+            for (int j = 0; j < k; j++) {
+                float value0 = x[x0 + j];
+                float value1 = x[x1 + j];
+                int zRow = j * n;
+                for (int unit = 0; unit < n; unit++) {
+                    z[zRow + unit] += value0 * g[g0 + unit] + value1 * g[g1 + unit];
+                }
+            }
         }
-        for (int row = 0; row < rows; row++) {
+        for (; row < rows; row++) {
             int xRow = row * k;
             int gRow = row * n;
             for (int j = 0; j < k; j++) {

@@ -52,6 +52,12 @@ final class FeedForwardModel implements MultiLabelModel {
     private int[] featureStamps;
     private int stamp;
     private final DenseKernels kernels = new DenseKernels();
+    /** Changes whenever parameters or standardisation change: a forward pass computed before is then stale. */
+    private long stateVersion;
+    /** The batch (and its version) whose forward pass the workspace holds, computed at {@link #forwardStateVersion}. */
+    private MiniBatch forwardBatch;
+    private int forwardBatchVersion;
+    private long forwardStateVersion;
     /** Matrix products of at most this many multiply-adds run in Java (tests lower it to compare both paths). */
     private long javaKernelLimit = DenseKernels.JAVA_MAX_MULTIPLY_ADDS;
 
@@ -160,10 +166,22 @@ final class FeedForwardModel implements MultiLabelModel {
         if (rows == 0) {
             return new StepResult(0, 0, true, "empty batch");
         }
+        // Test-then-train: the batch was usually just predicted, and that forward pass is reused.
+        FloatBuffer logits = holdsForwardOf(batch) ? workspace.preActivations[layers() - 1].elements : forward(batch, rows);
+        StepResult result = step(batch, rows, logits, posWeights, negWeights);
         if (settings.standardize()) {
             standardiser.update(batch);
         }
-        FloatBuffer logits = forward(batch, rows);
+        stateVersion++;
+        return result;
+    }
+
+    /** Whether the workspace holds the forward pass of this batch, unchanged, through the model as it is now. */
+    private boolean holdsForwardOf(MiniBatch batch) {
+        return forwardBatch == batch && forwardBatchVersion == batch.version() && forwardStateVersion == stateVersion;
+    }
+
+    private StepResult step(MiniBatch batch, int rows, FloatBuffer logits, float[] posWeights, float[] negWeights) {
         FloatBuffer logitGradients = workspace.logitGradients.elements;
         float[] targets = batch.targets();
         float[] importances = batch.importances();
@@ -230,6 +248,7 @@ final class FeedForwardModel implements MultiLabelModel {
         }
         if (workspace == null || workspace.capacity < batch.capacity()) {
             workspace = new Workspace(batch.capacity(), layerWidths);
+            forwardBatch = null;
         }
         return batch.size();
     }
@@ -267,6 +286,9 @@ final class FeedForwardModel implements MultiLabelModel {
                 }
             }
         }
+        forwardBatch = batch;
+        forwardBatchVersion = batch.version();
+        forwardStateVersion = stateVersion;
         return ws.preActivations[layers() - 1].elements;
     }
 
@@ -469,6 +491,7 @@ final class FeedForwardModel implements MultiLabelModel {
             outputBias.put(label, (float) Math.log(p / (1 - p)));
         }
         biasInitialised = true;
+        stateVersion++;
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class MiniBatch {
     private float[] sparseValues = new float[16];
     private int denseRows;
     private int size;
+    /** Changes with every row added and every clear, so a model can tell a batch it has seen from a changed one. */
+    private int version;
 
     public MiniBatch(int capacity, int featureCount, int labelCount) {
         if (capacity <= 0 || featureCount <= 0 || labelCount <= 0) {
@@ -114,6 +116,7 @@ public final class MiniBatch {
         System.arraycopy(rowTargets, 0, targets, size * labelCount, labelCount);
         importance[size] = rowImportance;
         size++;
+        version++;
     }
 
     public int size() {
@@ -132,6 +135,11 @@ public final class MiniBatch {
     public void clear() {
         size = 0;
         denseRows = 0;
+        version++;
+    }
+
+    int version() {
+        return version;
     }
 
     public int featureCount() {

@@ -25,7 +25,7 @@ class BenchTest {
     void shouldReportEveryFigureWhenRunWithTinySizes() throws Exception {
         BenchSettings tiny = new BenchSettings(400, List.of(LearnerShape.dense(4, 3), LearnerShape.sparse(50, 4, 5)),
                 List.of(1, 8), Duration.ofMillis(20), Duration.ofMillis(50), LearnerShape.dense(20, 5), 500,
-                Duration.ofSeconds(1), null);
+                Duration.ofSeconds(1), null, 2);
         Map<String, String> settings = Map.of(BallastConfig.BATCH_SIZE, "8", BallastConfig.SNAPSHOT_INTERVAL_STEPS, "5");
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 

@@ -76,7 +76,11 @@ public final class ImbalanceMonitor {
 
   private static void collect(List<ImbalanceSignal> signals, int label, ImbalanceSignal.Kind kind, String detector,
                               Optional<Change> change) {
-    change.ifPresent(fired -> signals.add(new ImbalanceSignal(label, kind, detector, fired.before(), fired.after())));
+    // Not ifPresent with a lambda: capturing four values, it was allocated on every call, three per event and label.
+    if (change.isPresent()) {
+      Change fired = change.get();
+      signals.add(new ImbalanceSignal(label, kind, detector, fired.before(), fired.after()));
+    }
   }
 
   /** Writes the complete state, settings included; {@link #readFrom} restores it bit-exactly. */
