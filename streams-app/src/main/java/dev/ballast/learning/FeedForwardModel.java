@@ -152,8 +152,10 @@ final class FeedForwardModel implements MultiLabelModel {
             return;
         }
         FloatBuffer logits = forward(batch, rows);
+        float[] values = workspace.scratch(rows * labelCount);
+        logits.get(0, values, 0, rows * labelCount);
         for (int i = 0; i < rows * labelCount; i++) {
-            probabilitiesOut[i] = (float) WeightedBinaryCrossEntropy.sigmoid(logits.get(i));
+            probabilitiesOut[i] = (float) WeightedBinaryCrossEntropy.sigmoid(values[i]);
         }
     }
 
@@ -182,7 +184,10 @@ final class FeedForwardModel implements MultiLabelModel {
     }
 
     private StepResult step(MiniBatch batch, int rows, FloatBuffer logits, float[] posWeights, float[] negWeights) {
-        FloatBuffer logitGradients = workspace.logitGradients.elements;
+        // Element-wise work on heap copies: one bulk copy each way instead of a checked buffer access per element.
+        float[] logitValues = workspace.scratch(rows * labelCount);
+        logits.get(0, logitValues, 0, rows * labelCount);
+        float[] gradients = workspace.secondScratch(rows * labelCount);
         float[] targets = batch.targets();
         float[] importances = batch.importances();
         double weightedLoss = 0;
@@ -191,7 +196,7 @@ final class FeedForwardModel implements MultiLabelModel {
             double importance = importances[row];
             for (int label = 0; label < labelCount; label++) {
                 int i = row * labelCount + label;
-                double logit = logits.get(i);
+                double logit = logitValues[i];
                 double target = targets[i];
                 double posWeight = posWeights[label];
                 double negWeight = negWeights[label];
@@ -206,10 +211,11 @@ final class FeedForwardModel implements MultiLabelModel {
                 weightedLoss += importance
                         * (negWeight * (1 - target) * softplus + posWeight * target * softplusOfNegative);
                 unweightedLoss += (1 - target) * softplus + target * softplusOfNegative;
-                logitGradients.put(i, Optimizer.flushNegligible((float) (importance / rows
-                        * (negWeight * (1 - target) * probability - posWeight * target * (1 - probability)))));
+                gradients[i] = Optimizer.flushNegligible((float) (importance / rows
+                        * (negWeight * (1 - target) * probability - posWeight * target * (1 - probability))));
             }
         }
+        workspace.logitGradients.elements.put(0, gradients, 0, rows * labelCount);
         weightedLoss /= rows;
         unweightedLoss /= rows;
         if (!Double.isFinite(weightedLoss)) {
@@ -271,19 +277,22 @@ final class FeedForwardModel implements MultiLabelModel {
                 multiply(ws.activations[layer - 1], rows, weights(layer), preActivation);
             }
             int width = layerWidths[layer + 1];
-            FloatBuffer biasValues = bias(layer).values;
-            FloatBuffer z = preActivation.elements;
-            boolean hidden = layer < layers() - 1;
-            FloatBuffer activation = hidden ? ws.activations[layer].elements : null;
+            float[] biasValues = ws.bias(width);
+            bias(layer).values.get(0, biasValues, 0, width);
+            float[] z = ws.scratch(rows * width);
+            preActivation.elements.get(0, z, 0, rows * width);
             for (int row = 0; row < rows; row++) {
+                int offset = row * width;
                 for (int unit = 0; unit < width; unit++) {
-                    int i = row * width + unit;
-                    float value = z.get(i) + biasValues.get(unit);
-                    z.put(i, value);
-                    if (hidden) {
-                        activation.put(i, Math.max(value, 0f));
-                    }
+                    z[offset + unit] += biasValues[unit];
                 }
+            }
+            preActivation.elements.put(0, z, 0, rows * width);
+            if (layer < layers() - 1) {
+                for (int i = 0; i < rows * width; i++) {
+                    z[i] = Math.max(z[i], 0f);
+                }
+                ws.activations[layer].elements.put(0, z, 0, rows * width);
             }
         }
         forwardBatch = batch;
@@ -293,7 +302,7 @@ final class FeedForwardModel implements MultiLabelModel {
     }
 
     private void loadDenseInput(MiniBatch batch, int rows) {
-        FloatBuffer input = workspace.input().elements;
+        float[] input = workspace.scratch(rows * featureCount);
         float[] features = batch.denseFeatures();
         boolean[] sparseRows = batch.sparseRows();
         float[] mean = standardiser.meanInForce();
@@ -301,9 +310,10 @@ final class FeedForwardModel implements MultiLabelModel {
         for (int row = 0; row < rows; row++) {
             int offset = row * featureCount;
             for (int j = 0; j < featureCount; j++) {
-                input.put(offset + j, sparseRows[row] ? 0f : (features[offset + j] - mean[j]) * scale[j]);
+                input[offset + j] = sparseRows[row] ? 0f : (features[offset + j] - mean[j]) * scale[j];
             }
         }
+        workspace.input().elements.put(0, input, 0, rows * featureCount);
     }
 
     private void gatherSparseRows(MiniBatch batch, int rows, FloatBuffer firstLayer) {
@@ -589,6 +599,9 @@ final class FeedForwardModel implements MultiLabelModel {
         /** Heap copies of one row of the first layer's output and of one row of its weights (or gradients). */
         private final float[] firstLayerRow;
         private final float[] weightRow;
+        private float[] scratch = new float[0];
+        private float[] secondScratch = new float[0];
+        private float[] bias = new float[0];
 
         Workspace(int capacity, int[] widths) {
             this.capacity = capacity;
@@ -614,6 +627,30 @@ final class FeedForwardModel implements MultiLabelModel {
                 input = new Buffer(capacity, featureCount);
             }
             return input;
+        }
+
+        /** A heap array of at least {@code length} floats, for element-wise work between bulk copies. */
+        float[] scratch(int length) {
+            if (scratch.length < length) {
+                scratch = new float[length];
+            }
+            return scratch;
+        }
+
+        /** A second heap array, distinct from {@link #scratch}. */
+        float[] secondScratch(int length) {
+            if (secondScratch.length < length) {
+                secondScratch = new float[length];
+            }
+            return secondScratch;
+        }
+
+        /** A heap array for one layer's bias. */
+        float[] bias(int length) {
+            if (bias.length < length) {
+                bias = new float[length];
+            }
+            return bias;
         }
     }
 }

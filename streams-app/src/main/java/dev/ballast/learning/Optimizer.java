@@ -49,9 +49,16 @@ final class Optimizer {
         double sumOfSquares = 0;
         for (Parameter p : parameters) {
             float decay = p.penalised ? l2 : 0f;
+            float[] values = p.heapValues;
+            float[] gradients = p.heapGradients;
             for (int segment = 0; segment < p.segmentCount(); segment++) {
-                for (int i = p.segmentStart(segment), end = p.segmentEnd(segment); i < end; i++) {
-                    double g = p.gradients.get(i) + decay * p.values.get(i);
+                int start = p.segmentStart(segment);
+                int end = p.segmentEnd(segment);
+                // The sweeps below run over heap copies: one bulk copy instead of a checked access per element.
+                p.values.get(start, values, start, end - start);
+                p.gradients.get(start, gradients, start, end - start);
+                for (int i = start; i < end; i++) {
+                    double g = gradients[i] + decay * values[i];
                     sumOfSquares += g * g;
                 }
             }
@@ -67,6 +74,12 @@ final class Optimizer {
             return "non-finite parameter update";
         }
         sweep(gradientScale, rate, true);
+        for (Parameter p : parameters) {
+            for (int segment = 0; segment < p.segmentCount(); segment++) {
+                int start = p.segmentStart(segment);
+                p.values.put(start, p.heapValues, start, p.segmentEnd(segment) - start);
+            }
+        }
         return null;
     }
 
@@ -96,9 +109,11 @@ final class Optimizer {
         OptimizerType type = settings.optimizer();
         float momentum = (float) settings.momentum();
         float decay = p.penalised ? l2 : 0f;
+        float[] values = p.heapValues;
+        float[] gradients = p.heapGradients;
         for (int i = from; i < to; i++) {
-            float value = p.values.get(i);
-            float g = flushNegligible((p.gradients.get(i) + decay * value) * gradientScale);
+            float value = values[i];
+            float g = flushNegligible((gradients[i] + decay * value) * gradientScale);
             if (g == 0f && skipsZeroGradients) {
                 continue;
             }
@@ -122,7 +137,7 @@ final class Optimizer {
                 default -> throw new IllegalStateException("Unknown optimizer " + type);
             }
             if (write) {
-                p.values.put(i, updated);
+                values[i] = updated;
                 p.firstState[i] = first;
                 if (type == OptimizerType.ADAM) {
                     p.secondState[i] = second;

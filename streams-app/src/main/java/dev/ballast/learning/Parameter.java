@@ -26,6 +26,9 @@ final class Parameter {
     final float[] firstState;
     /** Adam's second moment; empty for the other optimisers. */
     final float[] secondState;
+    /** Heap copies of the values and gradients, the optimiser's working arrays during a step. */
+    final float[] heapValues;
+    final float[] heapGradients;
     /** Elements per row: the last dimension. */
     final int rowWidth;
     /** The rows the next optimiser step visits, or null for all of them. */
@@ -48,6 +51,8 @@ final class Parameter {
         this.gradient = Nd4j.create(DataType.FLOAT, dims);
         this.values = value.data().asNioFloat();
         this.gradients = gradient.data().asNioFloat();
+        this.heapValues = new float[length];
+        this.heapGradients = new float[length];
         this.firstState = new float[length];
         this.secondState = new float[optimizer == OptimizerType.ADAM ? length : 0];
     }
