@@ -17,6 +17,9 @@ final class MemoryProbe {
     /** Heap in use right after a full, stop-the-world collection. */
     static long heapUsedAfterGc() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        // Twice: objects that a finaliser or a cleaner kept alive through the first collection go in the second
+        // (once, the heap before a model was created came out larger than with it).
+        memory.gc();
         memory.gc();
         return memory.getHeapMemoryUsage().getUsed();
     }

@@ -111,6 +111,9 @@ final class Optimizer {
         float decay = p.penalised ? l2 : 0f;
         float[] values = p.heapValues;
         float[] gradients = p.heapGradients;
+        // x - x is 0 for every finite x and NaN otherwise: one sum tells whether anything was not finite, with no
+        // branch per element.
+        float nonFinite = 0f;
         for (int i = from; i < to; i++) {
             float value = values[i];
             float g = flushNegligible((gradients[i] + decay * value) * gradientScale);
@@ -142,10 +145,10 @@ final class Optimizer {
                 if (type == OptimizerType.ADAM) {
                     p.secondState[i] = second;
                 }
-            } else if (!Float.isFinite(updated) || !Float.isFinite(first) || !Float.isFinite(second)) {
-                return false;
+            } else {
+                nonFinite += (updated - updated) + (first - first) + (second - second);
             }
         }
-        return true;
+        return nonFinite == 0f;
     }
 }
