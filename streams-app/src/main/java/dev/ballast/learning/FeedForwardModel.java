@@ -168,10 +168,17 @@ final class FeedForwardModel implements MultiLabelModel {
         if (rows == 0) {
             return new StepResult(0, 0, true, "empty batch");
         }
+        // Until the standardiser has statistics (two dense rows), the first batch updates it before its step:
+        // raw features in the first AdaGrad step would inflate its accumulators for good.
+        boolean warmingUp = settings.standardize() && !standardiser.hasStatistics();
+        if (warmingUp) {
+            standardiser.update(batch);
+            stateVersion++;
+        }
         // Test-then-train: the batch was usually just predicted, and that forward pass is reused.
         FloatBuffer logits = holdsForwardOf(batch) ? workspace.preActivations[layers() - 1].elements : forward(batch, rows);
         StepResult result = step(batch, rows, logits, posWeights, negWeights);
-        if (settings.standardize()) {
+        if (settings.standardize() && !warmingUp) {
             standardiser.update(batch);
         }
         stateVersion++;

@@ -38,7 +38,8 @@ public interface MultiLabelModel {
     /**
      * Takes ONE optimiser step on the weighted loss of the batch as the model sees it now (the standardisation in
      * force, the same the last {@link #predict} of it used), then adds the batch's dense rows to the
-     * standardiser's statistics (if on): test, then train, then update the statistics. When the batch was just
+     * standardiser's statistics (if on): test, then train, then update the statistics. (Until the standardiser
+     * has seen two dense rows it is updated first, so that no step is taken on raw features.) When the batch was just
      * predicted and neither it nor the model changed since, that forward pass is reused.
      * A non-finite loss, gradient or updated parameter skips the step and leaves every parameter and all
      * optimiser state exactly as before (the standardiser's statistics, kept in float64, are still updated).

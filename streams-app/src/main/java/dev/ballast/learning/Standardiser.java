@@ -60,6 +60,11 @@ final class Standardiser {
         }
     }
 
+    /** Whether two dense rows were seen: before that the scale is 1 and the mean 0 (no standardisation). */
+    boolean hasStatistics() {
+        return count >= 2;
+    }
+
     float[] meanInForce() {
         return meanInForce;
     }
