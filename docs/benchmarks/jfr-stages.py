@@ -17,14 +17,14 @@ import sys
 
 STAGES = [
     ("state: serialise the model state after each batch", ["dev.ballast.processor.ModelState.serialise"]),
-    ("state: encode each pending event", ["dev.ballast.processor.PendingEvents."]),
+    ("state: encode each journal entry", ["dev.ballast.processor.EventJournal.encode"]),
     ("state: store put/get and changelog", ["org.apache.kafka.streams.state.internals.", "org.rocksdb."]),
     ("emit: snapshots, metrics, alerts", ["dev.ballast.processor.OutputRecords.",
                                           "org.apache.kafka.streams.processor.internals.SinkNode."]),
     ("validate", ["dev.ballast.processor.EventValidator."]),
     ("learn: predict, metrics, weights, optimiser step", ["dev.ballast.training.", "dev.ballast.learning.",
                                                           "dev.ballast.evaluation.", "dev.ballast.weighting."]),
-    ("convert Avro lists to float[]", ["dev.ballast.processor.TrainingProcessor.add"]),
+    ("convert Avro lists to float[]", ["dev.ballast.processor.EventJournal$Input.of"]),
     ("deserialise (Avro)", ["org.apache.kafka.streams.processor.internals.RecordDeserializer.",
                             "dev.ballast.serde.", "org.apache.avro."]),
     ("commit (transactions, offsets)", ["org.apache.kafka.streams.processor.internals.TaskManager.commit",
