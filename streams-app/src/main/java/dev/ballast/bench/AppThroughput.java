@@ -13,9 +13,11 @@ import java.util.List;
  *                        every app
  * @param streamThreadCpuSeconds CPU time of the app's stream thread in the timed window
  * @param processCpuSeconds      CPU time of the whole process in the timed window (broker, JIT and GC included)
+ * @param cpuWindowSeconds       wall-clock time the CPU figures cover: the timed window, widened to the polls
+ *                               that saw its first and last progress
  */
 public record AppThroughput(double eventsPerSecond, long timedEvents, double seconds, List<HeapSample> heap,
-        double streamThreadCpuSeconds, double processCpuSeconds) {
+        double streamThreadCpuSeconds, double processCpuSeconds, double cpuWindowSeconds) {
 
     public AppThroughput {
         heap = List.copyOf(heap);
@@ -28,7 +30,7 @@ public record AppThroughput(double eventsPerSecond, long timedEvents, double sec
 
     /** Share of the timed window the stream thread was on a CPU (1 when it never waited). */
     public double streamThreadBusy() {
-        return streamThreadCpuSeconds / seconds;
+        return streamThreadCpuSeconds / cpuWindowSeconds;
     }
 
     /** Microseconds of process CPU (all threads) per event. */

@@ -189,17 +189,22 @@ final class StreamsBenchmark {
         long lastProgress = System.nanoTime();
         long seen = 0;
         long sampling = 0;
-        long streamCpuAtStart = -1;
-        long processCpuAtStart = -1;
+        // CPU times (nanoTime, stream threads, process) before and after every poll once the timed window is
+        // near: the window's CPU is read from the sample before the poll that saw its first observation to the
+        // sample after the poll that saw its last.
+        List<long[]> cpu = new ArrayList<>();
         while (seen < target) {
+            boolean sampleCpu = seen + reportEvery >= timedFrom;
+            if (sampleCpu) {
+                cpu.add(cpuSample());
+            }
             long events = reader.poll(POLL);
+            if (sampleCpu) {
+                cpu.add(cpuSample());
+            }
             if (events > seen) {
                 seen = events;
                 lastProgress = System.nanoTime();
-                if (streamCpuAtStart < 0 && seen >= timedFrom) {
-                    streamCpuAtStart = CpuProbe.streamThreadNanos();
-                    processCpuAtStart = CpuProbe.processNanos();
-                }
             }
             if (seen >= nextSample && seen < target) {
                 long pauseStarted = System.nanoTime();
@@ -211,8 +216,6 @@ final class StreamsBenchmark {
             }
             checkRunning(state.get(), lastProgress, seen);
         }
-        double streamCpu = (CpuProbe.streamThreadNanos() - Math.max(0, streamCpuAtStart)) / 1e9;
-        double processCpu = (CpuProbe.processNanos() - Math.max(0, processCpuAtStart)) / 1e9;
         heap.add(new HeapSample(seen, MemoryProbe.heapUsedAfterGc()));
         List<ProgressReader.Observation> observations = reader.observations();
         ProgressReader.Observation start = observations.stream().filter(seenAt -> seenAt.events() >= timedFrom)
@@ -224,7 +227,17 @@ final class StreamsBenchmark {
         // A full GC stops the app too: the heap samples' pauses are not the app's time.
         double seconds = (end.nanoTime() - start.nanoTime() - sampling) / 1e9;
         long timed = end.events() - start.events();
-        return new AppThroughput(timed / seconds, timed, seconds, heap, streamCpu, processCpu);
+        long[] cpuAtStart = cpu.stream().filter(sample -> sample[0] <= start.nanoTime())
+                .reduce((first, second) -> second).orElse(cpu.get(0));
+        long[] cpuAtEnd = cpu.stream().filter(sample -> sample[0] >= end.nanoTime()).findFirst()
+                .orElse(cpu.get(cpu.size() - 1));
+        double cpuWindow = (cpuAtEnd[0] - cpuAtStart[0] - sampling) / 1e9;
+        return new AppThroughput(timed / seconds, timed, seconds, heap, (cpuAtEnd[1] - cpuAtStart[1]) / 1e9,
+                (cpuAtEnd[2] - cpuAtStart[2]) / 1e9, cpuWindow);
+    }
+
+    private static long[] cpuSample() {
+        return new long[] {System.nanoTime(), CpuProbe.streamThreadNanos(), CpuProbe.processNanos()};
     }
 
     private static void checkRunning(KafkaStreams.State state, long lastProgressNanos, long seen) {

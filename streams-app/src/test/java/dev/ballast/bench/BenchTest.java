@@ -53,6 +53,13 @@ class BenchTest {
         assertEquals(400, lastSample.get("events").asLong());
         assertTrue(lastSample.get("heapMb").asDouble() > 0);
         assertEquals("training / pass-through", json.get("targets").get(0).get("name").asText());
-        assertTrue(progress.toString(StandardCharsets.UTF_8).contains("bench: training"), "progress lines");
+        String lines = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(lines.contains("bench: warm-up round 1: training"), lines);
+        assertTrue(lines.contains("bench: timed round: training"), lines);
+        for (String app : List.of("passThroughCpu", "trainingCpu")) {
+            for (String field : List.of("streamThreadMicrosPerEvent", "streamThreadBusy", "processMicrosPerEvent")) {
+                assertTrue(json.path(app).path(field).asDouble() > 0, app + "." + field + " = " + json.get(app));
+            }
+        }
     }
 }
