@@ -170,7 +170,7 @@ final class FeedForwardModel implements MultiLabelModel {
         }
         // Until the standardiser has statistics (two dense rows), the first batch updates it before its step:
         // raw features in the first AdaGrad step would inflate its accumulators for good.
-        boolean warmingUp = settings.standardize() && !standardiser.hasStatistics();
+        boolean warmingUp = settings.standardize() && batch.hasDenseRows() && !standardiser.hasStatistics();
         if (warmingUp) {
             standardiser.update(batch);
             stateVersion++;

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Applies one step of SGD (momentum), AdaGrad or Adam to all parameters, with L2 on penalised tensors and
- * clipping by global norm, all or nothing: the step is first evaluated without writing, and only if every
- * new value and state is finite is it evaluated again, identically, and written.
+ * clipping by global norm, all or nothing: the step is computed once into heap working copies, and written to
+ * the parameters and their state only if every new value and state came out finite.
  */
 final class Optimizer {
 
@@ -70,14 +70,25 @@ final class Optimizer {
         double clip = settings.gradientClipNorm();
         float gradientScale = clip > 0 && norm > clip ? (float) (clip / norm) : 1f;
         float rate = (float) learningRate(step);
-        if (!sweep(gradientScale, rate, false)) {
-            return "non-finite parameter update";
-        }
-        sweep(gradientScale, rate, true);
+        boolean finite = true;
         for (Parameter p : parameters) {
             for (int segment = 0; segment < p.segmentCount(); segment++) {
-                int start = p.segmentStart(segment);
-                p.values.put(start, p.heapValues, start, p.segmentEnd(segment) - start);
+                finite &= sweep(p, p.segmentStart(segment), p.segmentEnd(segment), gradientScale, rate);
+            }
+        }
+        if (!finite) {
+            // Nothing was written: the heap working copies are refilled from the parameters at the next step.
+            return "non-finite parameter update";
+        }
+        for (Parameter p : parameters) {
+            for (int segment = 0; segment < p.segmentCount(); segment++) {
+                int from = p.segmentStart(segment);
+                int length = p.segmentEnd(segment) - from;
+                p.values.put(from, p.heapValues, from, length);
+                System.arraycopy(p.nextFirstState, from, p.firstState, from, length);
+                if (p.secondState.length > 0) {
+                    System.arraycopy(p.nextSecondState, from, p.secondState, from, length);
+                }
             }
         }
         return null;
@@ -94,23 +105,22 @@ final class Optimizer {
         return Math.abs(gradient) < NEGLIGIBLE_GRADIENT ? 0f : gradient;
     }
 
-    private boolean sweep(float gradientScale, float rate, boolean write) {
-        for (Parameter p : parameters) {
-            for (int segment = 0; segment < p.segmentCount(); segment++) {
-                if (!sweep(p, p.segmentStart(segment), p.segmentEnd(segment), gradientScale, rate, write)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private boolean sweep(Parameter p, int from, int to, float gradientScale, float rate, boolean write) {
+    /**
+     * Computes the step for elements {@code [from, to)} into the working copies (new values in
+     * {@code heapValues}, new optimiser state in {@code nextFirstState}/{@code nextSecondState}): one pass, and
+     * nothing reaches the parameter or its state until every element of every parameter came out finite.
+     *
+     * @return whether every new value and state is finite
+     */
+    private boolean sweep(Parameter p, int from, int to, float gradientScale, float rate) {
         OptimizerType type = settings.optimizer();
         float momentum = (float) settings.momentum();
         float decay = p.penalised ? l2 : 0f;
         float[] values = p.heapValues;
         float[] gradients = p.heapGradients;
+        float[] firstState = p.firstState;
+        float[] nextFirst = p.nextFirstState;
+        float[] nextSecond = p.nextSecondState;
         // x - x is 0 for every finite x and NaN otherwise: one sum tells whether anything was not finite, with no
         // branch per element.
         float nonFinite = 0f;
@@ -118,36 +128,32 @@ final class Optimizer {
             float value = values[i];
             float g = flushNegligible((gradients[i] + decay * value) * gradientScale);
             if (g == 0f && skipsZeroGradients) {
+                nextFirst[i] = firstState[i];
                 continue;
             }
             float first;
-            float second = 0f;
             float updated;
             switch (type) {
                 case SGD -> {
-                    first = momentum * p.firstState[i] + g;
+                    first = momentum * firstState[i] + g;
                     updated = value - rate * first;
                 }
                 case ADAGRAD -> {
-                    first = p.firstState[i] + g * g;
+                    first = firstState[i] + g * g;
                     updated = value - rate * g / ((float) Math.sqrt(first) + EPSILON);
                 }
                 case ADAM -> {
-                    first = ADAM_BETA1 * p.firstState[i] + (1 - ADAM_BETA1) * g;
-                    second = ADAM_BETA2 * p.secondState[i] + (1 - ADAM_BETA2) * g * g;
+                    first = ADAM_BETA1 * firstState[i] + (1 - ADAM_BETA1) * g;
+                    float second = ADAM_BETA2 * p.secondState[i] + (1 - ADAM_BETA2) * g * g;
                     updated = value - rate * first / ((float) Math.sqrt(second) + EPSILON);
+                    nextSecond[i] = second;
+                    nonFinite += second - second;
                 }
                 default -> throw new IllegalStateException("Unknown optimizer " + type);
             }
-            if (write) {
-                values[i] = updated;
-                p.firstState[i] = first;
-                if (type == OptimizerType.ADAM) {
-                    p.secondState[i] = second;
-                }
-            } else {
-                nonFinite += (updated - updated) + (first - first) + (second - second);
-            }
+            values[i] = updated;
+            nextFirst[i] = first;
+            nonFinite += (updated - updated) + (first - first);
         }
         return nonFinite == 0f;
     }

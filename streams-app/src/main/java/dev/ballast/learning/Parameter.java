@@ -29,6 +29,9 @@ final class Parameter {
     /** Heap copies of the values and gradients, the optimiser's working arrays during a step. */
     final float[] heapValues;
     final float[] heapGradients;
+    /** The optimiser's state as computed by a step not yet known to be finite (working copies, like heapValues). */
+    final float[] nextFirstState;
+    final float[] nextSecondState;
     /** Elements per row: the last dimension. */
     final int rowWidth;
     /** The rows the next optimiser step visits, or null for all of them. */
@@ -55,6 +58,8 @@ final class Parameter {
         this.heapGradients = new float[length];
         this.firstState = new float[length];
         this.secondState = new float[optimizer == OptimizerType.ADAM ? length : 0];
+        this.nextFirstState = new float[length];
+        this.nextSecondState = new float[secondState.length];
     }
 
     /**
