@@ -17,9 +17,15 @@ final class MemoryProbe {
     /** Heap in use right after a full, stop-the-world collection. */
     static long heapUsedAfterGc() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        // Twice: objects that a finaliser or a cleaner kept alive through the first collection go in the second
-        // (once, the heap before a model was created came out larger than with it).
+        // Twice, with a pause between: native-memory owners (ND4J's pointers) are freed by JavaCPP's deallocator
+        // thread after the first collection finds them unreachable; their Java objects go in the second. With one
+        // collection, the heap before a model was created came out larger than with it.
         memory.gc();
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         memory.gc();
         return memory.getHeapMemoryUsage().getUsed();
     }
