@@ -50,10 +50,10 @@ public final class LearnerBenchmark {
      * {@code warmUp}; and the resident set at that point.
      */
     public MemoryFootprint footprint(LearnerShape shape, int batch, Duration warmUp) {
-        long heapBefore = MemoryProbe.heapUsedAfterGc();
+        long heapBefore = MemoryProbe.settledHeapUsedAfterGc();
         OnlineTrainer trainer = newTrainer(shape, batch);
         new Feeder(shape, trainer).feedFor(warmUp);
-        long heap = MemoryProbe.heapUsedAfterGc();
+        long heap = MemoryProbe.settledHeapUsedAfterGc();
         MemoryFootprint footprint = new MemoryFootprint(shape, heap, heap - heapBefore, MemoryProbe.residentSetBytes());
         Reference.reachabilityFence(trainer);
         return footprint;

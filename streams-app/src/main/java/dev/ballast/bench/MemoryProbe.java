@@ -14,12 +14,24 @@ final class MemoryProbe {
     private MemoryProbe() {
     }
 
-    /** Heap in use right after a full, stop-the-world collection. */
+    /**
+     * Heap in use right after two full, stop-the-world collections (objects a cleaner kept alive through the
+     * first go in the second). The app under test is stopped for both, so its timing may leave them out.
+     */
     static long heapUsedAfterGc() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        // Twice, with a pause between: native-memory owners (ND4J's pointers) are freed by JavaCPP's deallocator
-        // thread after the first collection finds them unreachable; their Java objects go in the second. With one
-        // collection, the heap before a model was created came out larger than with it.
+        memory.gc();
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * Like {@link #heapUsedAfterGc}, with a pause between the collections: native-memory owners (ND4J's pointers)
+     * are released by JavaCPP's deallocator thread after the first collection finds them unreachable. Without the
+     * pause the heap before a model was created came out larger than with it. Not for use while an app is timed.
+     */
+    static long settledHeapUsedAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         memory.gc();
         try {
             Thread.sleep(200);
