@@ -55,14 +55,8 @@ final class DenseKernels {
             }
         }
         for (; row < rows; row++) {
-            int zRow = row * n;
-            int xRow = row * k;
             for (int j = 0; j < k; j++) {
-                float value = x[xRow + j];
-                int wRow = j * n;
-                for (int unit = 0; unit < n; unit++) {
-                    z[zRow + unit] += value * w[wRow + unit];
-                }
+                addScaled(z, row * n, x[row * k + j], w, j * n, n);
             }
         }
         out.put(0, z, 0, rows * n);
@@ -92,14 +86,8 @@ final class DenseKernels {
             }
         }
         for (; row < rows; row++) {
-            int xRow = row * k;
-            int gRow = row * n;
             for (int j = 0; j < k; j++) {
-                float value = x[xRow + j];
-                int zRow = j * n;
-                for (int unit = 0; unit < n; unit++) {
-                    z[zRow + unit] += value * g[gRow + unit];
-                }
+                addScaled(z, j * n, x[row * k + j], g, row * n, n);
             }
         }
         out.put(0, z, 0, k * n);
@@ -124,6 +112,14 @@ final class DenseKernels {
             }
         }
         out.put(0, z, 0, rows * k);
+    }
+
+    /** {@code target[targetOffset + i] += scale * source[sourceOffset + i]} for i in [0, length): the odd row. */
+    private static void addScaled(float[] target, int targetOffset, float scale, float[] source, int sourceOffset,
+            int length) {
+        for (int i = 0; i < length; i++) {
+            target[targetOffset + i] += scale * source[sourceOffset + i];
+        }
     }
 
     private float[] left(int length) {
