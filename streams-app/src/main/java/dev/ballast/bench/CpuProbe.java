@@ -3,6 +3,7 @@ package dev.ballast.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 
 /**
  * CPU time of this process and of its Kafka Streams threads. Throughput on a shared 2-core machine moves with
@@ -13,17 +14,23 @@ final class CpuProbe {
     private CpuProbe() {
     }
 
-    /** CPU time consumed so far by the stream threads of every Kafka Streams app in this process. */
-    static long streamThreadNanos() {
+    /** The ids of the live stream threads of every Kafka Streams app in this process. */
+    static long[] streamThreadIds() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
+                // Their producers' I/O threads are named "kafka-producer-network-thread | ...-StreamThread-1-producer".
+                .filter(info -> info != null && info.getThreadName().contains("-StreamThread-")
+                        && !info.getThreadName().startsWith("kafka-producer-network-thread"))
+                .mapToLong(ThreadInfo::getThreadId)
+                .toArray();
+    }
+
+    /** CPU time consumed so far by the given threads (a thread that has ended counts 0). */
+    static long threadNanos(long[] threadIds) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long total = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            // The stream threads' producers run I/O threads named "kafka-producer-network-thread | ...-StreamThread-1-producer".
-            if (info != null && info.getThreadName().contains("-StreamThread-")
-                    && !info.getThreadName().startsWith("kafka-producer-network-thread")) {
-                long nanos = threads.getThreadCpuTime(info.getThreadId());
-                total += Math.max(0, nanos);
-            }
+        for (long id : threadIds) {
+            total += Math.max(0, threads.getThreadCpuTime(id));
         }
         return total;
     }

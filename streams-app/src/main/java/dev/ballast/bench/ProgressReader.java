@@ -13,8 +13,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Follows an app's progress on one of its output topics from the moment it is created, as a consumer downstream sees it (read_committed): each
- * record says how many input events the app has processed, and every increase is noted with the time it was seen.
+ * Follows an app's progress on one of its output topics from the moment it is created, as a consumer downstream
+ * sees it (read_committed): each record says how many input events the app has processed, and every increase is
+ * noted with the time it was seen.
  */
 final class ProgressReader implements AutoCloseable {
 

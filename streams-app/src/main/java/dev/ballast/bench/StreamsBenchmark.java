@@ -193,14 +193,18 @@ final class StreamsBenchmark {
         // near: the window's CPU is read from the sample before the poll that saw its first observation to the
         // sample after the poll that saw its last.
         List<long[]> cpu = new ArrayList<>();
+        long[] streamThreads = null;
         while (seen < target) {
             boolean sampleCpu = seen + reportEvery >= timedFrom;
             if (sampleCpu) {
-                cpu.add(cpuSample());
+                // The app's stream threads are looked up once: listing every thread of the process for each
+                // sample would be work for the measuring thread on the cores the app runs on.
+                streamThreads = streamThreads == null ? CpuProbe.streamThreadIds() : streamThreads;
+                cpu.add(cpuSample(streamThreads));
             }
             long events = reader.poll(POLL);
             if (sampleCpu) {
-                cpu.add(cpuSample());
+                cpu.add(cpuSample(streamThreads));
             }
             if (events > seen) {
                 seen = events;
@@ -236,8 +240,8 @@ final class StreamsBenchmark {
                 (cpuAtEnd[2] - cpuAtStart[2]) / 1e9, cpuWindow);
     }
 
-    private static long[] cpuSample() {
-        return new long[] {System.nanoTime(), CpuProbe.streamThreadNanos(), CpuProbe.processNanos()};
+    private static long[] cpuSample(long[] streamThreads) {
+        return new long[] {System.nanoTime(), CpuProbe.threadNanos(streamThreads), CpuProbe.processNanos()};
     }
 
     private static void checkRunning(KafkaStreams.State state, long lastProgressNanos, long seen) {

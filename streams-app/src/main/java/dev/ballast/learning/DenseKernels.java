@@ -6,8 +6,9 @@ import java.util.Arrays;
 /**
  * The three matrix products of a dense layer in plain Java, for products too small to be worth a native call:
  * ND4J spends about 30 microseconds per {@code gemm} call on creating the op, its argument pointers and its
- * context, more than the arithmetic of a 32 x 30 x 10 product takes in Java. Operands are row-major NIO views of native buffers; each is copied to
- * a heap array once (a bulk copy), so the loops run over plain arrays, which the JIT vectorises. The results
+ * context, more than the arithmetic of a 32 x 30 x 10 product takes in Java. Operands are row-major NIO views
+ * of native buffers; each is copied to a heap array once (a bulk copy), so the loops run over plain arrays,
+ * which the JIT vectorises. The results
  * agree with the native {@code gemm} up to float rounding (the sums are taken in another order).
  */
 final class DenseKernels {
@@ -30,9 +31,9 @@ final class DenseKernels {
 
     /** {@code out[rows x n] = a[rows x k] . b[k x n]}. */
     void multiply(FloatBuffer a, FloatBuffer b, FloatBuffer out, int rows, int k, int n) {
-        float[] x = left(rows * k);
-        float[] w = right(k * n);
-        float[] z = product(rows * n);
+        float[] x = left = atLeast(left, rows * k);
+        float[] w = right = atLeast(right, k * n);
+        float[] z = product = atLeast(product, rows * n);
         a.get(0, x, 0, rows * k);
         b.get(0, w, 0, k * n);
         Arrays.fill(z, 0, rows * n, 0f);
@@ -64,9 +65,9 @@ final class DenseKernels {
 
     /** {@code out[k x n] = a[rows x k]^T . u[rows x n]}: the weight gradient of a layer. */
     void multiplyTransposedLeft(FloatBuffer a, FloatBuffer u, FloatBuffer out, int rows, int k, int n) {
-        float[] x = left(rows * k);
-        float[] g = right(rows * n);
-        float[] z = product(k * n);
+        float[] x = left = atLeast(left, rows * k);
+        float[] g = right = atLeast(right, rows * n);
+        float[] z = product = atLeast(product, k * n);
         a.get(0, x, 0, rows * k);
         u.get(0, g, 0, rows * n);
         Arrays.fill(z, 0, k * n, 0f);
@@ -95,9 +96,9 @@ final class DenseKernels {
 
     /** {@code out[rows x k] = u[rows x n] . b[k x n]^T}: the gradient flowing back to a layer's input. */
     void multiplyTransposedRight(FloatBuffer u, FloatBuffer b, FloatBuffer out, int rows, int k, int n) {
-        float[] g = left(rows * n);
-        float[] w = right(k * n);
-        float[] z = product(rows * k);
+        float[] g = left = atLeast(left, rows * n);
+        float[] w = right = atLeast(right, k * n);
+        float[] z = product = atLeast(product, rows * k);
         u.get(0, g, 0, rows * n);
         b.get(0, w, 0, k * n);
         for (int row = 0; row < rows; row++) {
@@ -122,24 +123,8 @@ final class DenseKernels {
         }
     }
 
-    private float[] left(int length) {
-        if (left.length < length) {
-            left = new float[length];
-        }
-        return left;
-    }
-
-    private float[] right(int length) {
-        if (right.length < length) {
-            right = new float[length];
-        }
-        return right;
-    }
-
-    private float[] product(int length) {
-        if (product.length < length) {
-            product = new float[length];
-        }
-        return product;
+    /** {@code array} if it holds at least {@code length} floats, else a new array that does (scratch space). */
+    static float[] atLeast(float[] array, int length) {
+        return array.length >= length ? array : new float[length];
     }
 }

@@ -19,11 +19,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ({@link DenseKernels}: below some 30,000 multiply-adds a native call costs more than the product). Which one
  * depends only on the shapes, so a replay takes the same path and gets the same bits. Sparse rows enter the
  * first layer by a gather (forward) and scatter (backward) in Java over the rows of the weight matrix, so a
- * wide sparse input is never densified. When a batch has only sparse rows and a zero gradient provably changes nothing (AdaGrad, or SGD
- * without momentum, and no L2), the optimiser visits only the first-layer rows the batch touched. Element-wise
- * work (bias, activation, loss, optimiser) runs in Java over NIO views of the native buffers: one native call
- * per element-wise op would cost more than the arithmetic. The gather and scatter copy one row at a time to
- * the heap, where the inner loop runs over plain arrays, free of per-element buffer checks.
+ * wide sparse input is never densified. When a batch has only sparse rows and a zero gradient provably changes
+ * nothing (AdaGrad, or SGD without momentum, and no L2), the optimiser visits only the first-layer rows the
+ * batch touched. Element-wise work (bias, activation, loss, optimiser) runs in Java on heap copies of the
+ * native buffers, one bulk copy each way: one native call per element-wise op would cost more than the
+ * arithmetic, and a checked buffer access per element nearly as much. The gather and scatter copy one row at a
+ * time to the heap likewise.
  */
 final class FeedForwardModel implements MultiLabelModel {
 
@@ -176,7 +177,9 @@ final class FeedForwardModel implements MultiLabelModel {
             stateVersion++;
         }
         // Test-then-train: the batch was usually just predicted, and that forward pass is reused.
-        FloatBuffer logits = holdsForwardOf(batch) ? workspace.preActivations[layers() - 1].elements : forward(batch, rows);
+        FloatBuffer logits = holdsForwardOf(batch)
+                ? workspace.preActivations[layers() - 1].elements
+                : forward(batch, rows);
         StepResult result = step(batch, rows, logits, posWeights, negWeights);
         if (settings.standardize() && !warmingUp) {
             standardiser.update(batch);
@@ -638,26 +641,17 @@ final class FeedForwardModel implements MultiLabelModel {
 
         /** A heap array of at least {@code length} floats, for element-wise work between bulk copies. */
         float[] scratch(int length) {
-            if (scratch.length < length) {
-                scratch = new float[length];
-            }
-            return scratch;
+            return scratch = DenseKernels.atLeast(scratch, length);
         }
 
         /** A second heap array, distinct from {@link #scratch}. */
         float[] secondScratch(int length) {
-            if (secondScratch.length < length) {
-                secondScratch = new float[length];
-            }
-            return secondScratch;
+            return secondScratch = DenseKernels.atLeast(secondScratch, length);
         }
 
         /** A heap array for one layer's bias. */
         float[] bias(int length) {
-            if (bias.length < length) {
-                bias = new float[length];
-            }
-            return bias;
+            return bias = DenseKernels.atLeast(bias, length);
         }
     }
 }

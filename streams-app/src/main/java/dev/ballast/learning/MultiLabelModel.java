@@ -14,9 +14,9 @@ import java.util.List;
  * the batch size.
  *
  * <p><b>Standardisation</b> (when {@link LearningSettings#standardize()}): running mean and variance (Welford)
- * of every feature are updated from the dense rows of each training batch, after its step. A dense row is transformed to
- * {@code (x - featureMean) * featureScale}, with {@code featureScale = 1/sqrt(variance + 1e-8)} (1 before two
- * dense rows were seen). A sparse row is only scaled, {@code x * featureScale}, never centred, so it stays
+ * of every feature are updated from the dense rows of each training batch, after its step. A dense row is
+ * transformed to {@code (x - featureMean) * featureScale}, with {@code featureScale = 1/sqrt(variance + 1e-8)}
+ * (1 before two dense rows were seen). A sparse row is only scaled, {@code x * featureScale}, never centred, so it stays
  * sparse; a model that only ever sees sparse rows is therefore not standardised.
  *
  * <p>Implementations are not thread-safe: one model belongs to one stream thread.
@@ -39,8 +39,8 @@ public interface MultiLabelModel {
      * Takes ONE optimiser step on the weighted loss of the batch as the model sees it now (the standardisation in
      * force, the same the last {@link #predict} of it used), then adds the batch's dense rows to the
      * standardiser's statistics (if on): test, then train, then update the statistics. (Until the standardiser
-     * has seen two dense rows it is updated first, so that no step is taken on raw features.) When the batch was just
-     * predicted and neither it nor the model changed since, that forward pass is reused.
+     * has seen two dense rows it is updated first, so that no step is taken on raw features.) When the batch was
+     * just predicted and neither it nor the model changed since, that forward pass is reused.
      * A non-finite loss, gradient or updated parameter skips the step and leaves every parameter and all
      * optimiser state exactly as before (the standardiser's statistics, kept in float64, are still updated).
      * An empty batch takes no step: it returns skipped with reason "empty batch" and is not counted in

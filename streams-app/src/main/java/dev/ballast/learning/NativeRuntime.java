@@ -1,5 +1,6 @@
 package dev.ballast.learning;
 
+import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -27,7 +28,7 @@ public final class NativeRuntime {
 
     static {
         if (System.getProperty(MAX_PHYSICAL_BYTES) == null
-                && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT)) == null) {
+                && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(Locale.ROOT)) == null) {
             System.setProperty(MAX_PHYSICAL_BYTES, "0");
         }
     }

@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains one model per model id (the record key) on the events of its partition.
  *
- * <p>Exactly-once: a model's state is written to the changelogged store after every trained mini-batch, and each
- * event of the pending batch is written on arrival; with {@code exactly_once_v2} the store, the outputs and the
- * input offsets commit atomically, so after a crash every valid event is counted and trained on exactly once.
+ * <p>Exactly-once: every valid event is journalled in the changelogged store on arrival ({@link EventJournal}),
+ * and a model's whole state is written every {@code ballast.state.save.interval.batches} mini-batches and
+ * whenever it publishes; with {@code exactly_once_v2} the store, the outputs and the input offsets commit
+ * atomically, and a restore replays the journal after the last save, so after a crash every valid event is
+ * counted and trained on exactly once.
  * Trainers are cached in memory and reloaded from the store whenever the task is (re)initialised.
  *
  * <p>Outputs (to the downstream node, which routes them by type): {@code ModelSnapshot} every
@@ -81,23 +83,18 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
             return;
         }
         String modelId = event.getModelId();
-        ModelDeclaration declaration = declarations.get(modelId);
+        ModelDeclaration declaration = declarationOf(modelId);
         if (declaration == null) {
-            if (!config.trainsModel(modelId)) {
-                deadLetter(new Rejection(Rejection.UNKNOWN_MODEL, "model id '" + EventValidator.shorten(modelId)
-                        + "' is not declared in " + BallastConfig.MODELS), source, event.getId(), record.key());
-                return;
-            }
-            declaration = ModelDeclaration.of(config, modelId);
-            declarations.put(modelId, declaration);
+            deadLetter(new Rejection(Rejection.UNKNOWN_MODEL, "model id '" + EventValidator.shorten(modelId)
+                    + "' is not declared in " + BallastConfig.MODELS), source, event.getId(), record.key());
+            return;
         }
         Rejection rejection = EventValidator.validate(event, declaration.featureCount(), declaration.labelIndex());
         if (rejection != null) {
             deadLetter(rejection, source, event.getId(), record.key());
             return;
         }
-        ModelDeclaration declared = declaration;
-        ModelState state = models.computeIfAbsent(modelId, id -> load(declared));
+        ModelState state = models.computeIfAbsent(modelId, id -> load(declaration));
         String topicPartition = topicPartition(source);
         EventJournal.Input input = toInput(event, declaration);
         store.put(state.journalKey(state.journalLength++),
@@ -108,6 +105,16 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         if (outcome != null) {
             afterBatch(state, declaration, outcome, false);
         }
+    }
+
+    /** What the configuration declares about a model id (kept once looked up), or null if it trains no such model. */
+    private ModelDeclaration declarationOf(String modelId) {
+        ModelDeclaration declaration = declarations.get(modelId);
+        if (declaration == null && config.trainsModel(modelId)) {
+            declaration = ModelDeclaration.of(config, modelId);
+            declarations.put(modelId, declaration);
+        }
+        return declaration;
     }
 
     /** "topic-partition" of the record being processed; the string is reused while the partition stays the same. */
