@@ -15,7 +15,8 @@ final class DenseKernels {
 
     /**
      * Products of at most this many multiply-adds run in Java. Measured per optimiser step (predict and learn,
-     * three products) on the 2-core machine of docs/benchmarks.md: 1 x 30 x 10 takes 6 us in Java against 93 us
+     * three products; a scratch harness forcing each path with {@code javaKernelLimit}) on the 2-core machine of
+     * docs/benchmarks.md: 1 x 30 x 10 takes 6 us in Java against 93 us
      * native, 32 x 30 x 10 (9,600) 71 against 149, 1 x 1000 x 100 (100,000) 646 against 699, 256 x 30 x 10
      * (76,800) 514 against 280: the native call's fixed cost is worth paying from a few tens of thousands.
      */
