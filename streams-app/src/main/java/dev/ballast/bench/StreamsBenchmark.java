@@ -189,23 +189,16 @@ final class StreamsBenchmark {
         long lastProgress = System.nanoTime();
         long seen = 0;
         long sampling = 0;
-        // CPU times (nanoTime, stream threads, process) before and after every poll once the timed window is
-        // near: the window's CPU is read from the sample before the poll that saw its first observation to the
-        // sample after the poll that saw its last.
+        // CPU times (nanoTime, stream threads, process) before and after every poll: the window's CPU is read from
+        // the sample before the poll that saw its first observation to the sample after the poll that saw its last.
+        // The app's stream threads are looked up once: listing every thread of the process for each sample would
+        // be work for the measuring thread on the cores the app runs on.
+        long[] streamThreads = CpuProbe.streamThreadIds();
         List<long[]> cpu = new ArrayList<>();
-        long[] streamThreads = null;
         while (seen < target) {
-            boolean sampleCpu = seen + reportEvery >= timedFrom;
-            if (sampleCpu) {
-                // The app's stream threads are looked up once: listing every thread of the process for each
-                // sample would be work for the measuring thread on the cores the app runs on.
-                streamThreads = streamThreads == null ? CpuProbe.streamThreadIds() : streamThreads;
-                cpu.add(cpuSample(streamThreads));
-            }
+            cpu.add(cpuSample(streamThreads));
             long events = reader.poll(POLL);
-            if (sampleCpu) {
-                cpu.add(cpuSample(streamThreads));
-            }
+            cpu.add(cpuSample(streamThreads));
             if (events > seen) {
                 seen = events;
                 lastProgress = System.nanoTime();
@@ -231,10 +224,10 @@ final class StreamsBenchmark {
         // A full GC stops the app too: the heap samples' pauses are not the app's time.
         double seconds = (end.nanoTime() - start.nanoTime() - sampling) / 1e9;
         long timed = end.events() - start.events();
+        // Every observation was made inside a poll with a sample on each side.
         long[] cpuAtStart = cpu.stream().filter(sample -> sample[0] <= start.nanoTime())
-                .reduce((first, second) -> second).orElse(cpu.get(0));
-        long[] cpuAtEnd = cpu.stream().filter(sample -> sample[0] >= end.nanoTime()).findFirst()
-                .orElse(cpu.get(cpu.size() - 1));
+                .reduce((first, second) -> second).orElseThrow();
+        long[] cpuAtEnd = cpu.stream().filter(sample -> sample[0] >= end.nanoTime()).findFirst().orElseThrow();
         double cpuWindow = (cpuAtEnd[0] - cpuAtStart[0] - sampling) / 1e9;
         return new AppThroughput(timed / seconds, timed, seconds, heap, (cpuAtEnd[1] - cpuAtStart[1]) / 1e9,
                 (cpuAtEnd[2] - cpuAtStart[2]) / 1e9, cpuWindow);

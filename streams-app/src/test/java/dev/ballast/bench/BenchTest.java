@@ -23,7 +23,8 @@ class BenchTest {
 
     @Test
     void shouldReportEveryFigureWhenRunWithTinySizes() throws Exception {
-        BenchSettings tiny = new BenchSettings(400, List.of(LearnerShape.dense(4, 3), LearnerShape.sparse(50, 4, 5)),
+        // 8,000 events: enough for the timed window to span several ticks of the OS's process CPU clock (10 ms).
+        BenchSettings tiny = new BenchSettings(8_000, List.of(LearnerShape.dense(4, 3), LearnerShape.sparse(50, 4, 5)),
                 List.of(1, 8), Duration.ofMillis(20), Duration.ofMillis(50), LearnerShape.dense(20, 5), 500,
                 Duration.ofSeconds(1), null, 2);
         Map<String, String> settings = Map.of(BallastConfig.BATCH_SIZE, "8", BallastConfig.SNAPSHOT_INTERVAL_STEPS, "5");
@@ -38,7 +39,7 @@ class BenchTest {
         }
         assertEquals(report.training().eventsPerSecond() / report.passThrough().eventsPerSecond(),
                 json.get("ratio").asDouble(), 1e-9);
-        assertEquals(400, json.get("events").asLong(), "400 events are 10 whole snapshot intervals of 8 x 5 events");
+        assertEquals(8_000, json.get("events").asLong(), "8,000 events are 200 whole snapshot intervals of 8 x 5 events");
         assertEquals(4, json.get("learner").size(), "two shapes times two batch sizes");
         for (JsonNode learner : json.get("learner")) {
             for (String field : List.of("features", "labels", "nonZeros", "batch", "eventsPerSecond")) {
@@ -47,10 +48,10 @@ class BenchTest {
         }
         assertEquals(5, json.get("learner").get(2).get("nonZeros").asInt());
         assertEquals(500, json.get("latencyEvents").asLong());
-        // How many progress points the sampler sees depends on how fast 400 events train; the last one is always there.
+        // How many progress points the sampler sees depends on how fast 8,000 events train; the last one is always there.
         assertTrue(json.get("trainingHeapSamples").size() >= 1, json.get("trainingHeapSamples").toString());
         JsonNode lastSample = json.get("trainingHeapSamples").get(json.get("trainingHeapSamples").size() - 1);
-        assertEquals(400, lastSample.get("events").asLong());
+        assertEquals(8_000, lastSample.get("events").asLong());
         assertTrue(lastSample.get("heapMb").asDouble() > 0);
         assertEquals("training / pass-through", json.get("targets").get(0).get("name").asText());
         String lines = progress.toString(StandardCharsets.UTF_8);
