@@ -30,6 +30,8 @@ public final class BallastApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BallastApp.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
+    /** How long {@link #close()} waits for the stream threads to commit and stop. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -116,9 +118,34 @@ public final class BallastApp implements AutoCloseable {
         }
         // Leave the group at once, so the models of this instance move to the others without waiting for
         // session.timeout.ms to expire.
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        long start = System.nanoTime();
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+        if (closed) {
+            LOG.info("Ballast stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        } else {
+            // Kafka Streams says this only at INFO. Nothing is lost: under exactly-once the work since the last
+            // commit is aborted and done again on the next start.
+            LOG.warn("Kafka Streams did not stop within {} s (state {}); exiting without a final commit, the next "
+                    + "start resumes from the last one. Where its threads were:{}", CLOSE_TIMEOUT.toSeconds(),
+                    streams.state(), kafkaStreamsThreadStacks());
+        }
         stopped.countDown();
+    }
+
+    /** The stacks of this process's Kafka Streams threads, a few frames each, for a report of a stuck shutdown. */
+    private static String kafkaStreamsThreadStacks() {
+        StringBuilder stacks = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            if (thread.getName().contains("StreamThread") || thread.getName().contains("kafka-streams")
+                    || thread.getName().contains("StateUpdater")) {
+                stacks.append("\n  ").append(thread.getName()).append(" (").append(thread.getState()).append(')');
+                for (int i = 0; i < Math.min(12, frames.length); i++) {
+                    stacks.append("\n    at ").append(frames[i]);
+                }
+            }
+        });
+        return stacks.length() == 0 ? " (none left)" : stacks.toString();
     }
 
     private static Properties adminProperties(Properties streamsProperties) {

@@ -86,9 +86,10 @@ class CrashLoopTest {
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + app.logTail(), e);
             }
-            app.stop();
-            assertTrue(app.logTail().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "SIGTERM shuts down gracefully:\n"
-                    + app.logTail());
+            String stopped = app.stop();
+            LOG.info("Crash loop: on SIGTERM the app {}", stopped);
+            assertTrue(app.logTail().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "SIGTERM shuts down gracefully; "
+                    + "the app " + stopped + ":\n" + app.logTail(400));
             outputs = AppOutputs.read(config);
 
             ModelSnapshot latest = outputs.latest(MODEL);

@@ -52,19 +52,43 @@ final class RunProcess {
         process.waitFor();
     }
 
-    /** SIGTERM, as a user's Ctrl-C or an orchestrator's stop; waits up to a minute for the graceful shutdown. */
-    void stop() throws InterruptedException {
+    /**
+     * SIGTERM, as a user's Ctrl-C or an orchestrator's stop; waits up to a minute for the graceful shutdown. A child
+     * still alive after that has its threads dumped into the log (for the failure message) and is killed.
+     *
+     * @return how long the child took to exit, and how it exited
+     */
+    String stop() throws InterruptedException {
+        long start = System.nanoTime();
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            dumpThreads();
             process.destroyForcibly().waitFor();
+            return "still running 60 s after SIGTERM: thread dump above, then killed";
+        }
+        return "exited " + process.exitValue() + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                + " ms";
+    }
+
+    private void dumpThreads() throws InterruptedException {
+        Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        try {
+            new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start().waitFor(20, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // No jstack in this JDK: the failure message has the log without it.
         }
     }
 
     /** The last lines the process wrote, for failure messages. */
     String logTail() {
+        return logTail(30);
+    }
+
+    String logTail(int count) {
         try {
             List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
