@@ -96,7 +96,7 @@ final class FeedForwardModel implements MultiLabelModel {
 
     private static void fillUniform(Parameter p, double limit, SplittableRandom random) {
         for (int i = 0; i < p.length; i++) {
-            p.values.put(i, (float) random.nextDouble(-limit, limit));
+            p.setValue(i, (float) random.nextDouble(-limit, limit));
         }
     }
 
@@ -110,6 +110,11 @@ final class FeedForwardModel implements MultiLabelModel {
 
     private Parameter bias(int layer) {
         return parameters.get(2 * layer + 1);
+    }
+
+    /** The trainable tensors, for tests of their invariants. */
+    List<Parameter> trainableParameters() {
+        return List.copyOf(parameters);
     }
 
     /** Sets the size up to which matrix products run in Java: 0 for always native, Long.MAX_VALUE for never. */
@@ -328,14 +333,14 @@ final class FeedForwardModel implements MultiLabelModel {
 
     private void gatherSparseRows(MiniBatch batch, int rows, FloatBuffer firstLayer) {
         int width = layerWidths[1];
-        FloatBuffer w = weights(0).values;
+        // The heap mirror of the weights: a row read is plain array access, not a checked native copy.
+        float[] w = weights(0).heapValues;
         boolean[] sparseRows = batch.sparseRows();
         int[] start = batch.sparseStart();
         int[] indices = batch.sparseIndices();
         float[] values = batch.sparseValues();
         float[] scale = standardiser.scaleInForce();
         float[] sums = workspace.firstLayerRow;
-        float[] weightRow = workspace.weightRow;
         for (int row = 0; row < rows; row++) {
             if (!sparseRows[row]) {
                 continue;
@@ -345,9 +350,9 @@ final class FeedForwardModel implements MultiLabelModel {
             for (int k = start[row]; k < start[row + 1]; k++) {
                 int feature = indices[k];
                 float x = values[k] * scale[feature];
-                w.get(feature * width, weightRow);
+                int from = feature * width;
                 for (int unit = 0; unit < width; unit++) {
-                    sums[unit] += x * weightRow[unit];
+                    sums[unit] += x * w[from + unit];
                 }
             }
             firstLayer.put(out, sums);
@@ -374,23 +379,28 @@ final class FeedForwardModel implements MultiLabelModel {
                 }
                 upstream = hidden;
             } else {
+                // The sparse rows' part of the gradient is accumulated on the heap, where the optimiser reads it.
                 if (batch.hasDenseRows()) {
                     weightGradient(ws.input(), rows, upstream, w);
                     w.activateAllRows();
+                    if (batch.hasSparseRows()) {
+                        w.gradients.get(0, w.heapGradients, 0, w.length);
+                        w.heapGradientsCurrent = true;
+                    }
                 } else if (rowSparseSteps) {
                     int touched = collectTouchedFeatures(batch, rows);
                     for (int k = 0; k < touched; k++) {
                         int start = touchedFeatures[k] * width;
-                        for (int unit = 0; unit < width; unit++) {
-                            w.gradients.put(start + unit, 0f);
-                        }
+                        Arrays.fill(w.heapGradients, start, start + width, 0f);
                     }
                     w.restrictToRows(touchedFeatures, touched);
+                    w.heapGradientsCurrent = true;
                 } else {
-                    w.gradient.assign(0);
+                    Arrays.fill(w.heapGradients, 0f);
                     w.activateAllRows();
+                    w.heapGradientsCurrent = true;
                 }
-                scatterSparseRows(batch, rows, upstream.elements, w.gradients, width);
+                scatterSparseRows(batch, rows, upstream.elements, w.heapGradients, width);
             }
         }
     }
@@ -421,15 +431,13 @@ final class FeedForwardModel implements MultiLabelModel {
         return touched;
     }
 
-    private void scatterSparseRows(MiniBatch batch, int rows, FloatBuffer upstream, FloatBuffer gradient,
-                                   int width) {
+    private void scatterSparseRows(MiniBatch batch, int rows, FloatBuffer upstream, float[] gradient, int width) {
         boolean[] sparseRows = batch.sparseRows();
         int[] start = batch.sparseStart();
         int[] indices = batch.sparseIndices();
         float[] values = batch.sparseValues();
         float[] scale = standardiser.scaleInForce();
         float[] upstreamRow = workspace.firstLayerRow;
-        float[] gradientRow = workspace.weightRow;
         for (int row = 0; row < rows; row++) {
             if (!sparseRows[row]) {
                 continue;
@@ -439,11 +447,9 @@ final class FeedForwardModel implements MultiLabelModel {
                 int feature = indices[k];
                 float x = values[k] * scale[feature];
                 int out = feature * width;
-                gradient.get(out, gradientRow);
                 for (int unit = 0; unit < width; unit++) {
-                    gradientRow[unit] += x * upstreamRow[unit];
+                    gradient[out + unit] += x * upstreamRow[unit];
                 }
-                gradient.put(out, gradientRow);
             }
         }
     }
@@ -505,10 +511,10 @@ final class FeedForwardModel implements MultiLabelModel {
         if (biasInitialised) {
             return;
         }
-        FloatBuffer outputBias = bias(layers() - 1).values;
+        Parameter outputBias = bias(layers() - 1);
         for (int label = 0; label < labelCount; label++) {
             double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
-            outputBias.put(label, (float) Math.log(p / (1 - p)));
+            outputBias.setValue(label, (float) Math.log(p / (1 - p)));
         }
         biasInitialised = true;
         stateVersion++;
@@ -606,9 +612,8 @@ final class FeedForwardModel implements MultiLabelModel {
         private final Buffer[] activations;
         private final Buffer[] hiddenGradients;
         private final Buffer logitGradients;
-        /** Heap copies of one row of the first layer's output and of one row of its weights (or gradients). */
+        /** Heap copy of one row of the first layer's output (or of its gradient). */
         private final float[] firstLayerRow;
-        private final float[] weightRow;
         private float[] scratch = new float[0];
         private float[] secondScratch = new float[0];
         private float[] bias = new float[0];
@@ -617,7 +622,6 @@ final class FeedForwardModel implements MultiLabelModel {
             this.capacity = capacity;
             this.featureCount = widths[0];
             this.firstLayerRow = new float[widths[1]];
-            this.weightRow = new float[widths[1]];
             int layers = widths.length - 1;
             preActivations = new Buffer[layers];
             activations = new Buffer[layers - 1];

@@ -177,6 +177,10 @@ public final class MiniBatch {
         return denseRows > 0;
     }
 
+    boolean hasSparseRows() {
+        return denseRows < size;
+    }
+
     float[] denseFeatures() {
         return denseFeatures;
     }

@@ -54,14 +54,19 @@ final class Optimizer {
             for (int segment = 0; segment < p.segmentCount(); segment++) {
                 int start = p.segmentStart(segment);
                 int end = p.segmentEnd(segment);
-                // The sweeps below run over heap copies: one bulk copy instead of a checked access per element.
-                p.values.get(start, values, start, end - start);
-                p.gradients.get(start, gradients, start, end - start);
+                // The sweeps below run over heap copies (the values' is kept equal to the native values): one bulk
+                // copy of the gradient instead of a checked access per element, none when it was built on the heap.
+                if (!p.heapGradientsCurrent) {
+                    p.gradients.get(start, gradients, start, end - start);
+                }
                 for (int i = start; i < end; i++) {
                     double g = gradients[i] + decay * values[i];
                     sumOfSquares += g * g;
                 }
             }
+        }
+        for (Parameter p : parameters) {
+            p.heapGradientsCurrent = false;
         }
         double norm = Math.sqrt(sumOfSquares);
         if (!Double.isFinite(norm)) {
@@ -77,7 +82,13 @@ final class Optimizer {
             }
         }
         if (!finite) {
-            // Nothing was written: the heap working copies are refilled from the parameters at the next step.
+            // Nothing was written to the parameters or their state; the heap values go back to theirs.
+            for (Parameter p : parameters) {
+                for (int segment = 0; segment < p.segmentCount(); segment++) {
+                    int from = p.segmentStart(segment);
+                    p.values.get(from, p.heapValues, from, p.segmentEnd(segment) - from);
+                }
+            }
             return "non-finite parameter update";
         }
         for (Parameter p : parameters) {

@@ -11,6 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One trainable tensor: its value and gradient as native float32 arrays (operands of gemm), with NIO views
  * for the element-wise work done in Java, plus the optimiser's per-element state.
+ *
+ * <p>The values have a heap mirror, {@link #heapValues}, equal to the native values between optimiser steps:
+ * row-wise reads (the sparse first layer) and the optimiser use it instead of a checked native access per row.
+ * Write values only through {@link #setValue} or the optimiser, which keep the two equal.
  */
 final class Parameter {
 
@@ -26,9 +30,18 @@ final class Parameter {
     final float[] firstState;
     /** Adam's second moment; empty for the other optimisers. */
     final float[] secondState;
-    /** Heap copies of the values and gradients, the optimiser's working arrays during a step. */
+    /**
+     * The values on the heap, equal to {@link #values} between steps; during a step, the optimiser's working
+     * copy (restored from {@link #values} if the step is not taken).
+     */
     final float[] heapValues;
+    /** Heap copy of the gradients, the optimiser's working array; see {@link #heapGradientsCurrent}. */
     final float[] heapGradients;
+    /**
+     * Whether {@link #heapGradients} already holds this step's gradient (the sparse first layer accumulates there
+     * directly); otherwise the optimiser copies it from the native {@link #gradients}. Reset by every step.
+     */
+    boolean heapGradientsCurrent;
     /** The optimiser's state as computed by a step not yet known to be finite (working copies, like heapValues). */
     final float[] nextFirstState;
     final float[] nextSecondState;
@@ -89,12 +102,14 @@ final class Parameter {
         return activeRows == null ? length : segmentStart(segment) + rowWidth;
     }
 
+    /** Sets one value, native and heap mirror alike. */
+    void setValue(int index, float value) {
+        values.put(index, value);
+        heapValues[index] = value;
+    }
+
     float[] copyOfValues() {
-        float[] copy = new float[length];
-        for (int i = 0; i < length; i++) {
-            copy[i] = values.get(i);
-        }
-        return copy;
+        return heapValues.clone();
     }
 
     void writeTo(DataOutput out) throws IOException {
@@ -107,7 +122,7 @@ final class Parameter {
 
     void readFrom(DataInput in) throws IOException {
         for (int i = 0; i < length; i++) {
-            values.put(i, in.readFloat());
+            setValue(i, in.readFloat());
         }
         readFloats(in, firstState);
         readFloats(in, secondState);

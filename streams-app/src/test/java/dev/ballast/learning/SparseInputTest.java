@@ -33,6 +33,17 @@ class SparseInputTest {
     @ParameterizedTest(name = "{0} {1} momentum {2}")
     @MethodSource("settings")
     void shouldTrainAndPredictLikeEquivalentDenseRows(ModelType type, OptimizerType optimizer, double momentum) {
+        trainSideBySide(type, optimizer, momentum, false);
+    }
+
+    /** Batches with both kinds of rows: the dense rows' gradient from gemm plus the sparse rows' from the scatter. */
+    @ParameterizedTest(name = "{0} {1} momentum {2}")
+    @MethodSource("settings")
+    void shouldTrainMixedBatchesLikeAllDenseRows(ModelType type, OptimizerType optimizer, double momentum) {
+        trainSideBySide(type, optimizer, momentum, true);
+    }
+
+    private static void trainSideBySide(ModelType type, OptimizerType optimizer, double momentum, boolean mixed) {
         LearningSettings settings = new LearningSettings(type, 8, optimizer, 0.05, momentum, 0, 1.0, false, 4);
         MultiLabelModel sparseModel = Models.create(FEATURES, LABELS, settings);
         MultiLabelModel denseModel = Models.create(FEATURES, LABELS, settings);
@@ -40,7 +51,7 @@ class SparseInputTest {
         MiniBatch denseBatch = new MiniBatch(8, FEATURES, LABELS);
         SplittableRandom random = new SplittableRandom(21);
         for (int step = 0; step < 25; step++) {
-            fill(sparseBatch, denseBatch, random);
+            fill(sparseBatch, denseBatch, random, mixed);
             StepResult fromSparse = sparseModel.learn(sparseBatch, POS_WEIGHTS, NEG_WEIGHTS);
             StepResult fromDense = denseModel.learn(denseBatch, POS_WEIGHTS, NEG_WEIGHTS);
             assertFalse(fromSparse.skipped());
@@ -64,7 +75,8 @@ class SparseInputTest {
         }
     }
 
-    private static void fill(MiniBatch sparseBatch, MiniBatch denseBatch, SplittableRandom random) {
+    /** Same rows into both batches: as sparse rows (every third one dense when {@code mixed}) and as dense rows. */
+    private static void fill(MiniBatch sparseBatch, MiniBatch denseBatch, SplittableRandom random, boolean mixed) {
         sparseBatch.clear();
         denseBatch.clear();
         while (!sparseBatch.isFull()) {
@@ -80,7 +92,11 @@ class SparseInputTest {
                 targets[label] = values[label % values.length] > 0 ? 1 : 0;
             }
             float importance = 0.5f + random.nextInt(3);
-            sparseBatch.addSparse(indices, values, targets, importance);
+            if (mixed && sparseBatch.size() % 3 == 0) {
+                sparseBatch.addDense(dense, targets, importance);
+            } else {
+                sparseBatch.addSparse(indices, values, targets, importance);
+            }
             denseBatch.addDense(dense, targets, importance);
         }
     }
