@@ -426,8 +426,18 @@ final class FeedForwardModel implements MultiLabelModel {
                 touchedFeatures[touched++] = feature;
             }
         }
-        // Ascending rows turn the optimiser's passes into near-sequential memory access.
-        Arrays.sort(touchedFeatures, 0, touched);
+        // Ascending rows turn the optimiser's passes into near-sequential memory access. When the batch touches
+        // a fair share of all features, one pass over the stamps lists them in order for less than a sort.
+        if (touched > featureCount / 16) {
+            touched = 0;
+            for (int feature = 0; feature < featureCount; feature++) {
+                if (featureStamps[feature] == stamp) {
+                    touchedFeatures[touched++] = feature;
+                }
+            }
+        } else {
+            Arrays.sort(touchedFeatures, 0, touched);
+        }
         return touched;
     }
 
@@ -487,11 +497,13 @@ final class FeedForwardModel implements MultiLabelModel {
         }
     }
 
-    private static void columnSums(FloatBuffer matrix, int rows, int width, FloatBuffer sums) {
+    private void columnSums(FloatBuffer matrix, int rows, int width, FloatBuffer sums) {
+        float[] elements = workspace.scratch(rows * width);
+        matrix.get(0, elements, 0, rows * width);
         for (int unit = 0; unit < width; unit++) {
             float sum = 0f;
             for (int row = 0; row < rows; row++) {
-                sum += matrix.get(row * width + unit);
+                sum += elements[row * width + unit];
             }
             sums.put(unit, sum);
         }
