@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -17,19 +16,16 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * The events a model received since its state was last saved, {@value #EVENTS_PER_ENTRY} events per store key
+ * The events a model received since its state was last saved, one store key per event
  * ({@code modelId + '\0' + slot}, slot 0, 1, ... from the save), so that each event costs one small write and the
- * whole model is written only now and then. An event rewrites its slot's value with the events of the slot so far
- * ({@link #chunk}): Kafka Streams' record cache keeps the last value per key, so a commit writes one record per
- * {@value #EVENTS_PER_ENTRY} events to RocksDB and the changelog, and the cache holds an eighth of the keys.
- * Each event's entry carries the save sequence number it follows: after a restart, the entries stamped with the
- * restored state's sequence number are replayed through the trainer in order, which rebuilds exactly the state
- * that was lost (training is deterministic); entries with another stamp are leftovers of earlier saves.
+ * whole model is written only now and then. Each entry carries the save sequence number it follows: after a
+ * restart, the entries stamped with the restored state's sequence number are replayed through the trainer in
+ * order, which rebuilds exactly the state that was lost (training is deterministic); entries with another stamp
+ * are leftovers of earlier saves.
  *
  * <p>An entry holds what the trainer was given, not the Avro event: the features as floats, the positive labels
  * as indices, the importance. That is a few plain writes instead of an Avro encoding per event, and a replay feeds
- * the trainer without decoding Avro. Journals written by Ballast 0.1 (one event per slot, as such an entry or as
- * the Avro event) are still read: {@link #decodeAll} returns a slot's events whatever its format.
+ * the trainer without decoding Avro. Entries written by Ballast 0.1 (the Avro event) are still read.
  */
 final class EventJournal {
 
@@ -38,10 +34,6 @@ final class EventJournal {
      * encoding of a non-negative stamp, whose first byte is even.
      */
     private static final byte FORMAT = 1;
-    /** First byte of a slot holding several entries ({@link #chunk}); odd, like {@link #FORMAT}. */
-    private static final byte CHUNK = 3;
-    /** Events per store key. */
-    static final int EVENTS_PER_ENTRY = 8;
     private static final byte DENSE = 0;
     private static final byte SPARSE = 1;
 
@@ -120,54 +112,6 @@ final class EventJournal {
             }
         }
         return out.array();
-    }
-
-    /** One slot's value: the first {@code count} encoded entries, in order. */
-    static byte[] chunk(byte[][] entries, int count) {
-        int size = 1 + 4;
-        for (int i = 0; i < count; i++) {
-            size += 4 + entries[i].length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(CHUNK).putInt(count);
-        for (int i = 0; i < count; i++) {
-            out.putInt(entries[i].length).put(entries[i]);
-        }
-        return out.array();
-    }
-
-    /** Whether a slot's value holds several entries ({@link #chunk}) rather than one event (Ballast 0.1). */
-    static boolean isChunk(byte[] bytes) {
-        return bytes.length > 0 && bytes[0] == CHUNK;
-    }
-
-    /**
-     * The entries of one slot's value, in order: those of a {@link #chunk}, or the single entry of a slot written
-     * by Ballast 0.1.
-     *
-     * @param legacy converts an event of an entry in the earliest (Avro) format
-     */
-    static List<Entry> decodeAll(byte[] bytes, Function<LabelledEvent, Input> legacy) {
-        if (!isChunk(bytes)) {
-            return List.of(decode(bytes, legacy));
-        }
-        try {
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            in.get();
-            int count = in.getInt();
-            if (count < 0 || count > EVENTS_PER_ENTRY) {
-                throw new IllegalStateException("journal slot is unreadable (" + count + " entries)");
-            }
-            List<Entry> entries = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                byte[] entry = new byte[in.getInt()];
-                in.get(entry);
-                entries.add(decode(entry, legacy));
-            }
-            return entries;
-        } catch (BufferUnderflowException | NegativeArraySizeException e) {
-            throw new IllegalStateException("journal slot is unreadable (" + bytes.length + " bytes)", e);
-        }
     }
 
     /**

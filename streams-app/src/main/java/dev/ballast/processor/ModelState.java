@@ -25,10 +25,8 @@ final class ModelState {
     final OnlineTrainer trainer;
     /** Incremented at every save; journal entries written after a save carry it. */
     long saveSequence;
-    /** Events journalled since the last save. */
+    /** Journal entries written since the last save (the next entry's slot). */
     int journalLength;
-    /** The encoded entries of the journal slot being filled: the first {@code journalLength % EVENTS_PER_ENTRY}. */
-    private final byte[][] journalSlot = new byte[EventJournal.EVENTS_PER_ENTRY][];
     /** Mini-batches trained since the last save. */
     int batchesSinceSave;
     long snapshotVersion;
@@ -70,22 +68,6 @@ final class ModelState {
             journalKeys[slot] = key;
         }
         return key;
-    }
-
-    /** The slot the next journalled event goes to. */
-    int nextJournalSlot() {
-        return journalLength / EventJournal.EVENTS_PER_ENTRY;
-    }
-
-    /**
-     * Journals one more event (its encoded entry): returns the new value of its slot, {@link #nextJournalSlot()}
-     * as it was before the call, which holds the slot's events so far.
-     */
-    byte[] journal(byte[] entry) {
-        int position = journalLength % EventJournal.EVENTS_PER_ENTRY;
-        journalSlot[position] = entry;
-        journalLength++;
-        return EventJournal.chunk(journalSlot, position + 1);
     }
 
     /** Mini-batches trained so far, whether their optimiser step was taken or skipped. */

@@ -7,7 +7,6 @@ import dev.ballast.training.BatchOutcome;
 import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -98,9 +97,8 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         ModelState state = models.computeIfAbsent(modelId, id -> load(declaration));
         String topicPartition = topicPartition(source);
         EventJournal.Input input = toInput(event, declaration);
-        int slot = state.nextJournalSlot();
-        store.put(state.journalKey(slot),
-                state.journal(EventJournal.encode(state.saveSequence, topicPartition, source.offset(), input)));
+        store.put(state.journalKey(state.journalLength++),
+                EventJournal.encode(state.saveSequence, topicPartition, source.offset(), input));
         state.lastEventWallMs = context.currentSystemTimeMs();
         BatchOutcome outcome = add(state, input);
         state.notePending(topicPartition, source.offset());
@@ -147,37 +145,23 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                 ? new ModelState(declaration.modelId(), OnlineTrainer.create(declaration.trainerSettings(),
                         declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
                 : ModelState.deserialise(declaration.modelId(), saved, declaration.trainerSettings(), now);
-        boolean slotPerEvent = false;
-        replay:
-        for (int slot = 0; ; slot++) {
-            byte[] value = store.get(state.journalKey(slot));
-            if (value == null) {
+        while (true) {
+            byte[] entryBytes = store.get(state.journalKey(state.journalLength));
+            EventJournal.Entry entry = entryBytes == null ? null
+                    : EventJournal.decode(entryBytes, event -> toInput(event, declaration));
+            if (entry == null || entry.stamp() != state.saveSequence) {
                 break;
             }
-            List<EventJournal.Entry> entries = EventJournal.decodeAll(value, event -> toInput(event, declaration));
-            for (EventJournal.Entry entry : entries) {
-                if (entry.stamp() != state.saveSequence) {
-                    break replay;
-                }
-                state.journal(EventJournal.encode(entry.stamp(), entry.topicPartition(), entry.offset(), entry.input()));
-                state.notePending(entry.topicPartition(), entry.offset());
-                if (add(state, entry.input()) != null) {
-                    state.pendingTrained();
-                    state.batchesSinceSave++;
-                }
+            state.journalLength++;
+            state.notePending(entry.topicPartition(), entry.offset());
+            if (add(state, entry.input()) != null) {
+                state.pendingTrained();
+                state.batchesSinceSave++;
             }
-            slotPerEvent |= !EventJournal.isChunk(value);
-            if (EventJournal.isChunk(value) && entries.size() < EventJournal.EVENTS_PER_ENTRY) {
-                break;
-            }
-        }
-        int replayed = state.journalLength;
-        if (slotPerEvent) {
-            // A journal of Ballast 0.1 (one event per slot): save now, so the journal restarts empty in this layout.
-            save(state);
         }
         LOG.info("Model '{}' {}: version {}, {} events trained, {} journalled events replayed", declaration.modelId(),
-                saved == null ? "created" : "restored", state.snapshotVersion, state.trainer.eventsTrained(), replayed);
+                saved == null ? "created" : "restored", state.snapshotVersion, state.trainer.eventsTrained(),
+                state.journalLength);
         return state;
     }
 
