@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
+import dev.ballast.testing.EmbeddedKafkaExtension;
 import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
@@ -23,11 +24,10 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,12 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  * restored state's save sequence, slot by slot from 0, up to the first missing or differently stamped one. They are
  * trained before the new events, exactly once; a leftover beyond that point is never replayed.
  */
+@ExtendWith(EmbeddedKafkaExtension.class) // the shared embedded registry only; no broker
 class JournalReplayTest {
 
     private static final String MODEL = "default";
     private static final Map<String, Integer> LABELS = Map.of("rare", 0, "common", 1);
-
-    private static EmbeddedSchemaRegistry registry;
 
     @TempDir
     Path stateDir;
@@ -51,18 +50,8 @@ class JournalReplayTest {
     private KeyValueStore<String, byte[]> store;
     private final Random random = new Random(3);
 
-    @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
     @BeforeEach
-    void startDriver() {
+    void startDriver(EmbeddedSchemaRegistry registry) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", "unused:9092");
         settings.put("schema.registry.url", registry.url());

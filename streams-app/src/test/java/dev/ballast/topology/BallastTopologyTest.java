@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
+import dev.ballast.testing.EmbeddedKafkaExtension;
 import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
@@ -26,19 +27,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(EmbeddedKafkaExtension.class) // the shared embedded registry only; no broker
 class BallastTopologyTest {
 
     private static final int FEATURES = 4;
     private static final List<String> LABELS = List.of("rare", "common");
 
-    private static EmbeddedSchemaRegistry registry;
+    private EmbeddedSchemaRegistry registry;
 
     @TempDir
     Path stateDir;
@@ -51,18 +52,9 @@ class BallastTopologyTest {
     private TestOutputTopic<String, TrainingMetrics> metrics;
     private TestOutputTopic<String, DeadLetter> deadLetters;
 
-    @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
     @BeforeEach
-    void startDriver() {
+    void startDriver(EmbeddedSchemaRegistry registry) {
+        this.registry = registry;
         startDriver(Map.of());
     }
 
