@@ -126,7 +126,7 @@ public final class BallastApp implements AutoCloseable {
         } else {
             // Kafka Streams says this only at INFO. Nothing is lost: under exactly-once the work since the last
             // commit is aborted and done again on the next start.
-            LOG.warn("Kafka Streams did not stop within {} s (state {}); exiting without a final commit, the next "
+            LOG.warn("Kafka Streams did not stop within {} s (state {}); stopping without a final commit, the next "
                     + "start resumes from the last one. Where its threads were:{}", CLOSE_TIMEOUT.toSeconds(),
                     streams.state(), kafkaStreamsThreadStacks());
         }

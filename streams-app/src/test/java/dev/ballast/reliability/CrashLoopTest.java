@@ -88,10 +88,12 @@ class CrashLoopTest {
             }
             String stopped = app.stop();
             LOG.info("Crash loop: on SIGTERM the app {}", stopped);
-            // SIGTERM must end the process by itself, within the close timeout. Kafka Streams stops cleanly in about
-            // a second here (ClusterCommandsTest checks that for a plain run); once in CI, right after a restart that
-            // had to wipe its corrupted state, it did not stop within the timeout. Ballast then says so and exits
-            // without the final commit, which loses nothing under exactly-once: the assertions below check that.
+            // SIGTERM must end the process by itself. Kafka Streams stops cleanly in about a second here
+            // (ClusterCommandsTest checks that for a plain run); once in CI, right after a restart that had to wipe
+            // its corrupted state, the log ended at PENDING_SHUTDOWN. If Kafka Streams does not stop within the
+            // close timeout, Ballast says so and exits without the final commit, which loses nothing under
+            // exactly-once: the assertions below check that. A process still alive after a minute is dumped
+            // (jstack, into the failure message) and killed: that fails here.
             String lastLines = app.logTail(400);
             assertTrue(!app.isAlive() && !stopped.contains("killed"), "SIGTERM ends the app: it " + stopped + ":\n"
                     + lastLines);
