@@ -116,21 +116,31 @@ public final class BallastApp implements AutoCloseable {
         if (dashboard != null) {
             dashboard.close();
         }
-        // Leave the group at once, so the models of this instance move to the others without waiting for
-        // session.timeout.ms to expire.
+        closeWithin(streams, CLOSE_TIMEOUT);
+        stopped.countDown();
+    }
+
+    /**
+     * Closes Kafka Streams, leaving the group at once (so this instance's models move to the others without
+     * waiting for {@code session.timeout.ms}), and says how it went: a stop that does not finish within the timeout
+     * is a warning with the stacks of the threads it waited for.
+     *
+     * @return whether Kafka Streams stopped within the timeout
+     */
+    static boolean closeWithin(KafkaStreams streams, Duration timeout) {
         long start = System.nanoTime();
         boolean closed = streams.close(CloseOptions.groupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout));
         if (closed) {
             LOG.info("Ballast stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         } else {
             // Kafka Streams says this only at INFO. Nothing is lost: under exactly-once the work since the last
             // commit is aborted and done again on the next start.
             LOG.warn("Kafka Streams did not stop within {} s (state {}); stopping without a final commit, the next "
-                    + "start resumes from the last one. Where its threads were:{}", CLOSE_TIMEOUT.toSeconds(),
+                    + "start resumes from the last one. Where its threads were:{}", timeout.toSeconds(),
                     streams.state(), kafkaStreamsThreadStacks());
         }
-        stopped.countDown();
+        return closed;
     }
 
     /** The stacks of this process's Kafka Streams threads, a few frames each, for a report of a stuck shutdown. */
