@@ -53,7 +53,8 @@ class StuckShutdownTest {
         builder.stream(topic, Consumed.with(Serdes.String(), Serdes.String()))
                 .process(() -> new BusyProcessor(processing, release));
         Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, KafkaTestClient.uniqueName("stuck-app"));
+        String applicationId = KafkaTestClient.uniqueName("stuck-app");
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         ListAppender<ILoggingEvent> warnings = captureWarnings();
@@ -66,8 +67,11 @@ class StuckShutdownTest {
 
             assertFalse(BallastApp.closeWithin(streams, Duration.ofSeconds(1)), "the stream thread is still busy");
 
-            assertEquals(1, warnings.list.size(), "one warning");
-            String warning = warnings.list.get(0).getFormattedMessage();
+            // Only this app's warning: another test's app might warn in the same JVM.
+            List<String> ours = warnings.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(message -> message.contains(applicationId)).toList();
+            assertEquals(1, ours.size(), "one warning: " + ours);
+            String warning = ours.get(0);
             assertTrue(warning.startsWith("Kafka Streams did not stop within 1 s (state PENDING_SHUTDOWN)"), warning);
             assertTrue(warning.contains("StreamThread-1 (") && warning.contains("BusyProcessor.process"),
                     "names the stream thread and where it is: " + warning);
