@@ -6,9 +6,9 @@ import java.util.Arrays;
 /**
  * The three matrix products of a dense layer in plain Java, for products too small to be worth a native call:
  * ND4J spends about 30 microseconds per {@code gemm} call on creating the op, its argument pointers and its
- * context, more than the arithmetic of a 32 x 30 x 10 product takes in Java. Operands are row-major NIO views
- * of native buffers; each is copied to a heap array once (a bulk copy), so the loops run over plain arrays,
- * which the JIT vectorises. The results
+ * context, more than the arithmetic of a 32 x 30 x 10 product takes in Java. Operands are row-major: the weights
+ * as their heap mirror ({@link Parameter#heapValues}), the others as NIO views of native buffers, each copied
+ * to a heap array once (a bulk copy), so the loops run over plain arrays, which the JIT vectorises. The results
  * agree with the native {@code gemm} up to float rounding (the sums are taken in another order).
  */
 final class DenseKernels {
@@ -30,13 +30,11 @@ final class DenseKernels {
         return rows * inner * columns <= limit;
     }
 
-    /** {@code out[rows x n] = a[rows x k] . b[k x n]}. */
-    void multiply(FloatBuffer a, FloatBuffer b, FloatBuffer out, int rows, int k, int n) {
+    /** {@code out[rows x n] = a[rows x k] . w[k x n]}. */
+    void multiply(FloatBuffer a, float[] w, FloatBuffer out, int rows, int k, int n) {
         float[] x = left = atLeast(left, rows * k);
-        float[] w = right = atLeast(right, k * n);
         float[] z = product = atLeast(product, rows * n);
         a.get(0, x, 0, rows * k);
-        b.get(0, w, 0, k * n);
         Arrays.fill(z, 0, rows * n, 0f);
         int row = 0;
         // Two rows at a time: each weight read serves both (a third faster for the default 32 x 30 x 10).
@@ -95,13 +93,11 @@ final class DenseKernels {
         out.put(0, z, 0, k * n);
     }
 
-    /** {@code out[rows x k] = u[rows x n] . b[k x n]^T}: the gradient flowing back to a layer's input. */
-    void multiplyTransposedRight(FloatBuffer u, FloatBuffer b, FloatBuffer out, int rows, int k, int n) {
+    /** {@code out[rows x k] = u[rows x n] . w[k x n]^T}: the gradient flowing back to a layer's input. */
+    void multiplyTransposedRight(FloatBuffer u, float[] w, FloatBuffer out, int rows, int k, int n) {
         float[] g = left = atLeast(left, rows * n);
-        float[] w = right = atLeast(right, k * n);
         float[] z = product = atLeast(product, rows * k);
         u.get(0, g, 0, rows * n);
-        b.get(0, w, 0, k * n);
         for (int row = 0; row < rows; row++) {
             int gRow = row * n;
             for (int j = 0; j < k; j++) {

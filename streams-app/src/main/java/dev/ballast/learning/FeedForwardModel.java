@@ -23,8 +23,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * nothing (AdaGrad, or SGD without momentum, and no L2), the optimiser visits only the first-layer rows the
  * batch touched. Element-wise work (bias, activation, loss, optimiser) runs in Java on heap copies of the
  * native buffers, one bulk copy each way: one native call per element-wise op would cost more than the
- * arithmetic, and a checked buffer access per element nearly as much. The gather and scatter copy one row at a
- * time to the heap likewise.
+ * arithmetic, and a checked buffer access per element nearly as much. The weights and biases are read from
+ * their heap mirrors ({@link Parameter#heapValues}); the gather reads weight rows there, and the scatter adds
+ * into the heap gradient the optimiser reads.
  */
 final class FeedForwardModel implements MultiLabelModel {
 
@@ -292,8 +293,7 @@ final class FeedForwardModel implements MultiLabelModel {
                 multiply(ws.activations[layer - 1], rows, weights(layer), preActivation);
             }
             int width = layerWidths[layer + 1];
-            float[] biasValues = ws.bias(width);
-            bias(layer).values.get(0, biasValues, 0, width);
+            float[] biasValues = bias(layer).heapValues;
             float[] z = ws.scratch(rows * width);
             preActivation.elements.get(0, z, 0, rows * width);
             for (int row = 0; row < rows; row++) {
@@ -469,7 +469,7 @@ final class FeedForwardModel implements MultiLabelModel {
         int in = w.shape[0];
         int units = w.shape[1];
         if (DenseKernels.inJava(rows, in, units, javaKernelLimit)) {
-            kernels.multiply(a.elements, w.values, out.elements, rows, in, units);
+            kernels.multiply(a.elements, w.heapValues, out.elements, rows, in, units);
         } else {
             Nd4j.gemm(a.rows(rows), w.value, out.rows(rows), false, false, 1.0, 0.0);
         }
@@ -491,7 +491,7 @@ final class FeedForwardModel implements MultiLabelModel {
         int in = w.shape[0];
         int units = w.shape[1];
         if (DenseKernels.inJava(rows, in, units, javaKernelLimit)) {
-            kernels.multiplyTransposedRight(upstream.elements, w.values, out.elements, rows, in, units);
+            kernels.multiplyTransposedRight(upstream.elements, w.heapValues, out.elements, rows, in, units);
         } else {
             Nd4j.gemm(upstream.rows(rows), w.value, out.rows(rows), false, true, 1.0, 0.0);
         }
@@ -628,7 +628,6 @@ final class FeedForwardModel implements MultiLabelModel {
         private final float[] firstLayerRow;
         private float[] scratch = new float[0];
         private float[] secondScratch = new float[0];
-        private float[] bias = new float[0];
 
         Workspace(int capacity, int[] widths) {
             this.capacity = capacity;
@@ -663,11 +662,6 @@ final class FeedForwardModel implements MultiLabelModel {
         /** A second heap array, distinct from {@link #scratch}. */
         float[] secondScratch(int length) {
             return secondScratch = DenseKernels.atLeast(secondScratch, length);
-        }
-
-        /** A heap array for one layer's bias. */
-        float[] bias(int length) {
-            return bias = DenseKernels.atLeast(bias, length);
         }
     }
 }
