@@ -4,11 +4,6 @@ import dev.ballast.testing.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.filter.Filter;
-import ch.qos.logback.core.read.ListAppender;
-import ch.qos.logback.core.spi.FilterReply;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.embedded.EventPublisher;
 import dev.ballast.embedded.Events;
@@ -18,6 +13,7 @@ import dev.ballast.processor.TrainingProcessor;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
+import dev.ballast.testing.LogCapture;
 import dev.ballast.topology.BallastApp;
 import dev.ballast.topology.BallastSerdes;
 import java.nio.file.Path;
@@ -29,7 +25,6 @@ import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A second instance joins mid-stream and later leaves: the models of four ids move between the instances with
@@ -63,7 +58,8 @@ class RebalanceTest {
             Map<String, Object> client = config.nonBallastProperties();
             Map<String, Long> sent = new HashMap<>();
 
-            ListAppender<ILoggingEvent> modelLoads = captureModelLoads();
+            LogCapture modelLoads = LogCapture.of(TrainingProcessor.class,
+                    event -> event.getFormattedMessage().startsWith("Model '"));
             try (BallastApp staying = BallastApp.start(config);
                  EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                          config.getString(BallastConfig.EVENTS_TOPIC));
@@ -78,11 +74,11 @@ class RebalanceTest {
                 publishPhase(publisher, stream, sent);
                 awaitAllTrained(config, sent);
             } finally {
-                ((Logger) LoggerFactory.getLogger(TrainingProcessor.class)).detachAppender(modelLoads);
+                modelLoads.close();
             }
 
             // Stream threads are named after their client's process id: two distinct ones loaded models.
-            long instancesThatTrained = modelLoads.list.stream()
+            long instancesThatTrained = modelLoads.events().stream()
                     .map(event -> event.getThreadName().replaceAll("-StreamThread-\\d+$", "")).distinct().count();
             assertEquals(2, instancesThatTrained, "models moved to the joining instance and back");
             AppOutputs outputs = AppOutputs.read(config);
@@ -92,21 +88,6 @@ class RebalanceTest {
                 assertTrue(outputs.snapshotsOf(model).size() >= 3, "model " + model + " published in every phase");
             }
         }
-    }
-
-    private static ListAppender<ILoggingEvent> captureModelLoads() {
-        Logger logger = (Logger) LoggerFactory.getLogger(TrainingProcessor.class);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.setContext(logger.getLoggerContext());
-        appender.addFilter(new Filter<>() {
-            @Override
-            public FilterReply decide(ILoggingEvent event) {
-                return event.getFormattedMessage().startsWith("Model '") ? FilterReply.NEUTRAL : FilterReply.DENY;
-            }
-        });
-        appender.start();
-        logger.addAppender(appender);
-        return appender;
     }
 
     /** Both instances have finished the rebalance that the second one's arrival started. */

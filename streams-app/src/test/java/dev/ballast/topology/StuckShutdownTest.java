@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.filter.Filter;
-import ch.qos.logback.core.read.ListAppender;
-import ch.qos.logback.core.spi.FilterReply;
 import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
+import dev.ballast.testing.LogCapture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +27,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka Streams app whose stream thread is busy beyond the close timeout: {@link BallastApp#closeWithin} must say
@@ -57,7 +53,7 @@ class StuckShutdownTest {
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        ListAppender<ILoggingEvent> warnings = captureWarnings();
+        LogCapture warnings = LogCapture.of(BallastApp.class, event -> event.getLevel() == Level.WARN);
         KafkaStreams streams = new KafkaStreams(builder.build(), properties);
         try {
             streams.start();
@@ -68,7 +64,7 @@ class StuckShutdownTest {
             assertFalse(BallastApp.closeWithin(streams, Duration.ofSeconds(1)), "the stream thread is still busy");
 
             // Only this app's warning: another test's app might warn in the same JVM.
-            List<String> ours = warnings.list.stream().map(ILoggingEvent::getFormattedMessage)
+            List<String> ours = warnings.events().stream().map(ILoggingEvent::getFormattedMessage)
                     .filter(message -> message.contains(applicationId)).toList();
             assertEquals(1, ours.size(), "one warning: " + ours);
             String warning = ours.get(0);
@@ -78,23 +74,8 @@ class StuckShutdownTest {
         } finally {
             release.countDown();
             assertTrue(BallastApp.closeWithin(streams, Duration.ofSeconds(60)), "stops once the processor returns");
-            ((Logger) LoggerFactory.getLogger(BallastApp.class)).detachAppender(warnings);
+            warnings.close();
         }
-    }
-
-    private static ListAppender<ILoggingEvent> captureWarnings() {
-        Logger logger = (Logger) LoggerFactory.getLogger(BallastApp.class);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.setContext(logger.getLoggerContext());
-        appender.addFilter(new Filter<>() {
-            @Override
-            public FilterReply decide(ILoggingEvent event) {
-                return event.getLevel() == Level.WARN ? FilterReply.NEUTRAL : FilterReply.DENY;
-            }
-        });
-        appender.start();
-        logger.addAppender(appender);
-        return appender;
     }
 
     /** Holds the stream thread in {@code process} until released (at most a minute). */
