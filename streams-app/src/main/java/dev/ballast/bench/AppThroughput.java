@@ -11,13 +11,17 @@ import java.util.List;
  * @param seconds         length of the timed window, less the heap samples' GC pauses
  * @param heap            heap after a full GC at regular points of progress, at the same event counts for
  *                        every app
- * @param streamThreadCpuSeconds CPU time of the app's stream thread in the timed window
- * @param processCpuSeconds      CPU time of the whole process in the timed window (broker, JIT and GC included)
- * @param cpuWindowSeconds       wall-clock time the CPU figures cover: the timed window, widened to the polls
- *                               that saw its first and last progress
+ * @param streamThreadCpuSeconds CPU time of the app's stream thread in the CPU window
+ * @param processCpuSeconds      CPU time of the whole process in the CPU window (broker, JIT and GC included)
+ * @param cpuWindowSeconds       wall-clock time the CPU figures cover, less the heap samples' GC pauses: from
+ *                               the last sample at which the app itself (Kafka Streams' {@code process-total})
+ *                               had processed at most a tenth of the events to the first at which it had
+ *                               processed them all. Unlike the output its consumer sees, which lags by up to a
+ *                               commit interval, this brackets the processing even when it takes less than that.
+ * @param cpuEvents              events the app processed in the CPU window
  */
 public record AppThroughput(double eventsPerSecond, long timedEvents, double seconds, List<HeapSample> heap,
-        double streamThreadCpuSeconds, double processCpuSeconds, double cpuWindowSeconds) {
+        double streamThreadCpuSeconds, double processCpuSeconds, double cpuWindowSeconds, long cpuEvents) {
 
     public AppThroughput {
         heap = List.copyOf(heap);
@@ -25,7 +29,7 @@ public record AppThroughput(double eventsPerSecond, long timedEvents, double sec
 
     /** Microseconds of stream-thread CPU per event. */
     public double streamThreadMicrosPerEvent() {
-        return streamThreadCpuSeconds * 1e6 / timedEvents;
+        return streamThreadCpuSeconds * 1e6 / cpuEvents;
     }
 
     /** Share of the timed window the stream thread was on a CPU (1 when it never waited). */
@@ -35,7 +39,7 @@ public record AppThroughput(double eventsPerSecond, long timedEvents, double sec
 
     /** Microseconds of process CPU (all threads) per event. */
     public double processMicrosPerEvent() {
-        return processCpuSeconds * 1e6 / timedEvents;
+        return processCpuSeconds * 1e6 / cpuEvents;
     }
 
     /** Least-squares trend of the heap samples, in MB per million events: about 0 when the heap stays flat. */

@@ -34,6 +34,8 @@ import jdk.jfr.Recording;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -150,7 +152,7 @@ final class StreamsBenchmark {
              ProgressReader counts = new ProgressReader(config.nonBallastProperties(), COUNTS_TOPIC,
                      value -> ByteBuffer.wrap(value).getLong())) {
             streams.start();
-            return follow(counts, events, streams::state);
+            return follow(counts, events, streams::state, streams::metrics);
         }
     }
 
@@ -158,12 +160,12 @@ final class StreamsBenchmark {
             throws IOException, ParseException, InterruptedException {
         progress.printf(Locale.ROOT, "bench: Ballast training app over the same %,d events%n", events);
         if (settings.jfrRecording() == null || !record) {
-            return follow(snapshots, events, app::state);
+            return follow(snapshots, events, app::state, app::metrics);
         }
         try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
             recording.setDestination(settings.jfrRecording());
             recording.start();
-            AppThroughput training = follow(snapshots, events, app::state);
+            AppThroughput training = follow(snapshots, events, app::state, app::metrics);
             recording.stop();
             progress.println("bench: flight recording of the training app in " + settings.jfrRecording());
             return training;
@@ -180,8 +182,8 @@ final class StreamsBenchmark {
      * from the first progress seen at or after a tenth of the events to the first at or after the target, less
      * the time spent in the heap samples' full GCs.
      */
-    private AppThroughput follow(ProgressReader reader, long target, Supplier<KafkaStreams.State> state)
-            throws InterruptedException {
+    private AppThroughput follow(ProgressReader reader, long target, Supplier<KafkaStreams.State> state,
+            Supplier<Map<MetricName, ? extends Metric>> metrics) throws InterruptedException {
         long timedFrom = Math.max(reportEvery, target / 10 / reportEvery * reportEvery);
         long sampleEvery = Math.max(reportEvery, target / HEAP_SAMPLES);
         long nextSample = timedFrom;
@@ -189,16 +191,17 @@ final class StreamsBenchmark {
         long lastProgress = System.nanoTime();
         long seen = 0;
         long sampling = 0;
-        // CPU times (nanoTime, stream threads, process) before and after every poll: the window's CPU is read from
-        // the sample before the poll that saw its first observation to the sample after the poll that saw its last.
-        // The app's stream threads are looked up once: listing every thread of the process for each sample would
-        // be work for the measuring thread on the cores the app runs on.
+        // Samples (nanoTime, stream-thread CPU, process CPU, events the app has processed) before and after every
+        // poll; see AppThroughput#cpuWindowSeconds for the window they are read over. The app's stream threads and
+        // its process counters are looked up once: listing every thread or metric for each sample would be work
+        // for the measuring thread on the cores the app runs on.
         long[] streamThreads = CpuProbe.streamThreadIds();
+        List<Metric> processed = processTotals(metrics.get());
         List<long[]> cpu = new ArrayList<>();
         while (seen < target) {
-            cpu.add(cpuSample(streamThreads));
+            cpu.add(cpuSample(streamThreads, processed));
             long events = reader.poll(POLL);
-            cpu.add(cpuSample(streamThreads));
+            cpu.add(cpuSample(streamThreads, processed));
             if (events > seen) {
                 seen = events;
                 lastProgress = System.nanoTime();
@@ -224,17 +227,36 @@ final class StreamsBenchmark {
         // A full GC stops the app too: the heap samples' pauses are not the app's time.
         double seconds = (end.nanoTime() - start.nanoTime() - sampling) / 1e9;
         long timed = end.events() - start.events();
-        // Every observation was made inside a poll with a sample on each side.
-        long[] cpuAtStart = cpu.stream().filter(sample -> sample[0] <= start.nanoTime())
-                .reduce((first, second) -> second).orElseThrow();
-        long[] cpuAtEnd = cpu.stream().filter(sample -> sample[0] >= end.nanoTime()).findFirst().orElseThrow();
+        // The first sample comes before the app's first rebalance ends; the one after the poll that saw the target
+        // had processed it.
+        long[] cpuAtStart = cpu.stream().filter(sample -> sample[3] <= timedFrom)
+                .reduce((first, second) -> second).orElseThrow(() -> new IllegalStateException(
+                        "the app processed a tenth of the events before it was first sampled: raise --events"));
+        long[] cpuAtEnd = cpu.stream().filter(sample -> sample[3] >= target).findFirst().orElseThrow();
         double cpuWindow = (cpuAtEnd[0] - cpuAtStart[0] - sampling) / 1e9;
         return new AppThroughput(timed / seconds, timed, seconds, heap, (cpuAtEnd[1] - cpuAtStart[1]) / 1e9,
-                (cpuAtEnd[2] - cpuAtStart[2]) / 1e9, cpuWindow);
+                (cpuAtEnd[2] - cpuAtStart[2]) / 1e9, cpuWindow, cpuAtEnd[3] - cpuAtStart[3]);
     }
 
-    private static long[] cpuSample(long[] streamThreads) {
-        return new long[] {System.nanoTime(), CpuProbe.threadNanos(streamThreads), CpuProbe.processNanos()};
+    /** The app's stream threads' counts of processed records ({@code stream-thread-metrics}, {@code process-total}). */
+    private static List<Metric> processTotals(Map<MetricName, ? extends Metric> metrics) {
+        List<Metric> totals = metrics.entrySet().stream()
+                .filter(entry -> entry.getKey().group().equals("stream-thread-metrics")
+                        && entry.getKey().name().equals("process-total"))
+                .map(entry -> (Metric) entry.getValue())
+                .toList();
+        if (totals.isEmpty()) {
+            throw new IllegalStateException("Kafka Streams reports no process-total metric for the app's threads");
+        }
+        return totals;
+    }
+
+    private static long[] cpuSample(long[] streamThreads, List<Metric> processed) {
+        long events = 0;
+        for (Metric total : processed) {
+            events += (long) ((Number) total.metricValue()).doubleValue();
+        }
+        return new long[] {System.nanoTime(), CpuProbe.threadNanos(streamThreads), CpuProbe.processNanos(), events};
     }
 
     private static void checkRunning(KafkaStreams.State state, long lastProgressNanos, long seen) {

@@ -13,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -70,7 +72,7 @@ public final class BallastApp implements AutoCloseable {
         });
         if (config.getInt(BallastConfig.DASHBOARD_PORT) >= 0) {
             try {
-                app.dashboard = DashboardServer.start(config, streams::metrics);
+                app.dashboard = DashboardServer.start(config, app::metrics);
             } catch (RuntimeException e) {
                 streams.close();
                 throw e;
@@ -90,6 +92,11 @@ public final class BallastApp implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Kafka Streams' metrics of this instance (its threads, tasks, stores and clients), as the dashboard shows. */
+    public Map<MetricName, ? extends Metric> metrics() {
+        return streams.metrics();
     }
 
     /**
