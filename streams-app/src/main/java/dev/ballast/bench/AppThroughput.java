@@ -13,7 +13,7 @@ import java.util.List;
  *                        every app
  * @param streamThreadCpuSeconds CPU time of the app's stream thread in the CPU window
  * @param processCpuSeconds      CPU time of the whole process in the CPU window (broker, JIT and GC included)
- * @param cpuWindowSeconds       wall-clock time the CPU figures cover, less the heap samples' GC pauses: from
+ * @param cpuWindowSeconds       wall-clock time the CPU figures cover, less the heap samples' GC pauses in it: from
  *                               the last sample at which the app itself (Kafka Streams' {@code process-total})
  *                               had processed at most a tenth of the events to the first at which it had
  *                               processed them all. Unlike the output its consumer sees, which lags by up to a

@@ -191,6 +191,7 @@ final class StreamsBenchmark {
         long lastProgress = System.nanoTime();
         long seen = 0;
         long sampling = 0;
+        List<long[]> pauses = new ArrayList<>();
         // Samples (nanoTime, stream-thread CPU, process CPU, events the app has processed) before and after every
         // poll; see AppThroughput#cpuWindowSeconds for the window they are read over. The app's stream threads and
         // its process counters are looked up once: listing every thread or metric for each sample would be work
@@ -209,8 +210,10 @@ final class StreamsBenchmark {
             if (seen >= nextSample && seen < target) {
                 long pauseStarted = System.nanoTime();
                 heap.add(new HeapSample(seen, MemoryProbe.heapUsedAfterGc()));
+                long pauseEnded = System.nanoTime();
+                pauses.add(new long[] {pauseStarted, pauseEnded});
                 if (seen >= timedFrom) {
-                    sampling += System.nanoTime() - pauseStarted;
+                    sampling += pauseEnded - pauseStarted;
                 }
                 nextSample = (seen / sampleEvery + 1) * sampleEvery;
             }
@@ -233,7 +236,12 @@ final class StreamsBenchmark {
                 .reduce((first, second) -> second).orElseThrow(() -> new IllegalStateException(
                         "the app processed a tenth of the events before it was first sampled: raise --events"));
         long[] cpuAtEnd = cpu.stream().filter(sample -> sample[3] >= target).findFirst().orElseThrow();
-        double cpuWindow = (cpuAtEnd[0] - cpuAtStart[0] - sampling) / 1e9;
+        // The heap samples' pauses inside the CPU window, which may end before the output shows the last events.
+        long paused = 0;
+        for (long[] pause : pauses) {
+            paused += Math.max(0, Math.min(pause[1], cpuAtEnd[0]) - Math.max(pause[0], cpuAtStart[0]));
+        }
+        double cpuWindow = (cpuAtEnd[0] - cpuAtStart[0] - paused) / 1e9;
         return new AppThroughput(timed / seconds, timed, seconds, heap, (cpuAtEnd[1] - cpuAtStart[1]) / 1e9,
                 (cpuAtEnd[2] - cpuAtStart[2]) / 1e9, cpuWindow, cpuAtEnd[3] - cpuAtStart[3]);
     }
