@@ -88,16 +88,17 @@ class CrashLoopTest {
             }
             String stopped = app.stop();
             LOG.info("Crash loop: on SIGTERM the app {}", stopped);
-            // SIGTERM must end the process by itself. Kafka Streams stops cleanly in about a second here
-            // (ClusterCommandsTest checks that for a plain run); once in CI, right after a restart that had to wipe
-            // its corrupted state, the log ended at PENDING_SHUTDOWN. If Kafka Streams does not stop within the
-            // close timeout, Ballast says so and exits without the final commit, which loses nothing under
-            // exactly-once: the assertions below check that. A process still alive after a minute is dumped
-            // (jstack, into the failure message) and killed: that fails here.
+            // SIGTERM must end the process by itself, and Ballast says whether Kafka Streams stopped cleanly ("Ballast
+            // stopped in N ms") or not (a warning with the stream threads' stacks): if it does not stop within the close
+            // timeout, Ballast exits without the final commit, which loses nothing under exactly-once (the assertions
+            // below check that). A process still alive after a minute is dumped (jstack, into the failure message) and
+            // killed: that fails here. Not the state listener's "-> NOT_RUNNING": Kafka Streams 4.3.1 calls listeners
+            // after waking close(), so the JVM can exit before that line is written; in CI it once ended with
+            // "Ballast stopped in 243 ms" and no NOT_RUNNING line (and, probably the same race, once at PENDING_SHUTDOWN).
             String lastLines = app.logTail(400);
             assertTrue(!app.isAlive() && !stopped.contains("killed"), "SIGTERM ends the app: it " + stopped + ":\n"
                     + lastLines);
-            boolean clean = lastLines.contains("PENDING_SHUTDOWN -> NOT_RUNNING");
+            boolean clean = lastLines.contains("Ballast stopped in");
             assertTrue(clean || lastLines.contains("Kafka Streams did not stop within"), "a stop that was not clean "
                     + "says so; the app " + stopped + ":\n" + lastLines);
             if (!clean) {
