@@ -23,6 +23,10 @@ import org.apache.avro.specific.SpecificDatumReader;
  * order, which rebuilds exactly the state that was lost (training is deterministic); entries with another stamp
  * are leftovers of earlier saves.
  *
+ * <p>Events that came straight from the events topic are journalled only after a repartitioned one arrived in the
+ * same save cycle: before that, one {@link SourceRange} per model and cycle says where in the events topic they can
+ * be read again (see {@link TrainingProcessor}).
+ *
  * <p>An entry holds what the trainer was given, not the Avro event: the features as floats, the positive labels
  * as indices, the importance. That is a few plain writes instead of an Avro encoding per event, and a replay feeds
  * the trainer without decoding Avro. Entries written by Ballast 0.1 (the Avro event) are still read.
@@ -79,11 +83,52 @@ final class EventJournal {
     record Entry(long stamp, String topicPartition, long offset, Input input) {
     }
 
+    /**
+     * Where the events a model took in straight from the events topic since its save number {@code stamp} are: in
+     * {@code topic}-{@code partition} from offset {@code from} (the first of them) up to {@code to} (exclusive), or
+     * up to where the application's processing stands when {@code to} is negative (the open range: no journal entry
+     * followed them in this cycle). Records in the range that belong to other models, or that were dead-lettered, are
+     * skipped when it is read back.
+     */
+    record SourceRange(long stamp, String topic, int partition, long from, long to) {
+
+        SourceRange closedAt(long end) {
+            return new SourceRange(stamp, topic, partition, from, end);
+        }
+
+        byte[] encode() {
+            byte[] name = topic.getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(1 + 8 + 4 + name.length + 4 + 8 + 8).put(FORMAT).putLong(stamp)
+                    .putInt(name.length).put(name).putInt(partition).putLong(from).putLong(to).array();
+        }
+
+        static SourceRange decode(byte[] bytes) {
+            try {
+                ByteBuffer in = ByteBuffer.wrap(bytes);
+                if (in.get() != FORMAT) {
+                    throw new IllegalStateException("source range of an unknown format " + bytes[0]);
+                }
+                long stamp = in.getLong();
+                byte[] name = new byte[in.getInt()];
+                in.get(name);
+                return new SourceRange(stamp, new String(name, StandardCharsets.UTF_8), in.getInt(), in.getLong(),
+                        in.getLong());
+            } catch (BufferUnderflowException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+                throw new IllegalStateException("source range is unreadable (" + bytes.length + " bytes)", e);
+            }
+        }
+    }
+
     private EventJournal() {
     }
 
     static String key(String modelId, int slot) {
         return modelId + '\0' + slot;
+    }
+
+    /** The store key of a model's {@link SourceRange}: not a slot number, so it never meets a journal entry's key. */
+    static String sourceRangeKey(String modelId) {
+        return modelId + "\0source";
     }
 
     static byte[] encode(long stamp, String topicPartition, long offset, Input input) {

@@ -15,7 +15,8 @@ import java.util.TreeMap;
 /**
  * One model's trainer plus what publishing needs to survive a restart: the last snapshot version and the input
  * offsets the trained events came from. Saved to the store now and then (see {@link TrainingProcessor}); the events
- * received since the last save are journalled one by one beside it (see {@link EventJournal}).
+ * received since the last save are journalled one by one beside it, or, if they came straight from the events
+ * topic, found there again (see {@link EventJournal}).
  */
 final class ModelState {
 
@@ -29,6 +30,17 @@ final class ModelState {
     int journalLength;
     /** Mini-batches trained since the last save. */
     int batchesSinceSave;
+    /**
+     * This save cycle's events taken straight from the events topic and not journalled (see {@link TrainingProcessor}),
+     * or null if there are none.
+     */
+    EventJournal.SourceRange sourceRange;
+    /** The next offset after the last event this cycle took from {@link #sourceRange}'s partition. */
+    long sourceNext;
+    /** Whether every event of this cycle is journalled from now on: a repartitioned event has arrived in it. */
+    boolean journalling;
+    /** The store key of {@link #sourceRange}. */
+    final String sourceRangeKey;
     long snapshotVersion;
     long batchesAtLastSnapshot;
     /** Per "topic-partition", the next input offset after the last event the trained model reflects. */
@@ -51,6 +63,7 @@ final class ModelState {
         this.snapshotVersion = snapshotVersion;
         this.batchesAtLastSnapshot = batchesAtLastSnapshot;
         this.reflectedOffsets = new TreeMap<>(reflectedOffsets);
+        this.sourceRangeKey = EventJournal.sourceRangeKey(modelId);
         this.lastEventWallMs = nowMs;
         this.lastSnapshotWallMs = nowMs;
         this.lastMetricsWallMs = nowMs;

@@ -8,7 +8,9 @@ import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,12 +23,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains one model per model id (the record key) on the events of its partition.
  *
- * <p>Exactly-once: every valid event is journalled in the changelogged store on arrival ({@link EventJournal}),
- * and a model's whole state is written every {@code ballast.state.save.interval.batches} mini-batches and
- * whenever it publishes; with {@code exactly_once_v2} the store, the outputs and the input offsets commit
- * atomically, and a restore replays the journal after the last save, so after a crash every valid event is
- * counted and trained on exactly once.
- * Trainers are cached in memory and reloaded from the store whenever the task is (re)initialised.
+ * <p>Exactly-once: a model's whole state is written to the changelogged store every
+ * {@code ballast.state.save.interval.batches} mini-batches and whenever it publishes; with {@code exactly_once_v2}
+ * the store, the outputs and the input offsets commit atomically. What a model took in since its last save is
+ * rebuilt on restore, in the order it was taken in, from two places:
+ * <ul>
+ *   <li>events that came straight from the events topic are read again from there ({@link SourceLog}), as Kafka
+ *       Streams restores a table from its source topic: the store holds only where they start (one
+ *       {@link EventJournal.SourceRange} per model and save cycle), and they end where the application's committed
+ *       processing stands, or where the cycle's journal starts;</li>
+ *   <li>once a repartitioned event (keyed by something else than its model id) arrives in a cycle, it and every
+ *       event after it in that cycle are journalled one by one in the store ({@link EventJournal}): the repartition
+ *       topic is purged as soon as it is consumed, so it cannot be read again.</li>
+ * </ul>
+ * So after a crash every valid event is counted and trained on exactly once, in its original order. Trainers are
+ * cached in memory and reloaded from the store whenever the task is (re)initialised.
  *
  * <p>Outputs (to the downstream node, which routes them by type): {@code ModelSnapshot} every
  * {@code ballast.snapshot.interval.steps} steps or {@code ballast.snapshot.interval.ms}, {@code TrainingMetrics}
@@ -41,6 +52,8 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
 
     private final BallastConfig config;
+    private final String eventsTopic;
+    private final Supplier<SourceLog> sourceLogs;
     private final int snapshotIntervalSteps;
     private final long snapshotIntervalMs;
     private final long metricsIntervalMs;
@@ -51,12 +64,16 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
+    private SourceLog sourceLog;
     private String lastTopic;
     private int lastPartition;
     private String lastTopicPartition;
 
-    public TrainingProcessor(BallastConfig config) {
+    /** @param sourceLogs opens the events topic for reading back (called at the first restore that needs it) */
+    public TrainingProcessor(BallastConfig config, Supplier<SourceLog> sourceLogs) {
         this.config = config;
+        this.eventsTopic = config.getString(BallastConfig.EVENTS_TOPIC);
+        this.sourceLogs = sourceLogs;
         this.snapshotIntervalSteps = config.getInt(BallastConfig.SNAPSHOT_INTERVAL_STEPS);
         this.snapshotIntervalMs = config.getLong(BallastConfig.SNAPSHOT_INTERVAL_MS);
         this.metricsIntervalMs = config.getLong(BallastConfig.METRICS_INTERVAL_MS);
@@ -94,11 +111,33 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
             deadLetter(rejection, source, event.getId(), record.key());
             return;
         }
-        ModelState state = models.computeIfAbsent(modelId, id -> load(declaration));
+        ModelState state = models.get(modelId);
+        if (state == null) {
+            state = load(declaration, source);
+            models.put(modelId, state);
+        }
         String topicPartition = topicPartition(source);
         EventJournal.Input input = toInput(event, declaration);
-        store.put(state.journalKey(state.journalLength++),
-                EventJournal.encode(state.saveSequence, topicPartition, source.offset(), input));
+        if (!state.journalling && source.topic().equals(eventsTopic)
+                && (state.sourceRange == null || state.sourceRange.partition() == source.partition())) {
+            // Found again in the events topic on restore: only the first of the cycle's events is noted.
+            if (state.sourceRange == null) {
+                state.sourceRange = new EventJournal.SourceRange(state.saveSequence, source.topic(), source.partition(),
+                        source.offset(), -1);
+                store.put(state.sourceRangeKey, state.sourceRange.encode());
+            }
+            state.sourceNext = source.offset() + 1;
+        } else {
+            if (!state.journalling) {
+                state.journalling = true;
+                if (state.sourceRange != null) {
+                    state.sourceRange = state.sourceRange.closedAt(state.sourceNext);
+                    store.put(state.sourceRangeKey, state.sourceRange.encode());
+                }
+            }
+            store.put(state.journalKey(state.journalLength++),
+                    EventJournal.encode(state.saveSequence, topicPartition, source.offset(), input));
+        }
         state.lastEventWallMs = context.currentSystemTimeMs();
         BatchOutcome outcome = add(state, input);
         state.notePending(topicPartition, source.offset());
@@ -138,13 +177,30 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                 : trainer.addSparse(input.indices(), input.values(), input.targets(), input.importance());
     }
 
-    private ModelState load(ModelDeclaration declaration) {
+    /**
+     * Restores a model (or creates it): its last save, then what it took in since, in order (see the class doc).
+     *
+     * @param trigger the record being processed, the first of this model since the task was (re)initialised
+     */
+    private ModelState load(ModelDeclaration declaration, RecordMetadata trigger) {
         long now = context.currentSystemTimeMs();
         byte[] saved = store.get(declaration.modelId());
         ModelState state = saved == null
                 ? new ModelState(declaration.modelId(), OnlineTrainer.create(declaration.trainerSettings(),
                         declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
                 : ModelState.deserialise(declaration.modelId(), saved, declaration.trainerSettings(), now);
+        byte[] rangeBytes = store.get(state.sourceRangeKey);
+        EventJournal.SourceRange range = rangeBytes == null ? null : EventJournal.SourceRange.decode(rangeBytes);
+        long readBack = 0;
+        if (range != null && range.stamp() == state.saveSequence) {
+            TopicPartition partition = new TopicPartition(range.topic(), range.partition());
+            long to = range.to() >= 0 ? range.to()
+                    // Processing resumed at the committed offset, and no event of this model came since (it would
+                    // have restored the model): everything it took in lies before the trigger, or before that offset.
+                    : trigger.topic().equals(range.topic()) && trigger.partition() == range.partition() ? trigger.offset()
+                    : sourceLog().committedOffset(partition);
+            readBack = readBack(state, declaration, range, to);
+        }
         while (true) {
             byte[] entryBytes = store.get(state.journalKey(state.journalLength));
             EventJournal.Entry entry = entryBytes == null ? null
@@ -153,16 +209,55 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                 break;
             }
             state.journalLength++;
-            state.notePending(entry.topicPartition(), entry.offset());
-            if (add(state, entry.input()) != null) {
-                state.pendingTrained();
-                state.batchesSinceSave++;
-            }
+            state.journalling = true;
+            takeInRestored(state, entry.input(), entry.topicPartition(), entry.offset());
         }
-        LOG.info("Model '{}' {}: version {}, {} events trained, {} journalled events replayed", declaration.modelId(),
-                saved == null ? "created" : "restored", state.snapshotVersion, state.trainer.eventsTrained(),
-                state.journalLength);
+        LOG.info("Model '{}' {}: version {}, {} events trained; {} events read back from {} and {} journalled events "
+                + "replayed", declaration.modelId(), saved == null ? "created" : "restored", state.snapshotVersion,
+                state.trainer.eventsTrained(), readBack, eventsTopic, state.journalLength);
         return state;
+    }
+
+    /** Takes in again the events of {@code range} up to {@code to} that this model took in; returns how many. */
+    private long readBack(ModelState state, ModelDeclaration declaration, EventJournal.SourceRange range, long to) {
+        String topicPartition = range.topic() + "-" + range.partition();
+        long[] count = {0};
+        sourceLog().read(new TopicPartition(range.topic(), range.partition()), range.from(), to, (offset, key, event) -> {
+            // What process() took in from the events topic: keyed by its own declared model id, and valid. The rest
+            // went elsewhere (another model, the repartition topic, the dead-letter topic) when it first arrived.
+            if (state.modelId.equals(key) && key.equals(event.getModelId())
+                    && EventValidator.validate(event, declaration.featureCount(), declaration.labelIndex()) == null) {
+                takeInRestored(state, toInput(event, declaration), topicPartition, offset);
+                count[0]++;
+            }
+        });
+        state.sourceRange = range;
+        state.sourceNext = to;
+        return count[0];
+    }
+
+    /** Trains a restored event as process() did; no batch in a restored cycle published or saved (that ends one). */
+    private static void takeInRestored(ModelState state, EventJournal.Input input, String topicPartition, long offset) {
+        state.notePending(topicPartition, offset);
+        if (add(state, input) != null) {
+            state.pendingTrained();
+            state.batchesSinceSave++;
+        }
+    }
+
+    private SourceLog sourceLog() {
+        if (sourceLog == null) {
+            sourceLog = sourceLogs.get();
+        }
+        return sourceLog;
+    }
+
+    @Override
+    public void close() {
+        if (sourceLog != null) {
+            sourceLog.close();
+            sourceLog = null;
+        }
     }
 
     /** After a mini-batch trained: publish what is due, then save the state when needed (see the class doc). */
@@ -203,6 +298,8 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         state.saveSequence++;
         state.journalLength = 0;
         state.batchesSinceSave = 0;
+        state.sourceRange = null;
+        state.journalling = false;
         store.put(state.modelId, state.serialise());
     }
 

@@ -1,6 +1,7 @@
 package dev.ballast.topology;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.processor.SourceLog;
 import dev.ballast.processor.TrainingProcessor;
 import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ImbalanceAlert;
@@ -8,6 +9,7 @@ import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.TrainingMetrics;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,6 +46,11 @@ public final class BallastTopology {
     }
 
     public static Topology build(BallastConfig config, BallastSerdes serdes) {
+        return build(config, serdes, () -> new KafkaSourceLog(StreamsSettings.of(config), serdes.events().deserializer()));
+    }
+
+    /** @param sourceLogs reads the events topic back when a model is restored (see {@link TrainingProcessor}) */
+    public static Topology build(BallastConfig config, BallastSerdes serdes, Supplier<SourceLog> sourceLogs) {
         Serde<String> keys = Serdes.String();
         // The topology sees the app's own Streams settings (not Kafka's defaults), as KafkaStreams will.
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(StreamsSettings.of(config))));
@@ -64,7 +71,7 @@ public final class BallastTopology {
 
         KStream<String, SpecificRecord> outputs = routes.get(SPLIT + KEYED)
                 .merge(rekeyed, Named.as("all-events"))
-                .process(() -> new TrainingProcessor(config), Named.as("train"), TrainingProcessor.STORE);
+                .process(() -> new TrainingProcessor(config, sourceLogs), Named.as("train"), TrainingProcessor.STORE);
 
         outputs.split(Named.as("output-"))
                 .branch((key, value) -> value instanceof ModelSnapshot, Branched.withConsumer(stream -> stream

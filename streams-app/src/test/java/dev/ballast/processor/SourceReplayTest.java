@@ -1,0 +1,267 @@
+package dev.ballast.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.config.BallastConfig;
+import dev.ballast.schema.DeadLetter;
+import dev.ballast.schema.DenseFeatures;
+import dev.ballast.schema.LabelledEvent;
+import dev.ballast.schema.ModelSnapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A model restored after a crash equals the model that never crashed: its last save, then the events it took in
+ * since, in their order, read back from the events topic up to where the journal of repartitioned events starts,
+ * then the journal. The store is rolled back to a commit point as exactly-once does; the input is a mix of the
+ * two models' events, events keyed by something else (routed through the repartition topic, so they arrive later,
+ * on the other input), invalid events and events of an undeclared model.
+ */
+class SourceReplayTest {
+
+    private static final String EVENTS = "ballast.events";
+    private static final String REPARTITION = "app-by-model-id-repartition";
+    private static final List<String> MODELS = List.of("default", "second");
+
+    /** One record as the training processor sees it. */
+    private record Step(String topic, long offset, String key, LabelledEvent event, long sourcePositionAfter) {
+    }
+
+    /** A record of the events topic (what a {@link SourceLog} reads back). */
+    private record SourceRecord(long offset, String key, LabelledEvent event) {
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+    private final List<SourceRecord> source = new ArrayList<>();
+    private final BallastConfig config = config();
+    private int reads;
+    private int committedLookups;
+
+    @Test
+    void shouldRestoreExactlyTheModelThatNeverCrashed() {
+        for (long seed = 1; seed <= 8; seed++) {
+            steps.clear();
+            source.clear();
+            Random random = new Random(seed);
+            generate(random, 1_500);
+
+            List<SpecificRecord> reference = run(new ArrayList<>(), 0, steps.size(), store(), null);
+            List<SpecificRecord> crashed = runWithCrashes(random);
+
+            assertSameSnapshots(seed, snapshots(reference), snapshots(crashed));
+            assertEquals(count(reference, DeadLetter.class), count(crashed, DeadLetter.class), "seed " + seed
+                    + ": dead letters");
+            assertTrue(snapshots(reference).size() > 20, "snapshots " + snapshots(reference).size());
+        }
+        assertTrue(reads > 0, "restores read events back from the events topic");
+        assertTrue(committedLookups > 0, "a restore triggered by a repartitioned event looked up the committed offset");
+    }
+
+    /** Lives that each process a stretch, commit somewhere in it, and crash; the next life starts at that commit. */
+    private List<SpecificRecord> runWithCrashes(Random random) {
+        List<SpecificRecord> committed = new ArrayList<>();
+        KeyValueStore<String, byte[]> committedStore = store();
+        int committedStep = 0;
+        while (true) {
+            int crashAt = committedStep + 1 + random.nextInt(120);
+            if (crashAt >= steps.size()) {
+                run(committed, committedStep, steps.size(), copy(committedStore), committedPosition(committedStep));
+                return committed;
+            }
+            int commitAt = committedStep + 1 + random.nextInt(crashAt - committedStep);
+            KeyValueStore<String, byte[]> working = copy(committedStore);
+            List<SpecificRecord> outputs = new ArrayList<>();
+            Long position = committedPosition(committedStep);
+            MockProcessorContext<String, SpecificRecord> context = context(working);
+            TrainingProcessor processor = processor(context, position);
+            process(processor, context, outputs, committedStep, commitAt);
+            // Commit: the store and the outputs so far become durable together, with the input position.
+            committedStore = copy(working);
+            committed.addAll(outputs);
+            process(processor, context, new ArrayList<>(), commitAt, crashAt);
+            processor.close();
+            committedStep = commitAt;
+        }
+    }
+
+    private List<SpecificRecord> run(List<SpecificRecord> outputs, int from, int to, KeyValueStore<String, byte[]> store,
+            Long committedPosition) {
+        MockProcessorContext<String, SpecificRecord> context = context(store);
+        TrainingProcessor processor = processor(context, committedPosition);
+        process(processor, context, outputs, from, to);
+        processor.close();
+        return outputs;
+    }
+
+    private void process(TrainingProcessor processor, MockProcessorContext<String, SpecificRecord> context,
+            List<SpecificRecord> outputs, int from, int to) {
+        for (int i = from; i < to; i++) {
+            Step step = steps.get(i);
+            context.setRecordMetadata(step.topic(), 0, step.offset());
+            processor.process(new Record<>(step.key(), step.event(), 0L));
+            // Copied as they are sent: a snapshot shares its offsets map with the live model until serialised.
+            context.forwarded().forEach(forward -> outputs.add(SpecificData.get().deepCopy(
+                    forward.record().value().getSchema(), forward.record().value())));
+            context.resetForwards();
+        }
+    }
+
+    /** The committed offset of the events partition after the first {@code step} steps: all it had consumed. */
+    private Long committedPosition(int step) {
+        return step == 0 ? 0L : steps.get(step - 1).sourcePositionAfter();
+    }
+
+    private TrainingProcessor processor(MockProcessorContext<String, SpecificRecord> context, Long committedPosition) {
+        TrainingProcessor processor = new TrainingProcessor(config, () -> new SourceLog() {
+            @Override
+            public void read(TopicPartition partition, long from, long to, Visitor each) {
+                assertEquals(new TopicPartition(EVENTS, 0), partition);
+                assertTrue(from <= to && to <= source.size(), "reads only what was consumed: " + from + ".." + to);
+                reads++;
+                for (SourceRecord record : source.subList((int) from, (int) to)) {
+                    each.accept(record.offset(), record.key(), record.event());
+                }
+            }
+
+            @Override
+            public long committedOffset(TopicPartition partition) {
+                committedLookups++;
+                return committedPosition;
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        processor.init(context);
+        return processor;
+    }
+
+    /**
+     * Events of both models, mostly keyed by their model id; some keyed wrong (they reach the processor later, from
+     * the repartition topic), some invalid, some of an undeclared model.
+     */
+    private void generate(Random random, int count) {
+        List<LabelledEvent> inRepartition = new ArrayList<>();
+        long repartitionOffset = 0;
+        for (int i = 0; i < count; i++) {
+            String model = MODELS.get(random.nextInt(5) == 0 ? 1 : 0);
+            double kind = random.nextDouble();
+            LabelledEvent event = event(random, model, kind < 0.05 ? 3 : 4);
+            long offset = source.size();
+            if (kind >= 0.05 && kind < 0.15) {
+                source.add(new SourceRecord(offset, random.nextBoolean() ? null : "wrong-key", event));
+                inRepartition.add(event);
+            } else {
+                String key = kind >= 0.15 && kind < 0.2 ? "undeclared" : model;
+                if (key.equals("undeclared")) {
+                    event.setModelId(key);
+                }
+                source.add(new SourceRecord(offset, key, event));
+                steps.add(new Step(EVENTS, offset, key, event, source.size()));
+            }
+            // The repartition topic delivers later, and interleaved with the events topic.
+            while (!inRepartition.isEmpty() && random.nextInt(4) == 0) {
+                LabelledEvent rekeyed = inRepartition.remove(0);
+                steps.add(new Step(REPARTITION, repartitionOffset++, rekeyed.getModelId(), rekeyed, source.size()));
+            }
+        }
+        for (LabelledEvent rekeyed : inRepartition) {
+            steps.add(new Step(REPARTITION, repartitionOffset++, rekeyed.getModelId(), rekeyed, source.size()));
+        }
+    }
+
+    private static LabelledEvent event(Random random, String model, int features) {
+        List<Float> values = new ArrayList<>();
+        for (int i = 0; i < features; i++) {
+            values.add((float) random.nextGaussian());
+        }
+        return LabelledEvent.newBuilder().setId("e").setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setModelId(model).setFeatures(new DenseFeatures(values))
+                .setLabels(values.get(0) > 1.0 ? List.of("rare") : values.get(1) > 0 ? List.of("common") : List.of())
+                .build();
+    }
+
+    private static BallastConfig config() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", "unused:9092");
+        settings.put("schema.registry.url", "http://unused:8081");
+        settings.put("application.id", "app");
+        settings.put(BallastConfig.MODELS, String.join(",", MODELS));
+        settings.put(BallastConfig.MODEL_FEATURES, "4");
+        settings.put(BallastConfig.MODEL_LABELS, "rare,common");
+        settings.put(BallastConfig.BATCH_SIZE, "8");
+        settings.put(BallastConfig.STATE_SAVE_INTERVAL_BATCHES, "4");
+        settings.put(BallastConfig.SNAPSHOT_INTERVAL_STEPS, "5");
+        settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "600000");
+        settings.put(BallastConfig.METRICS_INTERVAL_MS, "600000");
+        return new BallastConfig(settings);
+    }
+
+    private static MockProcessorContext<String, SpecificRecord> context(KeyValueStore<String, byte[]> store) {
+        Properties properties = new Properties();
+        properties.put("application.id", "app");
+        properties.put("bootstrap.servers", "unused:9092");
+        MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>(properties);
+        context.setCurrentSystemTimeMs(1_700_000_000_000L);
+        context.addStateStore(store);
+        return context;
+    }
+
+    private static KeyValueStore<String, byte[]> store() {
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(TrainingProcessor.STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+
+    private static KeyValueStore<String, byte[]> copy(KeyValueStore<String, byte[]> original) {
+        KeyValueStore<String, byte[]> copy = store();
+        try (KeyValueIterator<String, byte[]> all = original.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, byte[]> entry = all.next();
+                copy.put(entry.key, entry.value.clone());
+            }
+        }
+        return copy;
+    }
+
+    private static void assertSameSnapshots(long seed, List<ModelSnapshot> expected, List<ModelSnapshot> actual) {
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            ModelSnapshot want = expected.get(i);
+            ModelSnapshot got = actual.get(i);
+            // Equal records: the same parameters bit for bit, label statistics, counts and input offsets.
+            assertEquals(want, got, () -> "seed " + seed + ", snapshot " + want.getModelId() + " v" + want.getVersion()
+                    + ": expected " + want.getEventsTrained() + " events, offsets " + want.getInputOffsets() + "; got "
+                    + got.getModelId() + " v" + got.getVersion() + ", " + got.getEventsTrained() + " events, offsets "
+                    + got.getInputOffsets());
+        }
+        assertEquals(expected.size(), actual.size(), "seed " + seed + ": snapshots");
+    }
+
+    private static List<ModelSnapshot> snapshots(List<SpecificRecord> outputs) {
+        return outputs.stream().filter(ModelSnapshot.class::isInstance).map(ModelSnapshot.class::cast).toList();
+    }
+
+    private static long count(List<SpecificRecord> outputs, Class<?> type) {
+        return outputs.stream().filter(type::isInstance).count();
+    }
+}
