@@ -165,8 +165,9 @@ public final class BallastConfig extends AbstractConfig {
                 MODEL, ++order, ConfigDef.Width.SHORT, BATCH_LINGER_MS);
         def.define(STATE_SAVE_INTERVAL_BATCHES, Type.INT, 20, Range.between(1, 100_000), Importance.LOW,
                 "Save a model's whole state to its changelogged store every this many mini-batches (and whenever it "
-                        + "publishes); in between only the events are journalled, and a restart replays them. Higher "
-                        + "means less state I/O and a longer replay on restore.",
+                        + "publishes); a restart replays the events since, read back from the events topic (events that came "
+                        + "through the repartition topic are journalled in the store). Higher means less state I/O and a "
+                        + "longer replay on restore.",
                 MODEL, ++order, ConfigDef.Width.SHORT, STATE_SAVE_INTERVAL_BATCHES);
 
         order = 0;

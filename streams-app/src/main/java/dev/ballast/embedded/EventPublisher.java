@@ -31,6 +31,8 @@ public final class EventPublisher implements AutoCloseable {
     private final String topic;
     private final AtomicLong valid = new AtomicLong();
     private final AtomicLong bad = new AtomicLong();
+    private double misKeyedShare;
+    private Random misKeying;
 
     public EventPublisher(Map<String, Object> clientProperties, Serializer<LabelledEvent> serializer, String topic) {
         Map<String, Object> properties = new HashMap<>();
@@ -47,6 +49,16 @@ public final class EventPublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
         this.serializer = serializer;
         this.topic = topic;
+    }
+
+    /**
+     * Sends about {@code share} of the events without a key or with another key than their model id, as a producer
+     * that keys by something else would (Ballast routes them to their model through its repartition topic).
+     */
+    public EventPublisher misKeying(double share, long seed) {
+        this.misKeyedShare = share;
+        this.misKeying = new Random(seed);
+        return this;
     }
 
     /**
@@ -88,7 +100,11 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     public void send(LabelledEvent event) {
-        producer.send(new ProducerRecord<>(topic, event.getModelId(), serializer.serialize(topic, event)));
+        String key = event.getModelId();
+        if (misKeyedShare > 0 && misKeying.nextDouble() < misKeyedShare) {
+            key = misKeying.nextBoolean() ? null : event.getId();
+        }
+        producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, event)));
         valid.incrementAndGet();
     }
 

@@ -48,11 +48,27 @@ class CrashLoopTest {
     @Test
     void shouldTrainEveryValidEventAndDeadLetterEveryBadRecordExactlyOnceWhenKilledRepeatedly(EmbeddedKafka kafka)
             throws Exception {
-        long events = Long.getLong("ballast.reliability.crash.events", 20_000);
-        int kills = Integer.getInteger("ballast.reliability.crash.kills", 3);
+        crashLoop(kafka, Long.getLong("ballast.reliability.crash.events", 20_000),
+                Integer.getInteger("ballast.reliability.crash.kills", 3), 0);
+    }
+
+    /**
+     * A tenth of the events keyed wrong: they reach the model through the repartition topic, interleaved with the
+     * others, so a restore reads events back from the events topic up to where the journal of that cycle starts.
+     * Kafka Streams interleaves the two inputs as records arrive, so the training order is not the publishing order
+     * and only the count is compared: every valid event trained exactly once.
+     */
+    @Test
+    void shouldTrainEveryEventExactlyOnceWhenSomeComeThroughTheRepartitionTopic(EmbeddedKafka kafka) throws Exception {
+        crashLoop(kafka, Long.getLong("ballast.reliability.crash.events", 20_000) / 2,
+                Math.max(2, Integer.getInteger("ballast.reliability.crash.kills", 3) - 1), 0.1);
+    }
+
+    private void crashLoop(EmbeddedKafka kafka, long events, int kills, double misKeyedShare) throws Exception {
         int badRecords = (int) Math.max(18, events / 1_000);
         long seed = Long.getLong("ballast.reliability.seed", System.nanoTime());
-        LOG.info("Crash loop: {} events, {} bad records, {} kills, seed {}", events, badRecords, kills, seed);
+        LOG.info("Crash loop: {} events ({} keyed wrong), {} bad records, {} kills, seed {}", events, misKeyedShare,
+                badRecords, kills, seed);
         Random random = new Random(seed);
 
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
@@ -69,7 +85,7 @@ class CrashLoopTest {
             // Production spans the kill schedule, so every kill lands while events are arriving.
             double eventsPerSecond = events / (kills * 5.0);
             CompletableFuture<EventPublisher.Sent> publishing = CompletableFuture.supplyAsync(() -> publish(config,
-                    events, badRecords, eventsPerSecond, seed));
+                    events, badRecords, eventsPerSecond, seed, misKeyedShare));
             long trainedAtKill = 0;
             for (int kill = 1; kill <= kills; kill++) {
                 trainedAtKill = awaitProgressBeyond(config, trainedAtKill, app);
@@ -110,10 +126,13 @@ class CrashLoopTest {
             ModelSnapshot latest = outputs.latest(MODEL);
             assertEquals(events, sent.valid());
             assertEquals(sent.valid(), latest.getEventsTrained(), "every valid event trained exactly once");
-            OnlineTrainer replayed = ReplayedLearner.replay(config, events);
-            double difference = ReplayedLearner.largestRelativeDifference(latest, replayed);
-            assertTrue(difference <= 1e-9, "decayed label counts equal the learner's alone on the same events, in "
-                    + "order; largest relative difference " + difference);
+            double difference = Double.NaN;
+            if (misKeyedShare == 0) {
+                OnlineTrainer replayed = ReplayedLearner.replay(config, events);
+                difference = ReplayedLearner.largestRelativeDifference(latest, replayed);
+                assertTrue(difference <= 1e-9, "decayed label counts equal the learner's alone on the same events, in "
+                        + "order; largest relative difference " + difference);
+            }
             assertVersionsStrictlyIncrease(outputs.snapshotsOf(MODEL));
             assertEquals(sent.bad(), outputs.deadLetters().size(), "every bad record dead-lettered");
             Set<Long> offsets = new HashSet<>();
@@ -128,10 +147,10 @@ class CrashLoopTest {
     }
 
     private static EventPublisher.Sent publish(BallastConfig config, long events, int badRecords, double eventsPerSecond,
-            long seed) {
+            long seed, double misKeyedShare) {
         Map<String, Object> client = config.nonBallastProperties();
         try (EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
-                config.getString(BallastConfig.EVENTS_TOPIC));
+                config.getString(BallastConfig.EVENTS_TOPIC)).misKeying(misKeyedShare, seed);
              DriftingStream stream = new DriftingStream(TestApps.STREAM, events)) {
             return publisher.publish(stream, TestApps.labels(), MODEL, events, badRecords, eventsPerSecond, seed);
         } catch (InterruptedException e) {
