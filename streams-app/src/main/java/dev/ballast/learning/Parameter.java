@@ -3,6 +3,7 @@ package dev.ballast.learning;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -112,31 +113,35 @@ final class Parameter {
         return heapValues.clone();
     }
 
+    /** The values (from the heap mirror, equal to the native values between steps), then the optimiser's state. */
     void writeTo(DataOutput out) throws IOException {
-        for (int i = 0; i < length; i++) {
-            out.writeFloat(values.get(i));
-        }
+        writeFloats(out, heapValues);
         writeFloats(out, firstState);
         writeFloats(out, secondState);
     }
 
     void readFrom(DataInput in) throws IOException {
+        float[] read = new float[length];
+        readFloats(in, read);
         for (int i = 0; i < length; i++) {
-            setValue(i, in.readFloat());
+            setValue(i, read[i]);
         }
         readFloats(in, firstState);
         readFloats(in, secondState);
     }
 
+    /** The bytes of {@link DataOutput#writeFloat} for each value, written at once (one call per value was slow). */
     private static void writeFloats(DataOutput out, float[] array) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(array.length * Float.BYTES);
         for (float v : array) {
-            out.writeFloat(v);
+            bytes.putInt(Float.floatToIntBits(v));
         }
+        out.write(bytes.array());
     }
 
     private static void readFloats(DataInput in, float[] array) throws IOException {
-        for (int i = 0; i < array.length; i++) {
-            array[i] = in.readFloat();
-        }
+        byte[] bytes = new byte[array.length * Float.BYTES];
+        in.readFully(bytes);
+        ByteBuffer.wrap(bytes).asFloatBuffer().get(array);
     }
 }

@@ -46,7 +46,10 @@ final class ModelState {
     /** Per "topic-partition", the next input offset after the last event the trained model reflects. */
     final Map<String, Long> reflectedOffsets;
     /** Per "topic-partition", the next offset after the last pending (not yet trained) event. */
-    final Map<String, Long> pendingOffsets = new TreeMap<>();
+    private final Map<String, Long> pendingOffsets = new TreeMap<>();
+    /** The partition of the last pending event and the next offset after it, not yet in {@link #pendingOffsets}. */
+    private String pendingPartition;
+    private long pendingNext;
 
     // Wall-clock bookkeeping for the punctuators; not persisted (a restart simply publishes a little sooner).
     long lastEventWallMs;
@@ -88,12 +91,30 @@ final class ModelState {
         return trainer.model().steps() + trainer.model().skippedSteps();
     }
 
+    /**
+     * An event of {@code topicPartition} at {@code offset} is pending. The partition of the last pending event is
+     * kept in two fields and folded into {@link #pendingOffsets} only when another partition comes: events mostly
+     * come from one partition, and this runs for every event.
+     */
     void notePending(String topicPartition, long offset) {
-        pendingOffsets.merge(topicPartition, offset + 1, Math::max);
+        if (!topicPartition.equals(pendingPartition)) {
+            foldPending();
+            pendingPartition = topicPartition;
+        }
+        pendingNext = Math.max(pendingNext, offset + 1);
+    }
+
+    private void foldPending() {
+        if (pendingPartition != null) {
+            pendingOffsets.merge(pendingPartition, pendingNext, Math::max);
+            pendingPartition = null;
+            pendingNext = 0;
+        }
     }
 
     /** The pending events were trained: their offsets are now reflected by the model. */
     void pendingTrained() {
+        foldPending();
         pendingOffsets.forEach((partition, next) -> reflectedOffsets.merge(partition, next, Math::max));
         pendingOffsets.clear();
     }
