@@ -140,6 +140,9 @@ class CrashLoopTest {
                 assertTrue(offsets.add(letter.getSourceOffset()), "dead-lettered once: offset " + letter.getSourceOffset());
                 assertTrue(!letter.getReason().isBlank(), "a dead letter says why");
             }
+            // How each restart rebuilt the model: events read back from the events topic, journalled events replayed.
+            java.nio.file.Files.readAllLines(log).stream().filter(line -> line.contains("' restored:"))
+                    .forEach(line -> LOG.info("Crash loop restore: {}", line.substring(line.indexOf("Model '"))));
             LOG.info("Crash loop result: events={} kills={} deadLetters={} duplicates=0 lost=0 snapshotVersion={} "
                     + "labelCountDifference={}", sent.valid(), kills, outputs.deadLetters().size(), latest.getVersion(),
                     difference);
