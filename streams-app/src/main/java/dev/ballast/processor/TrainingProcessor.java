@@ -50,6 +50,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     public static final String STORE = "ballast-models";
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
+    private static final long SOURCE_LOG_IDLE_MS = 30_000;
 
     private final BallastConfig config;
     private final String eventsTopic;
@@ -65,6 +66,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
     private SourceLog sourceLog;
+    private long sourceLogUsedWallMs;
     private String lastTopic;
     private int lastPartition;
     private String lastTopicPartition;
@@ -245,19 +247,25 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         }
     }
 
+    /** The events topic's reader, opened at the first restore that needs it and closed once restores are over. */
     private SourceLog sourceLog() {
         if (sourceLog == null) {
             sourceLog = sourceLogs.get();
         }
+        sourceLogUsedWallMs = context.currentSystemTimeMs();
         return sourceLog;
     }
 
-    @Override
-    public void close() {
+    private void closeSourceLog() {
         if (sourceLog != null) {
             sourceLog.close();
             sourceLog = null;
         }
+    }
+
+    @Override
+    public void close() {
+        closeSourceLog();
     }
 
     /** After a mini-batch trained: publish what is due, then save the state when needed (see the class doc). */
@@ -304,6 +312,11 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     }
 
     private void punctuate(long now) {
+        // Models restore at their first event after the task starts; a reader idle this long has done its work, and
+        // keeping its consumer and admin client for the task's lifetime would only hold connections.
+        if (sourceLog != null && now - sourceLogUsedWallMs >= SOURCE_LOG_IDLE_MS) {
+            closeSourceLog();
+        }
         for (ModelState state : models.values()) {
             ModelDeclaration declaration = declarations.get(state.modelId);
             if (state.trainer.pendingEvents() > 0 && now - state.lastEventWallMs >= lingerMs) {

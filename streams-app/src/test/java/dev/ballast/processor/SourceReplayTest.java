@@ -20,6 +20,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -53,6 +54,8 @@ class SourceReplayTest {
     private final BallastConfig config = config();
     private int reads;
     private int committedLookups;
+    private int opened;
+    private int closed;
 
     @Test
     void shouldRestoreExactlyTheModelThatNeverCrashed() {
@@ -72,6 +75,32 @@ class SourceReplayTest {
         }
         assertTrue(reads > 0, "restores read events back from the events topic");
         assertTrue(committedLookups > 0, "a restore triggered by a repartitioned event looked up the committed offset");
+    }
+
+    @Test
+    void shouldCloseTheEventsTopicReaderOnceRestoresAreOver() {
+        generate(new Random(1), 1_500);
+        // Find a commit point after which the first record restores a model from the events topic.
+        for (int commitAt = 1; commitAt < steps.size(); commitAt++) {
+            KeyValueStore<String, byte[]> store = store();
+            run(new ArrayList<>(), 0, commitAt, store, null);
+            MockProcessorContext<String, SpecificRecord> context = context(store);
+            TrainingProcessor processor = processor(context, committedPosition(commitAt));
+            process(processor, context, new ArrayList<>(), commitAt, commitAt + 1);
+            if (opened == 0) {
+                processor.close();
+                continue;
+            }
+            Punctuator punctuator = context.scheduledPunctuators().get(0).getPunctuator();
+            punctuator.punctuate(context.currentSystemTimeMs() + 29_000);
+            assertEquals(0, closed, "a reader used in the last 30 s stays open");
+            punctuator.punctuate(context.currentSystemTimeMs() + 30_000);
+            assertEquals(1, closed, "closed once restores are over");
+            processor.close();
+            assertEquals(1, closed, "not closed twice");
+            return;
+        }
+        throw new AssertionError("no commit point restores from the events topic");
     }
 
     /** Lives that each process a stretch, commit somewhere in it, and crash; the next life starts at that commit. */
@@ -129,26 +158,30 @@ class SourceReplayTest {
     }
 
     private TrainingProcessor processor(MockProcessorContext<String, SpecificRecord> context, Long committedPosition) {
-        TrainingProcessor processor = new TrainingProcessor(config, () -> new SourceLog() {
-            @Override
-            public void read(TopicPartition partition, long from, long to, Visitor each) {
-                assertEquals(new TopicPartition(EVENTS, 0), partition);
-                assertTrue(from <= to && to <= source.size(), "reads only what was consumed: " + from + ".." + to);
-                reads++;
-                for (SourceRecord record : source.subList((int) from, (int) to)) {
-                    each.accept(record.offset(), record.key(), record.event());
+        TrainingProcessor processor = new TrainingProcessor(config, () -> {
+            opened++;
+            return new SourceLog() {
+                @Override
+                public void read(TopicPartition partition, long from, long to, Visitor each) {
+                    assertEquals(new TopicPartition(EVENTS, 0), partition);
+                    assertTrue(from <= to && to <= source.size(), "reads only what was consumed: " + from + ".." + to);
+                    reads++;
+                    for (SourceRecord record : source.subList((int) from, (int) to)) {
+                        each.accept(record.offset(), record.key(), record.event());
+                    }
                 }
-            }
 
-            @Override
-            public long committedOffset(TopicPartition partition) {
-                committedLookups++;
-                return committedPosition;
-            }
+                @Override
+                public long committedOffset(TopicPartition partition) {
+                    committedLookups++;
+                    return committedPosition;
+                }
 
-            @Override
-            public void close() {
-            }
+                @Override
+                public void close() {
+                    closed++;
+                }
+            };
         });
         processor.init(context);
         return processor;
