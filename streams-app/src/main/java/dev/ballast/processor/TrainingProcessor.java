@@ -8,6 +8,8 @@ import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -16,6 +18,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +70,8 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     private KeyValueStore<String, byte[]> store;
     private SourceLog sourceLog;
     private long sourceLogUsedWallMs;
+    /** Whether the models saved in the store have all been restored since the task was (re)initialised. */
+    private boolean savedModelsRestored;
     private String lastTopic;
     private int lastPartition;
     private String lastTopicPartition;
@@ -89,6 +94,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         this.store = context.getStateStore(STORE);
         // A task re-initialised after an aborted transaction must reload from the (rolled-back) store.
         models.clear();
+        savedModelsRestored = false;
         long tick = Math.max(10, Math.min(lingerMs, Math.min(snapshotIntervalMs, metricsIntervalMs)) / 2);
         context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
@@ -182,7 +188,8 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     /**
      * Restores a model (or creates it): its last save, then what it took in since, in order (see the class doc).
      *
-     * @param trigger the record being processed, the first of this model since the task was (re)initialised
+     * @param trigger the record being processed, the first of this model since the task was (re)initialised; null
+     *                when the model is restored without one (see {@link #restoreSavedModels})
      */
     private ModelState load(ModelDeclaration declaration, RecordMetadata trigger) {
         long now = context.currentSystemTimeMs();
@@ -199,7 +206,8 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
             long to = range.to() >= 0 ? range.to()
                     // Processing resumed at the committed offset, and no event of this model came since (it would
                     // have restored the model): everything it took in lies before the trigger, or before that offset.
-                    : trigger.topic().equals(range.topic()) && trigger.partition() == range.partition() ? trigger.offset()
+                    : trigger != null && trigger.topic().equals(range.topic()) && trigger.partition() == range.partition()
+                    ? trigger.offset()
                     : sourceLog().committedOffset(partition);
             readBack = readBack(state, declaration, range, to);
         }
@@ -218,6 +226,29 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                 + "replayed", declaration.modelId(), saved == null ? "created" : "restored", state.snapshotVersion,
                 state.trainer.eventsTrained(), readBack, eventsTopic, state.journalLength);
         return state;
+    }
+
+    /**
+     * Restores the models of this task's store that no event has restored yet. A model restores at its first event
+     * after the task starts; one whose stream has gone quiet would otherwise never publish what it owes (a partial
+     * batch, the snapshot of its last trained events) after a restart, and the model-update topic would stay behind
+     * the trained state until its next event.
+     */
+    private void restoreSavedModels() {
+        Set<String> saved = new TreeSet<>();
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                String key = all.next().key;
+                int separator = key.indexOf('\0');
+                saved.add(separator < 0 ? key : key.substring(0, separator));
+            }
+        }
+        for (String modelId : saved) {
+            ModelDeclaration declaration = models.containsKey(modelId) ? null : declarationOf(modelId);
+            if (declaration != null) {
+                models.put(modelId, load(declaration, null));
+            }
+        }
     }
 
     /** Takes in again the events of {@code range} up to {@code to} that this model took in; returns how many. */
@@ -312,6 +343,10 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     }
 
     private void punctuate(long now) {
+        if (!savedModelsRestored) {
+            restoreSavedModels();
+            savedModelsRestored = true;
+        }
         // Models restore at their first event after the task starts; a reader idle this long has done its work, and
         // keeping its consumer and admin client for the task's lifetime would only hold connections.
         if (sourceLog != null && now - sourceLogUsedWallMs >= SOURCE_LOG_IDLE_MS) {

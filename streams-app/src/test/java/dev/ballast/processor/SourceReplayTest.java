@@ -78,6 +78,44 @@ class SourceReplayTest {
     }
 
     @Test
+    void shouldPublishWhatAModelOwesAfterARestartWithoutWaitingForItsNextEvent() {
+        generate(new Random(5), 1_500);
+        // The reference never restarts: after the last record, time passes (linger, then the snapshot interval).
+        List<SpecificRecord> reference = new ArrayList<>();
+        KeyValueStore<String, byte[]> store = store();
+        MockProcessorContext<String, SpecificRecord> context = context(store);
+        TrainingProcessor processor = processor(context, null);
+        process(processor, context, reference, 0, steps.size());
+        KeyValueStore<String, byte[]> committed = copy(store);
+        List<ModelSnapshot> owed = snapshots(letTimePass(context));
+        processor.close();
+
+        // Killed right after committing the last record: no event will come to restore its models.
+        MockProcessorContext<String, SpecificRecord> restarted = context(committed);
+        TrainingProcessor again = processor(restarted, committedPosition(steps.size()));
+        List<SpecificRecord> afterRestart = letTimePass(restarted);
+        again.close();
+
+        assertTrue(!owed.isEmpty(), "the input leaves a model owing a snapshot");
+        assertSameSnapshots(5, owed, snapshots(afterRestart));
+    }
+
+    /** Runs the punctuator as wall-clock time passes: linger (1 s), then the snapshot interval (600 s). */
+    private static List<SpecificRecord> letTimePass(MockProcessorContext<String, SpecificRecord> context) {
+        List<SpecificRecord> outputs = new ArrayList<>();
+        Punctuator punctuator = context.scheduledPunctuators().get(0).getPunctuator();
+        long start = context.currentSystemTimeMs();
+        for (long elapsed : new long[] {10, 1_100, 601_200}) {
+            context.setCurrentSystemTimeMs(start + elapsed);
+            punctuator.punctuate(start + elapsed);
+        }
+        context.forwarded().forEach(forward -> outputs.add(SpecificData.get().deepCopy(
+                forward.record().value().getSchema(), forward.record().value())));
+        context.resetForwards();
+        return outputs;
+    }
+
+    @Test
     void shouldCloseTheEventsTopicReaderOnceRestoresAreOver() {
         generate(new Random(1), 1_500);
         // Find a commit point after which the first record restores a model from the events topic.

@@ -100,7 +100,8 @@ class CrashLoopTest {
                 outputs = AppOutputs.awaitEventsTrained(config, MODEL, sent.valid(),
                         Duration.ofSeconds(120 + events / 1_000));
             } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "\n" + app.logTail(), e);
+                throw new AssertionError(e.getMessage() + "\n" + app.logTail() + "\nKafka Streams threads of the app:\n"
+                        + app.streamThreadStacks(), e);
             }
             String stopped = app.stop();
             LOG.info("Crash loop: on SIGTERM the app {}", stopped);

@@ -80,6 +80,26 @@ final class RunProcess {
         }
     }
 
+    /** The stacks of the child's Kafka Streams threads (jstack), for a failure message when it makes no progress. */
+    String streamThreadStacks() throws InterruptedException {
+        Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        try {
+            Process dump = new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true)
+                    .start();
+            String all = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            dump.waitFor(20, TimeUnit.SECONDS);
+            StringBuilder threads = new StringBuilder();
+            for (String thread : all.split("\n\n")) {
+                if (thread.contains("StreamThread") || thread.contains("StateUpdater")) {
+                    threads.append(thread).append("\n\n");
+                }
+            }
+            return threads.length() == 0 ? all : threads.toString();
+        } catch (IOException e) {
+            return "(no jstack: " + e.getMessage() + ")";
+        }
+    }
+
     /** The last lines the process wrote, for failure messages. */
     String logTail() {
         return logTail(30);
