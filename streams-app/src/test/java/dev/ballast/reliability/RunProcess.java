@@ -18,9 +18,13 @@ final class RunProcess {
     private final Process process;
     private final Path log;
 
-    private RunProcess(Process process, Path log) {
+    /** Where this process's output starts in the log, which earlier processes of the test share. */
+    private final long logStart;
+
+    private RunProcess(Process process, Path log, long logStart) {
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     static RunProcess start(Map<String, String> settings, Path log) {
@@ -34,9 +38,10 @@ final class RunProcess {
             command.add(key + "=" + value);
         });
         try {
+            long logStart = Files.exists(log) ? Files.size(log) : 0;
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            return new RunProcess(process, log);
+            return new RunProcess(process, log, logStart);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start ballast run", e);
         }
@@ -97,6 +102,29 @@ final class RunProcess {
             return threads.length() == 0 ? all : threads.toString();
         } catch (IOException e) {
             return "(no jstack: " + e.getMessage() + ")";
+        }
+    }
+
+    /** What this process has written so far (not the earlier processes sharing the log). */
+    String logSinceStart() {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, all.length);
+            return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** Waits until this process has written {@code text}; fails with its log if it exits or the time runs out. */
+    void awaitLogged(String text, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!logSinceStart().contains(text)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the app did not log '" + text + "' (" + (process.isAlive() ? "timed out"
+                        : "it exited") + "):\n" + logSinceStart());
+            }
+            Thread.sleep(100);
         }
     }
 
