@@ -121,11 +121,8 @@ final class Parameter {
     }
 
     void readFrom(DataInput in) throws IOException {
-        float[] read = new float[length];
-        readFloats(in, read);
-        for (int i = 0; i < length; i++) {
-            setValue(i, read[i]);
-        }
+        readFloats(in, heapValues);
+        values.put(0, heapValues, 0, length);
         readFloats(in, firstState);
         readFloats(in, secondState);
     }

@@ -209,7 +209,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                     : trigger != null && trigger.topic().equals(range.topic()) && trigger.partition() == range.partition()
                     ? trigger.offset()
                     : sourceLog().committedOffset(partition);
-            readBack = readBack(state, declaration, range, to);
+            readBack = readBack(state, declaration, range, partition, to);
         }
         while (true) {
             byte[] entryBytes = store.get(state.journalKey(state.journalLength));
@@ -251,11 +251,15 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         }
     }
 
-    /** Takes in again the events of {@code range} up to {@code to} that this model took in; returns how many. */
-    private long readBack(ModelState state, ModelDeclaration declaration, EventJournal.SourceRange range, long to) {
-        String topicPartition = range.topic() + "-" + range.partition();
+    /**
+     * Takes in again the events of {@code range} (in {@code partition}) up to {@code to} that this model took in;
+     * returns how many.
+     */
+    private long readBack(ModelState state, ModelDeclaration declaration, EventJournal.SourceRange range,
+            TopicPartition partition, long to) {
+        String topicPartition = partition.toString();
         long[] count = {0};
-        sourceLog().read(new TopicPartition(range.topic(), range.partition()), range.from(), to, (offset, key, event) -> {
+        sourceLog().read(partition, range.from(), to, (offset, key, event) -> {
             // What process() took in from the events topic: keyed by its own declared model id, and valid. The rest
             // went elsewhere (another model, the repartition topic, the dead-letter topic) when it first arrived.
             if (state.modelId.equals(key) && key.equals(event.getModelId())

@@ -2,8 +2,10 @@ package dev.ballast.reliability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,33 +78,37 @@ final class RunProcess {
     }
 
     private void dumpThreads() throws InterruptedException {
+        try {
+            Files.writeString(log, threadDump(), StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // The failure message has the log without the dump.
+        }
+    }
+
+    /** jstack of the child: every thread's stack. */
+    private String threadDump() throws InterruptedException {
         Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
         try {
-            new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start().waitFor(20, TimeUnit.SECONDS);
+            Process dump = new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true)
+                    .start();
+            String all = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor(20, TimeUnit.SECONDS);
+            return all;
         } catch (IOException e) {
-            // No jstack in this JDK: the failure message has the log without it.
+            return "(no jstack: " + e.getMessage() + ")\n";
         }
     }
 
     /** The stacks of the child's Kafka Streams threads (jstack), for a failure message when it makes no progress. */
     String streamThreadStacks() throws InterruptedException {
-        Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
-        try {
-            Process dump = new ProcessBuilder(jstack.toString(), Long.toString(process.pid())).redirectErrorStream(true)
-                    .start();
-            String all = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            dump.waitFor(20, TimeUnit.SECONDS);
-            StringBuilder threads = new StringBuilder();
-            for (String thread : all.split("\n\n")) {
-                if (thread.contains("StreamThread") || thread.contains("StateUpdater")) {
-                    threads.append(thread).append("\n\n");
-                }
+        String all = threadDump();
+        StringBuilder threads = new StringBuilder();
+        for (String thread : all.split("\n\n")) {
+            if (thread.contains("StreamThread") || thread.contains("StateUpdater")) {
+                threads.append(thread).append("\n\n");
             }
-            return threads.length() == 0 ? all : threads.toString();
-        } catch (IOException e) {
-            return "(no jstack: " + e.getMessage() + ")";
         }
+        return threads.length() == 0 ? all : threads.toString();
     }
 
     /** What this process has written so far (not the earlier processes sharing the log). */
@@ -110,7 +116,7 @@ final class RunProcess {
         try {
             byte[] all = Files.readAllBytes(log);
             int from = (int) Math.min(logStart, all.length);
-            return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
