@@ -16,13 +16,4 @@ public enum OptimizerType {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a configuration name, case-insensitively. */
-    public static OptimizerType fromConfigName(String name) {
-        for (OptimizerType type : values()) {
-            if (type.configName().equalsIgnoreCase(name.trim())) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException("Unknown optimizer '" + name + "'; expected sgd, adagrad or adam");
-    }
 }

@@ -1,6 +1,7 @@
 package dev.ballast.processor;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.config.ModelDeclaration;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.training.BatchOutcome;
@@ -164,9 +165,11 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     /** What the configuration declares about a model id (kept once looked up), or null if it trains no such model. */
     private ModelDeclaration declarationOf(String modelId) {
         ModelDeclaration declaration = declarations.get(modelId);
-        if (declaration == null && config.trainsModel(modelId)) {
-            declaration = ModelDeclaration.of(config, modelId);
-            declarations.put(modelId, declaration);
+        if (declaration == null) {
+            declaration = config.models().declaration(modelId).orElse(null);
+            if (declaration != null) {
+                declarations.put(modelId, declaration);
+            }
         }
         return declaration;
     }
@@ -389,7 +392,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         state.batchesAtLastSnapshot = state.batchesTrained();
         state.lastSnapshotWallMs = now;
         emit(state.modelId, OutputRecords.snapshot(state.modelId, state.snapshotVersion, state.trainer,
-                declaration.hyperParameters(), state.reflectedOffsets, now));
+                BallastConfig.hyperParameters(state.trainer.settings()), state.reflectedOffsets, now));
     }
 
     /**
