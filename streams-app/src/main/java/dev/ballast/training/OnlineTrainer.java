@@ -44,6 +44,7 @@ public final class OnlineTrainer {
     private final float[] positiveWeights;
     private final float[] negativeWeights;
     private final double[] prevalences;
+    private final float[] logitOffsets;
 
     private long eventsTrained;
     private StepResult lastStep;
@@ -67,6 +68,7 @@ public final class OnlineTrainer {
         this.positiveWeights = new float[labels];
         this.negativeWeights = new float[labels];
         this.prevalences = new double[labels];
+        this.logitOffsets = new float[labels];
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
     }
 
@@ -132,7 +134,7 @@ public final class OnlineTrainer {
         }
         model.initialiseBiasFromPrior(prevalences);
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
-        lastStep = model.learn(pending, positiveWeights, negativeWeights);
+        lastStep = model.learn(pending, positiveWeights, negativeWeights, logitOffsets);
         eventsTrained += rows;
         pending.clear();
         return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
