@@ -155,7 +155,7 @@ public final class BallastConfig extends AbstractConfig {
                 "Replication factor of the topics Ballast creates; -1 uses the broker's default.", TOPICS, ++order, ConfigDef.Width.SHORT, TOPIC_REPLICATION_FACTOR);
         def.define(TOPIC_CREATE, Type.BOOLEAN, true, Importance.LOW,
                 "Create missing topics at start-up (and check the settings of existing ones).", TOPICS, ++order, ConfigDef.Width.SHORT, TOPIC_CREATE);
-        def.define(EVENTS_INVALID_TIMESTAMP, Type.STRING, "event-time", ValidString.in("event-time", "dead-letter"), Importance.MEDIUM,
+        def.define(EVENTS_INVALID_TIMESTAMP, Type.STRING, "event-time", ConfigDef.ValidString.in("event-time", "dead-letter"), Importance.MEDIUM,
                 "What to do with an event whose record timestamp is negative (missing), as some producers and replays "
                         + "write: event-time trains it, with the event's own eventTime as its timestamp (else the partition's "
                         + "latest valid one); dead-letter sends it to the dead-letter topic (kind INVALID_TIMESTAMP). Either way "
