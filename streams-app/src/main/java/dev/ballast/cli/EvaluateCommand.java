@@ -35,9 +35,12 @@ import picocli.CommandLine.Option;
             ""},
         footer = {"", "Examples:",
             "  ballast evaluate --input Yeast.arff",
-            "  ballast evaluate --input Yeast.arff --set ballast.weighting.policy=none --report json",
-            "  ballast evaluate --input events.jsonl --shuffle 7 --set ballast.model.type=mlp",
-            "  ballast evaluate --synthetic 200000 --set ballast.weighting.policy=inverse-prevalence"})
+            "  ballast evaluate --input Yeast.arff --set ballast.weighting.policy=none \\",
+            "                   --report json",
+            "  ballast evaluate --input events.jsonl --shuffle 7 \\",
+            "                   --set ballast.model.type=mlp",
+            "  ballast evaluate --synthetic 200000 \\",
+            "                   --set ballast.weighting.policy=inverse-prevalence"})
 final class EvaluateCommand implements Callable<Integer> {
 
     enum ReportFormat { TABLE, JSON }
@@ -99,7 +102,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private ExampleSource open() throws java.io.IOException {
         if (input.file != null) {
-            return ExampleSources.open(input.file, format != null ? format : DataFormat.fromFileName(input.file));
+            return ExampleSources.open(input.file, format);
         }
         return new DriftingStream(DriftingStreamSpec.demo(), input.synthetic);
     }
