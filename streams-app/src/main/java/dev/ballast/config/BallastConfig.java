@@ -44,6 +44,10 @@ public final class BallastConfig extends AbstractConfig {
     public static final String TOPIC_REPLICATION_FACTOR = "ballast.topic.replication.factor";
     public static final String TOPIC_CREATE = "ballast.topic.create";
 
+    // Hostile input
+    public static final String EVENTS_INVALID_TIMESTAMP = "ballast.events.invalid.timestamp";
+    public static final String EVENT_MAX_BYTES = "ballast.event.max.bytes";
+
     // Models
     public static final String MODELS = "ballast.models";
     public static final String ACCEPT_UNKNOWN_MODELS = "ballast.models.accept.unknown";
@@ -151,6 +155,20 @@ public final class BallastConfig extends AbstractConfig {
                 "Replication factor of the topics Ballast creates; -1 uses the broker's default.", TOPICS, ++order, ConfigDef.Width.SHORT, TOPIC_REPLICATION_FACTOR);
         def.define(TOPIC_CREATE, Type.BOOLEAN, true, Importance.LOW,
                 "Create missing topics at start-up (and check the settings of existing ones).", TOPICS, ++order, ConfigDef.Width.SHORT, TOPIC_CREATE);
+        def.define(EVENTS_INVALID_TIMESTAMP, Type.STRING, "event-time", ConfigDef.ValidString.in("event-time", "dead-letter"), Importance.MEDIUM,
+                "What to do with an event whose record timestamp is negative (missing), as some producers and replays "
+                        + "write: event-time trains it, with the event's own eventTime as its timestamp (else the partition's "
+                        + "latest valid one); dead-letter sends it to the dead-letter topic (kind INVALID_TIMESTAMP). Either way "
+                        + "the record never stops the app. The default trains it: Ballast has no windows and the record "
+                        + "timestamp plays no part in training, so a valid event is not lost for a field it does not use. "
+                        + "Not applied when default.timestamp.extractor is set.",
+                TOPICS, ++order, ConfigDef.Width.SHORT, EVENTS_INVALID_TIMESTAMP);
+        def.define(EVENT_MAX_BYTES, Type.INT, 1_048_576, Range.between(1024, 32 * 1024 * 1024), Importance.LOW,
+                "Largest event (key, value and headers, as written) that is re-keyed through the repartition topic; an "
+                        + "event keyed by something other than its model id and larger than this is dead-lettered (kind "
+                        + "OVERSIZE) instead. Ballast creates the repartition topic accepting 64 MB records, so any value up "
+                        + "to the maximum, 32 MB, is written without the broker refusing it.",
+                TOPICS, ++order, ConfigDef.Width.SHORT, EVENT_MAX_BYTES);
 
         order = 0;
         def.define(MODELS, Type.LIST, List.of("default"), ConfigDef.ValidList.anyNonDuplicateValues(false, false), Importance.HIGH,

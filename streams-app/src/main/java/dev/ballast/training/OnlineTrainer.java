@@ -43,6 +43,7 @@ public final class OnlineTrainer {
     private final float[] positiveWeights;
     private final float[] negativeWeights;
     private final double[] prevalences;
+    private final float[] logitOffsets;
 
     private long eventsTrained;
     private StepResult lastStep;
@@ -66,6 +67,7 @@ public final class OnlineTrainer {
         this.positiveWeights = new float[labels];
         this.negativeWeights = new float[labels];
         this.prevalences = new double[labels];
+        this.logitOffsets = new float[labels];
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
     }
 
@@ -131,7 +133,7 @@ public final class OnlineTrainer {
         }
         model.initialiseBiasFromPrior(prevalences);
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
-        lastStep = model.learn(pending, positiveWeights, negativeWeights);
+        lastStep = model.learn(pending, positiveWeights, negativeWeights, logitOffsets);
         eventsTrained += rows;
         pending.clear();
         return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
