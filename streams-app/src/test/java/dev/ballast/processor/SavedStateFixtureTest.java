@@ -23,8 +23,8 @@ class SavedStateFixtureTest {
     @ValueSource(strings = {"linear-adagrad", "mlp-adam"})
     void shouldRestoreAndGoOnTrainingWhenTheStateWasSavedByTheFirstFormat(String fixture) throws Exception {
         BallastConfig config = new BallastConfig(SavedStateFixtures.settings().get(fixture));
-        ModelState restored = ModelState.deserialise("fixture", resource("model-state-v1-" + fixture + ".bin"),
-                config.trainerSettings(), 0);
+        ModelState restored = ModelState.deserialise(resource("model-state-v1-" + fixture + ".bin"),
+                config.models().declaration("default").orElseThrow(), 0, notice -> { });
         ObjectNode expected = (ObjectNode) JSON.readTree(resource("model-state-v1-" + fixture + ".json"));
         JsonNode after = expected.remove("after100Events");
         assertEquals(expected, asRead(SavedStateFixtures.describe(restored)));
