@@ -67,24 +67,26 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("ballast-demo-");
         DriftingStreamSpec spec = DriftingStreamSpec.demo();
+        Map<String, String> defaults = new HashMap<>();
+        defaults.put("application.id", "ballast-demo");
+        defaults.put(BallastConfig.MODEL_FEATURES, Integer.toString(spec.featureCount()));
+        defaults.put(BallastConfig.MODEL_LABELS, IntStream.range(0, spec.labelCount()).mapToObj(i -> "l" + i)
+                .collect(Collectors.joining(",")));
+        defaults.put(BallastConfig.TOPIC_PARTITIONS, "1");
+        defaults.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "1000");
+        defaults.put(BallastConfig.METRICS_INTERVAL_MS, "1000");
+        defaults.put(BallastConfig.BATCH_LINGER_MS, "200");
+        defaults.put(BallastConfig.DASHBOARD_PORT, "0");
+        // Bad settings fail here, before a broker is started for them.
+        new BallastConfig(configOptions.load(defaults));
+        Path work = Files.createTempDirectory("ballast-demo-");
         long started = System.nanoTime();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.defaults().withDataDir(work.resolve("kafka")));
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
-            Map<String, String> defaults = new HashMap<>();
             defaults.put("bootstrap.servers", kafka.bootstrapServers());
             defaults.put("schema.registry.url", registry.url());
-            defaults.put("application.id", "ballast-demo");
             defaults.put("state.dir", work.resolve("state").toString());
-            defaults.put(BallastConfig.MODEL_FEATURES, Integer.toString(spec.featureCount()));
-            defaults.put(BallastConfig.MODEL_LABELS, IntStream.range(0, spec.labelCount()).mapToObj(i -> "l" + i)
-                    .collect(Collectors.joining(",")));
-            defaults.put(BallastConfig.TOPIC_PARTITIONS, "1");
-            defaults.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "1000");
-            defaults.put(BallastConfig.METRICS_INTERVAL_MS, "1000");
-            defaults.put(BallastConfig.BATCH_LINGER_MS, "200");
-            defaults.put(BallastConfig.DASHBOARD_PORT, "0");
             BallastConfig config = new BallastConfig(configOptions.load(defaults));
             Map<String, Object> client = config.nonBallastProperties();
             PrintStream err = System.err;

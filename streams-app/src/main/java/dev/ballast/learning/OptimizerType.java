@@ -27,15 +27,4 @@ public enum OptimizerType {
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    /** Parses a configuration name, case-insensitively. */
-    public static OptimizerType fromConfigName(String name) {
-        for (OptimizerType type : values()) {
-            if (type.configName().equalsIgnoreCase(name.trim())) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException("Unknown optimizer '" + name + "'; expected one of "
-                + java.util.Arrays.stream(values()).map(OptimizerType::configName).toList());
-    }
 }

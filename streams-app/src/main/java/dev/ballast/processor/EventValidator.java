@@ -10,7 +10,7 @@ import java.util.Map;
  * Checks one event against its model's declaration: dimension, label names, finite values, importance. Pure:
  * returns the first problem found, or null when the event is valid.
  */
-final class EventValidator {
+public final class EventValidator {
 
     private static final int MAX_REASON_LABEL = 64;
 
@@ -87,7 +87,7 @@ final class EventValidator {
     }
 
     /** Caps user-supplied text quoted in a reason, so a hostile value cannot blow up a dead letter. */
-    static String shorten(String text) {
+    public static String shorten(String text) {
         return text.length() <= MAX_REASON_LABEL ? text : text.substring(0, MAX_REASON_LABEL) + "...";
     }
 }

@@ -15,4 +15,12 @@ public record Rejection(String kind, String reason) {
     public static final String NEGATIVE_WEIGHT = "NEGATIVE_WEIGHT";
     public static final String UNKNOWN_MODEL = "UNKNOWN_MODEL";
     public static final String INVALID = "INVALID";
+    /** The record timestamp is negative (missing) and {@code ballast.events.invalid.timestamp=dead-letter}. */
+    public static final String INVALID_TIMESTAMP = "INVALID_TIMESTAMP";
+    /** Larger than {@code ballast.event.max.bytes}, so not re-keyed through the repartition topic. */
+    public static final String OVERSIZE = "OVERSIZE";
+    /** An output the input led to could not be serialised. */
+    public static final String SERIALIZATION = "SERIALIZATION";
+    /** An output the input led to was refused by the producer or the broker. */
+    public static final String PRODUCTION = "PRODUCTION";
 }

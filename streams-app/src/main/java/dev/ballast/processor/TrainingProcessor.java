@@ -1,6 +1,7 @@
 package dev.ballast.processor;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.config.ModelDeclaration;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.training.BatchOutcome;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Outputs (to the downstream node, which routes them by type): {@code ModelSnapshot} every
  * {@code ballast.snapshot.interval.steps} steps or {@code ballast.snapshot.interval.ms}, {@code TrainingMetrics}
  * every {@code ballast.metrics.interval.ms}, {@code ImbalanceAlert} when a detector fires or a step is skipped, and
- * {@code DeadLetter} for events that fail validation.
+ * {@code DeadLetter} for events that fail validation or that the timestamp extractor marked (see {@link SourceHeaders}).
  */
 public final class TrainingProcessor implements Processor<String, LabelledEvent, String, SpecificRecord> {
 
@@ -104,19 +105,26 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         LabelledEvent event = record.value();
         RecordMetadata source = context.recordMetadata().orElseThrow();
         if (event == null) {
-            deadLetter(new Rejection(Rejection.INVALID, "record has no value"), source, null, record.key());
+            deadLetter(new Rejection(Rejection.INVALID, "record has no value"), record, source, null);
+            return;
+        }
+        Long invalidTimestamp = SourceHeaders.invalidTimestamp(record.headers());
+        if (invalidTimestamp != null) {
+            deadLetter(new Rejection(Rejection.INVALID_TIMESTAMP, "record timestamp " + invalidTimestamp
+                    + " is negative (missing) and " + BallastConfig.EVENTS_INVALID_TIMESTAMP + " is dead-letter"),
+                    record, source, event.getId());
             return;
         }
         String modelId = event.getModelId();
         ModelDeclaration declaration = declarationOf(modelId);
         if (declaration == null) {
             deadLetter(new Rejection(Rejection.UNKNOWN_MODEL, "model id '" + EventValidator.shorten(modelId)
-                    + "' is not declared in " + BallastConfig.MODELS), source, event.getId(), record.key());
+                    + "' is not declared in " + BallastConfig.MODELS), record, source, event.getId());
             return;
         }
         Rejection rejection = EventValidator.validate(event, declaration.featureCount(), declaration.labelIndex());
         if (rejection != null) {
-            deadLetter(rejection, source, event.getId(), record.key());
+            deadLetter(rejection, record, source, event.getId());
             return;
         }
         ModelState state = models.get(modelId);
@@ -157,9 +165,11 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     /** What the configuration declares about a model id (kept once looked up), or null if it trains no such model. */
     private ModelDeclaration declarationOf(String modelId) {
         ModelDeclaration declaration = declarations.get(modelId);
-        if (declaration == null && config.trainsModel(modelId)) {
-            declaration = ModelDeclaration.of(config, modelId);
-            declarations.put(modelId, declaration);
+        if (declaration == null) {
+            declaration = config.models().declaration(modelId).orElse(null);
+            if (declaration != null) {
+                declarations.put(modelId, declaration);
+            }
         }
         return declaration;
     }
@@ -382,14 +392,25 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         state.batchesAtLastSnapshot = state.batchesTrained();
         state.lastSnapshotWallMs = now;
         emit(state.modelId, OutputRecords.snapshot(state.modelId, state.snapshotVersion, state.trainer,
-                declaration.hyperParameters(), state.reflectedOffsets, now));
+                BallastConfig.hyperParameters(state.trainer.settings()), state.reflectedOffsets, now));
     }
 
-    private void deadLetter(Rejection rejection, RecordMetadata source, String eventId, String key) {
+    /**
+     * Dead-letters the record, naming its place in the events topic: for a repartitioned record, the place its
+     * headers carry (only a record from the repartition topic is trusted with them).
+     */
+    private void deadLetter(Rejection rejection, Record<String, LabelledEvent> record, RecordMetadata source,
+            String eventId) {
         long now = context.currentSystemTimeMs();
+        String key = record.key();
         byte[] keyBytes = key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        emit(key, OutputRecords.deadLetter(rejection, source.topic(), source.partition(), source.offset(), eventId,
-                keyBytes, null, now));
+        SourceHeaders.Coordinates original = source.topic().equals(eventsTopic) ? null
+                : SourceHeaders.coordinates(record.headers());
+        emit(key, original == null
+                ? OutputRecords.deadLetter(rejection, source.topic(), source.partition(), source.offset(), eventId,
+                        keyBytes, null, now)
+                : OutputRecords.deadLetter(rejection, original.topic(), original.partition(), original.offset(), eventId,
+                        keyBytes, null, now));
     }
 
     private void emit(String key, SpecificRecord value) {

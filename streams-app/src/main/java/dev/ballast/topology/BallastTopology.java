@@ -29,18 +29,23 @@ import org.apache.kafka.streams.state.Stores;
  * Ballast's topology:
  * <pre>
  * events ─┬─ key == event.modelId ──────────────────────────────┬─ train (per model id, changelogged store) ─┬─ model-updates
- *         └─ key missing or different ─ rekey ─ repartition ─────┘                                            ├─ metrics
- *                                                                                                             ├─ alerts
+ *         └─ key missing or different ─ guard ─ repartition ─────┘                                            ├─ metrics
+ *                                         └─ over the size cap ───────────────────────────────────────────────┼─ alerts
  *                                                                                                             └─ dead-letters
  * </pre>
- * Records that cannot be decoded never reach it: the {@link DeadLetterDeserializationHandler} sends them to the
- * dead-letter topic.
+ * The guard ({@link RekeyGuard}) re-keys by model id and carries the record's place in the events topic as headers.
+ * Records that cannot be decoded never reach the topology: the {@link DeadLetterDeserializationHandler} sends them to
+ * the dead-letter topic; every record gets a usable timestamp from the {@link EventTimestampExtractor}; an output that
+ * cannot be written dead-letters its input through the {@link DeadLetterProductionHandler}.
  */
 public final class BallastTopology {
 
     private static final String SPLIT = "route-";
     private static final String KEYED = "keyed-by-model";
     private static final String REKEY = "rekey";
+    private static final String GUARDED = "guarded-";
+    private static final String REKEYED = "rekeyed";
+    private static final String REFUSED = "refused";
 
     private BallastTopology() {
     }
@@ -65,13 +70,19 @@ public final class BallastTopology {
         Map<String, KStream<String, LabelledEvent>> routes = events.split(Named.as(SPLIT))
                 .branch((key, event) -> event == null || event.getModelId().equals(key), Branched.as(KEYED))
                 .defaultBranch(Branched.as(REKEY));
-        KStream<String, LabelledEvent> rekeyed = routes.get(SPLIT + REKEY)
-                .selectKey((key, event) -> event.getModelId(), Named.as("key-by-model-id"))
+        Map<String, KStream<String, SpecificRecord>> guarded = routes.get(SPLIT + REKEY)
+                .process(() -> new RekeyGuard(config), Named.as("guard-rekey"))
+                .split(Named.as(GUARDED))
+                .branch((key, value) -> value instanceof DeadLetter, Branched.as(REFUSED))
+                .defaultBranch(Branched.as(REKEYED));
+        KStream<String, LabelledEvent> rekeyed = guarded.get(GUARDED + REKEYED)
+                .mapValues(value -> (LabelledEvent) value, Named.as("as-event"))
                 .repartition(Repartitioned.with(keys, serdes.events()).withName("by-model-id"));
 
         KStream<String, SpecificRecord> outputs = routes.get(SPLIT + KEYED)
                 .merge(rekeyed, Named.as("all-events"))
-                .process(() -> new TrainingProcessor(config, sourceLogs), Named.as("train"), TrainingProcessor.STORE);
+                .process(() -> new TrainingProcessor(config, sourceLogs), Named.as("train"), TrainingProcessor.STORE)
+                .merge(guarded.get(GUARDED + REFUSED), Named.as("all-outputs"));
 
         outputs.split(Named.as("output-"))
                 .branch((key, value) -> value instanceof ModelSnapshot, Branched.withConsumer(stream -> stream

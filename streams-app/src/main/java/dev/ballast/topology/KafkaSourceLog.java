@@ -1,5 +1,6 @@
 package dev.ballast.topology;
 
+import dev.ballast.config.BallastConfig;
 import dev.ballast.processor.SourceLog;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.serde.BadRecordException;
@@ -45,6 +46,8 @@ final class KafkaSourceLog implements SourceLog {
     private final Deserializer<LabelledEvent> events;
     private final String groupId;
     private final String clientId;
+    /** Whether the app dead-letters records with a negative timestamp (so none of them was trained). */
+    private final boolean skipsInvalidTimestamps;
     private KafkaConsumer<byte[], byte[]> consumer;
     private Admin admin;
 
@@ -53,6 +56,10 @@ final class KafkaSourceLog implements SourceLog {
         this.events = events;
         this.groupId = streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG);
         this.clientId = groupId + "-source-replay-" + INSTANCES.incrementAndGet();
+        this.skipsInvalidTimestamps = EventTimestampExtractor.class.getName().equals(
+                String.valueOf(streamsProperties.get(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG)))
+                && EventTimestampExtractor.Policy.fromConfigName(String.valueOf(streamsProperties.get(
+                        BallastConfig.EVENTS_INVALID_TIMESTAMP))) == EventTimestampExtractor.Policy.DEAD_LETTER;
     }
 
     @Override
@@ -97,7 +104,7 @@ final class KafkaSourceLog implements SourceLog {
 
     /** Decodes a record as the events topic's source node does; what it dead-letters is skipped. */
     private void visit(ConsumerRecord<byte[], byte[]> record, Visitor each) {
-        if (record.value() == null) {
+        if (record.value() == null || skipsInvalidTimestamps && record.timestamp() < 0) {
             return;
         }
         LabelledEvent event;

@@ -1,9 +1,11 @@
 package dev.ballast.topology;
 
 import dev.ballast.config.BallastConfig;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams properties of a Ballast app: the user's Kafka settings plus Ballast's defaults. */
@@ -21,7 +23,12 @@ public final class StreamsSettings {
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterDeserializationHandler.class.getName());
+        properties.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, EventTimestampExtractor.class.getName());
+        properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
+        // Internal topics (the repartition topic above all) accept every record the events topic can hold, up to
+        // the size Ballast itself writes: a re-keyed event is never refused for its size.
+        properties.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(MAX_RECORD_BYTES));
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // Ballast has no global stores; enabling the flag only silences Kafka Streams' start-up warning about it.
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
@@ -34,8 +41,12 @@ public final class StreamsSettings {
         properties.putAll(config.nonBallastProperties());
         short replication = config.getShort(BallastConfig.TOPIC_REPLICATION_FACTOR);
         properties.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
-        // The dead-letter handler is created by Kafka Streams from these properties and finds its topic here.
-        properties.put(BallastConfig.DEAD_LETTERS_TOPIC, config.getString(BallastConfig.DEAD_LETTERS_TOPIC));
+        // The error handlers and the timestamp extractor are created by Kafka Streams from these properties and find
+        // Ballast's settings here.
+        for (String key : List.of(BallastConfig.DEAD_LETTERS_TOPIC, BallastConfig.EVENTS_TOPIC,
+                BallastConfig.EVENTS_INVALID_TIMESTAMP)) {
+            properties.put(key, config.getString(key));
+        }
         if (!properties.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new ConfigException("bootstrap.servers is not set: give --set bootstrap.servers=HOST:PORT or put it in --config");
         }

@@ -1,6 +1,5 @@
 package dev.ballast.training;
 
-import dev.ballast.evaluation.drift.DetectorSettings;
 import dev.ballast.evaluation.drift.ImbalanceMonitor;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.evaluation.PrequentialMetrics;
@@ -84,7 +83,7 @@ public final class OnlineTrainer {
                 new DecayedLabelStatistics(labels, settings.weightingHalfLifeEvents()),
                 new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents()),
                 new ThresholdTuner(labels, settings.thresholds()),
-                settings.driftDetection() ? new ImbalanceMonitor(labelNames, DetectorSettings.defaults()) : null,
+                settings.driftDetection() ? new ImbalanceMonitor(labelNames, settings.detectors()) : null,
                 0);
     }
 
