@@ -2,13 +2,16 @@ package dev.ballast.processor;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.config.ModelDeclaration;
+import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.training.BatchOutcome;
 import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -334,8 +337,19 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         state.pendingTrained();
         state.batchesSinceSave++;
         boolean published = false;
-        for (ImbalanceSignal signal : outcome.signals()) {
-            emit(state.modelId, OutputRecords.alert(state.modelId, signal, declaration.labelNames(),
+        if (state.alertGate == null) {
+            state.alertGate = new AlertGate(declaration.labelNames(), config.forModel(state.modelId).alertSettings());
+        }
+        List<AlertGate.Alert> alerts = new ArrayList<>(state.alertGate.admit(outcome.signals(), now));
+        if (state.alertGate.hasOpenConditions()) {
+            double[] recalls = new double[declaration.labelNames().size()];
+            for (int label = 0; label < recalls.length; label++) {
+                recalls[label] = state.trainer.metrics().label(label).recall();
+            }
+            alerts.addAll(state.alertGate.resolve(recalls, now));
+        }
+        for (AlertGate.Alert alert : alerts) {
+            emit(state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),
                     state.trainer.eventsTrained(), now));
             published = true;
         }
