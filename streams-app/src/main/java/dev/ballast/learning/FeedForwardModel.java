@@ -322,10 +322,13 @@ final class FeedForwardModel implements MultiLabelModel {
         boolean[] sparseRows = batch.sparseRows();
         float[] mean = standardiser.meanInForce();
         float[] scale = standardiser.scaleInForce();
+        // An extreme row enters the model clipped, so it moves the model by one bounded step (see Standardiser).
+        float bound = settings.standardize() ? standardiser.clipBound() : Float.POSITIVE_INFINITY;
         for (int row = 0; row < rows; row++) {
             int offset = row * featureCount;
             for (int j = 0; j < featureCount; j++) {
-                input[offset + j] = sparseRows[row] ? 0f : (features[offset + j] - mean[j]) * scale[j];
+                input[offset + j] = sparseRows[row] ? 0f
+                        : Math.max(-bound, Math.min(bound, (features[offset + j] - mean[j]) * scale[j]));
             }
         }
         workspace.input().elements.put(0, input, 0, rows * featureCount);
