@@ -60,10 +60,7 @@ public final class LearnerBenchmark {
     }
 
     private OnlineTrainer newTrainer(LearnerShape shape, int batch) {
-        TrainerSettings base = config.trainerSettings();
-        TrainerSettings settings = new TrainerSettings(batch, base.learning(), base.weighting(),
-                base.weightingHalfLifeEvents(), base.thresholds(), base.metricsBins(), base.metricsHalfLifeEvents(),
-                base.driftDetection());
+        TrainerSettings settings = config.trainerSettings().withBatchSize(batch);
         List<String> labels = IntStream.range(0, shape.labels()).mapToObj(label -> "l" + label).toList();
         return OnlineTrainer.create(settings, shape.features(), labels);
     }

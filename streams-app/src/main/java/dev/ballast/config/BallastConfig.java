@@ -3,6 +3,7 @@ package dev.ballast.config;
 import dev.ballast.evaluation.ThresholdMetric;
 import dev.ballast.evaluation.ThresholdPolicy;
 import dev.ballast.evaluation.ThresholdSettings;
+import dev.ballast.evaluation.drift.DetectorSettings;
 import dev.ballast.learning.LearningSettings;
 import dev.ballast.learning.ModelType;
 import dev.ballast.learning.OptimizerType;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -91,11 +91,23 @@ public final class BallastConfig extends AbstractConfig {
     public static final String METRICS_HALF_LIFE = "ballast.metrics.half.life.events";
     public static final String METRICS_BINS = "ballast.metrics.bins";
     public static final String DRIFT_ENABLED = "ballast.drift.enabled";
+    public static final String DRIFT_PREVALENCE_DELTA = "ballast.drift.prevalence.relative.delta";
+    public static final String DRIFT_PREVALENCE_THRESHOLD = "ballast.drift.prevalence.threshold";
+    public static final String DRIFT_PREVALENCE_MIN_EVENTS = "ballast.drift.prevalence.min.events";
+    public static final String DRIFT_RECALL_HALF_LIFE = "ballast.drift.recall.half.life.positives";
+    public static final String DRIFT_RECALL_MIN_POSITIVES = "ballast.drift.recall.min.positives";
+    public static final String DRIFT_RECALL_SIGMAS = "ballast.drift.recall.drop.sigmas";
+    public static final String DRIFT_COLLAPSE_WINDOW = "ballast.drift.collapse.window.events";
 
     // Publishing
     public static final String SNAPSHOT_INTERVAL_STEPS = "ballast.snapshot.interval.steps";
     public static final String SNAPSHOT_INTERVAL_MS = "ballast.snapshot.interval.ms";
     public static final String METRICS_INTERVAL_MS = "ballast.metrics.interval.ms";
+
+    // Alerts: hysteresis and cool-down (see evaluation.drift.AlertGate)
+    public static final String ALERTS_COOLDOWN_MS = "ballast.alerts.cooldown.ms";
+    public static final String ALERTS_PREVALENCE_MIN_RATIO = "ballast.alerts.prevalence.min.ratio";
+    public static final String ALERTS_RECALL_MIN_DROP = "ballast.alerts.recall.min.drop";
 
     // Runtime
     public static final String NATIVE_THREADS = "ballast.native.threads";
@@ -113,6 +125,18 @@ public final class BallastConfig extends AbstractConfig {
 
     /** The learning defaults are the learning package's own, chosen there with evidence; declared once. */
     private static final LearningSettings LEARNING_DEFAULTS = LearningSettings.defaults();
+    /** Likewise the drift detectors' defaults, chosen in the evaluation package. */
+    private static final DetectorSettings DETECTOR_DEFAULTS = DetectorSettings.defaults();
+
+    // The enum-valued settings: one validator and parser each, allowed values taken from the enum.
+    static final EnumSetting<ModelType> MODEL_TYPES = EnumSetting.of(ModelType.class, ModelType::configName);
+    static final EnumSetting<OptimizerType> OPTIMIZERS = EnumSetting.of(OptimizerType.class, OptimizerType::configName);
+    static final EnumSetting<WeightPolicyType> WEIGHT_POLICIES =
+            EnumSetting.of(WeightPolicyType.class, WeightPolicyType::configName);
+    static final EnumSetting<ThresholdPolicy> THRESHOLD_POLICIES =
+            EnumSetting.of(ThresholdPolicy.class, ThresholdPolicy::configName);
+    static final EnumSetting<ThresholdMetric> THRESHOLD_METRICS =
+            EnumSetting.of(ThresholdMetric.class, ThresholdMetric::configName);
 
     /** The definitions, also the source of the README's settings table. */
     public static final ConfigDef DEFINITION = definition();
@@ -136,7 +160,7 @@ public final class BallastConfig extends AbstractConfig {
                 "Replication factor of the topics Ballast creates; -1 uses the broker's default.", TOPICS, ++order, ConfigDef.Width.SHORT, TOPIC_REPLICATION_FACTOR);
         def.define(TOPIC_CREATE, Type.BOOLEAN, true, Importance.LOW,
                 "Create missing topics at start-up (and check the settings of existing ones).", TOPICS, ++order, ConfigDef.Width.SHORT, TOPIC_CREATE);
-        def.define(EVENTS_INVALID_TIMESTAMP, Type.STRING, "event-time", ValidString.in("event-time", "dead-letter"), Importance.MEDIUM,
+        def.define(EVENTS_INVALID_TIMESTAMP, Type.STRING, "event-time", ConfigDef.ValidString.in("event-time", "dead-letter"), Importance.MEDIUM,
                 "What to do with an event whose record timestamp is negative (missing), as some producers and replays "
                         + "write: event-time trains it, with the event's own eventTime as its timestamp (else the partition's "
                         + "latest valid one); dead-letter sends it to the dead-letter topic (kind INVALID_TIMESTAMP). Either way "
@@ -165,7 +189,7 @@ public final class BallastConfig extends AbstractConfig {
                 ConfigDef.ValidList.anyNonDuplicateValues(false, false), Importance.HIGH,
                 "Label names, in output order. An event naming another label goes to dead letters.",
                 MODEL, ++order, ConfigDef.Width.LONG, MODEL_LABELS);
-        def.define(MODEL_TYPE, Type.STRING, "linear", ValidString.in("linear", "mlp"), Importance.HIGH,
+        def.define(MODEL_TYPE, Type.STRING, MODEL_TYPES.nameOf(ModelType.LINEAR), MODEL_TYPES, Importance.HIGH,
                 "linear: one logistic output per label over the shared input; mlp: one hidden ReLU layer shared by all labels.",
                 MODEL, ++order, ConfigDef.Width.SHORT, MODEL_TYPE);
         def.define(MODEL_HIDDEN_UNITS, Type.INT, LEARNING_DEFAULTS.hiddenUnits(), Range.between(1, 65536), Importance.LOW,
@@ -189,68 +213,88 @@ public final class BallastConfig extends AbstractConfig {
                 MODEL, ++order, ConfigDef.Width.SHORT, STATE_SAVE_INTERVAL_BATCHES);
 
         order = 0;
-        def.define(OPTIMIZER, Type.STRING, "adagrad", ValidString.in("sgd", "adagrad", "adam"), Importance.MEDIUM,
+        def.define(OPTIMIZER, Type.STRING, OPTIMIZERS.nameOf(LEARNING_DEFAULTS.optimizer()), OPTIMIZERS, Importance.MEDIUM,
                 "Optimiser: sgd (with momentum), adagrad or adam.", OPTIMISER, ++order, ConfigDef.Width.SHORT, OPTIMIZER);
-        def.define(LEARNING_RATE, Type.DOUBLE, LEARNING_DEFAULTS.learningRate(), Range.between(0.0, 1e6), Importance.MEDIUM,
+        def.define(LEARNING_RATE, Type.DOUBLE, LEARNING_DEFAULTS.learningRate(), Bounds.aboveAtMost(0.0, 1e6), Importance.MEDIUM,
                 "Learning rate.", OPTIMISER, ++order, ConfigDef.Width.SHORT, LEARNING_RATE);
-        def.define(MOMENTUM, Type.DOUBLE, LEARNING_DEFAULTS.momentum(), Range.between(0.0, 0.999999), Importance.LOW,
+        def.define(MOMENTUM, Type.DOUBLE, LEARNING_DEFAULTS.momentum(), Bounds.atLeastBelow(0.0, 1.0), Importance.LOW,
                 "Momentum of sgd.", OPTIMISER, ++order, ConfigDef.Width.SHORT, MOMENTUM);
-        def.define(L2, Type.DOUBLE, LEARNING_DEFAULTS.l2(), Range.atLeast(0.0), Importance.LOW,
+        def.define(L2, Type.DOUBLE, LEARNING_DEFAULTS.l2(), Bounds.nonNegative(), Importance.LOW,
                 "L2 penalty on the weights (not the biases).", OPTIMISER, ++order, ConfigDef.Width.SHORT, L2);
-        def.define(CLIP_NORM, Type.DOUBLE, LEARNING_DEFAULTS.gradientClipNorm(), Range.atLeast(0.0), Importance.LOW,
+        def.define(CLIP_NORM, Type.DOUBLE, LEARNING_DEFAULTS.gradientClipNorm(), Bounds.nonNegative(), Importance.LOW,
                 "Clip the gradient to this global L2 norm; 0 turns clipping off.", OPTIMISER, ++order, ConfigDef.Width.SHORT, CLIP_NORM);
 
         order = 0;
-        def.define(WEIGHTING_POLICY, Type.STRING, "sqrt",
-                ValidString.in("none", "inverse-prevalence", "sqrt", "log", "balanced", "effective-number"), Importance.HIGH,
+        def.define(WEIGHTING_POLICY, Type.STRING, WEIGHT_POLICIES.nameOf(WeightPolicyType.SQRT), WEIGHT_POLICIES, Importance.HIGH,
                 "How decayed label counts become class weights: none, inverse-prevalence (neg/pos), sqrt (its square root), "
                         + "log (max(1, ln(mu*total/pos))), balanced (scikit-learn), effective-number (Cui et al. 2019).",
                 WEIGHTING, ++order, ConfigDef.Width.MEDIUM, WEIGHTING_POLICY);
-        def.define(WEIGHTING_HALF_LIFE, Type.DOUBLE, 10_000.0, Range.atLeast(0.0), Importance.HIGH,
+        def.define(WEIGHTING_HALF_LIFE, Type.DOUBLE, 10_000.0, Bounds.nonNegative(), Importance.HIGH,
                 "Half-life, in events, of the label counts behind the weights; 0 means no decay (cumulative counts).",
                 WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_HALF_LIFE);
-        def.define(WEIGHTING_SMOOTHING, Type.DOUBLE, 1.0, Range.atLeast(0.0), Importance.LOW,
+        def.define(WEIGHTING_SMOOTHING, Type.DOUBLE, 1.0, Bounds.positive(), Importance.LOW,
                 "Laplace smoothing added to the positive and the negative count.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_SMOOTHING);
-        def.define(WEIGHTING_MIN, Type.DOUBLE, 1.0, Range.atLeast(0.0), Importance.LOW,
+        def.define(WEIGHTING_MIN, Type.DOUBLE, 1.0, Bounds.positive(), Importance.LOW,
                 "Lower clip of one-sided weights.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_MIN);
-        def.define(WEIGHTING_MAX, Type.DOUBLE, 1000.0, Range.atLeast(1.0), Importance.LOW,
-                "Upper clip of one-sided weights.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_MAX);
-        def.define(WEIGHTING_LOG_MU, Type.DOUBLE, 0.15, Range.atLeast(0.0), Importance.LOW,
+        def.define(WEIGHTING_MAX, Type.DOUBLE, 1000.0, Bounds.positive(), Importance.LOW,
+                "Upper clip of one-sided weights; at least " + WEIGHTING_MIN + ".", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_MAX);
+        def.define(WEIGHTING_LOG_MU, Type.DOUBLE, 0.15, Bounds.positive(), Importance.LOW,
                 "mu of the log policy.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_LOG_MU);
-        def.define(WEIGHTING_EFFECTIVE_BETA, Type.DOUBLE, 0.999, Range.between(0.0, 0.999999999), Importance.LOW,
+        def.define(WEIGHTING_EFFECTIVE_BETA, Type.DOUBLE, 0.999, Bounds.strictlyBetween(0.0, 1.0), Importance.LOW,
                 "beta of the effective-number policy.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_EFFECTIVE_BETA);
 
         order = 0;
-        def.define(THRESHOLD_POLICY, Type.STRING, "tuned", ValidString.in("fixed", "tuned"), Importance.MEDIUM,
+        def.define(THRESHOLD_POLICY, Type.STRING, THRESHOLD_POLICIES.nameOf(ThresholdPolicy.TUNED), THRESHOLD_POLICIES, Importance.MEDIUM,
                 "fixed: decide positive at probability >= " + THRESHOLD_DEFAULT + "; tuned: re-choose each label's threshold "
                         + "online from the decayed histograms of its own past scores.",
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_POLICY);
-        def.define(THRESHOLD_METRIC, Type.STRING, "f1", ValidString.in("f1", "f-beta", "precision-at-recall"), Importance.LOW,
+        def.define(THRESHOLD_METRIC, Type.STRING, THRESHOLD_METRICS.nameOf(ThresholdMetric.F1), THRESHOLD_METRICS, Importance.LOW,
                 "What a tuned threshold maximises: f1, f-beta (" + THRESHOLD_BETA + "), or precision subject to recall >= "
                         + THRESHOLD_RECALL_FLOOR + ".", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_METRIC);
-        def.define(THRESHOLD_BETA, Type.DOUBLE, 1.0, Range.atLeast(0.0), Importance.LOW,
+        def.define(THRESHOLD_BETA, Type.DOUBLE, 1.0, Bounds.positive(), Importance.LOW,
                 "beta of the f-beta metric.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_BETA);
-        def.define(THRESHOLD_RECALL_FLOOR, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW,
+        def.define(THRESHOLD_RECALL_FLOOR, Type.DOUBLE, 0.5, Bounds.aboveAtMost(0.0, 1.0), Importance.LOW,
                 "Recall floor of the precision-at-recall metric.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_RECALL_FLOOR);
         def.define(THRESHOLD_BINS, Type.INT, 100, Range.between(2, 100_000), Importance.LOW,
                 "Histogram bins over [0, 1] for threshold tuning.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_BINS);
-        def.define(THRESHOLD_HALF_LIFE, Type.DOUBLE, 5_000.0, Range.atLeast(0.0), Importance.LOW,
+        def.define(THRESHOLD_HALF_LIFE, Type.DOUBLE, 5_000.0, Bounds.nonNegative(), Importance.LOW,
                 "Half-life, in events, of the score histograms behind the thresholds; 0 means no decay.",
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_HALF_LIFE);
-        def.define(THRESHOLD_MIN_POSITIVES, Type.DOUBLE, 5.0, Range.atLeast(0.0), Importance.LOW,
+        def.define(THRESHOLD_MIN_POSITIVES, Type.DOUBLE, 5.0, Bounds.nonNegative(), Importance.LOW,
                 "Positives a label must have seen before its threshold is tuned.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_MIN_POSITIVES);
-        def.define(THRESHOLD_DEFAULT, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW,
+        def.define(THRESHOLD_DEFAULT, Type.DOUBLE, 0.5, Bounds.strictlyBetween(0.0, 1.0), Importance.LOW,
                 "Threshold of the fixed policy, and of a tuned label before it has enough positives.",
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_DEFAULT);
 
         order = 0;
-        def.define(METRICS_HALF_LIFE, Type.DOUBLE, 5_000.0, Range.atLeast(0.0), Importance.LOW,
+        def.define(METRICS_HALF_LIFE, Type.DOUBLE, 5_000.0, Bounds.nonNegative(), Importance.LOW,
                 "Half-life, in events, of the prequential counts behind the published metrics; 0 means no decay.",
                 MONITORING, ++order, ConfigDef.Width.SHORT, METRICS_HALF_LIFE);
         def.define(METRICS_BINS, Type.INT, 100, Range.between(2, 100_000), Importance.LOW,
                 "Histogram bins of the streaming PR-AUC estimate.", MONITORING, ++order, ConfigDef.Width.SHORT, METRICS_BINS);
         def.define(DRIFT_ENABLED, Type.BOOLEAN, true, Importance.LOW,
                 "Run the imbalance drift detectors and publish their alerts.", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_ENABLED);
+        def.define(DRIFT_PREVALENCE_DELTA, Type.DOUBLE, DETECTOR_DEFAULTS.prevalenceRelativeDelta(), Bounds.nonNegative(),
+                Importance.LOW, "Prevalence-shift detector (Page-Hinkley): the shift tolerated before evidence accumulates, "
+                        + "as a fraction of the label's minority rate.", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_PREVALENCE_DELTA);
+        def.define(DRIFT_PREVALENCE_THRESHOLD, Type.DOUBLE, DETECTOR_DEFAULTS.prevalenceThreshold(), Bounds.positive(),
+                Importance.LOW, "Prevalence-shift detector: accumulated evidence that fires an alert; higher means fewer, later alerts.",
+                MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_PREVALENCE_THRESHOLD);
+        def.define(DRIFT_PREVALENCE_MIN_EVENTS, Type.LONG, DETECTOR_DEFAULTS.prevalenceMinEvents(), Range.atLeast(1),
+                Importance.LOW, "Prevalence-shift detector: events seen (since the start or the last alert) before it may fire.",
+                MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_PREVALENCE_MIN_EVENTS);
+        def.define(DRIFT_RECALL_HALF_LIFE, Type.DOUBLE, DETECTOR_DEFAULTS.recallHalfLifePositives(), Bounds.positive(),
+                Importance.LOW, "Minority-recall-drop detector: half-life of its recall estimate, in positive events.",
+                MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_RECALL_HALF_LIFE);
+        def.define(DRIFT_RECALL_MIN_POSITIVES, Type.DOUBLE, DETECTOR_DEFAULTS.recallMinPositives(), Bounds.atLeastBelow(1, Double.POSITIVE_INFINITY),
+                Importance.LOW, "Minority-recall-drop detector: decayed positives (since the start or the last alert) before it may fire.",
+                MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_RECALL_MIN_POSITIVES);
+        def.define(DRIFT_RECALL_SIGMAS, Type.DOUBLE, DETECTOR_DEFAULTS.recallDropSigmas(), Bounds.positive(),
+                Importance.LOW, "Minority-recall-drop detector: standard deviations below the best recall seen that make a drop.",
+                MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_RECALL_SIGMAS);
+        def.define(DRIFT_COLLAPSE_WINDOW, Type.LONG, DETECTOR_DEFAULTS.collapseWindowEvents(), Range.atLeast(1),
+                Importance.LOW, "Collapse detector: events in a row with no positive prediction for a label that has positives.",
+                MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_COLLAPSE_WINDOW);
         def.define(SNAPSHOT_INTERVAL_STEPS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
                 "Publish a model snapshot after this many mini-batches (optimiser steps, taken or skipped) ...", MONITORING, ++order, ConfigDef.Width.SHORT, SNAPSHOT_INTERVAL_STEPS);
         def.define(SNAPSHOT_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(10), Importance.MEDIUM,
@@ -258,6 +302,14 @@ public final class BallastConfig extends AbstractConfig {
                 MONITORING, ++order, ConfigDef.Width.SHORT, SNAPSHOT_INTERVAL_MS);
         def.define(METRICS_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(10), Importance.MEDIUM,
                 "Publish training metrics this often (wall clock) while a model trains.", MONITORING, ++order, ConfigDef.Width.SHORT, METRICS_INTERVAL_MS);
+        def.define(ALERTS_COOLDOWN_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.MEDIUM,
+                "At most one alert per model, label and kind within this time (wall clock).", MONITORING, ++order, ConfigDef.Width.SHORT, ALERTS_COOLDOWN_MS);
+        def.define(ALERTS_PREVALENCE_MIN_RATIO, Type.DOUBLE, 2.0, Range.atLeast(1), Importance.LOW,
+                "A prevalence shift is alerted only when the larger prevalence is at least this multiple of the smaller.",
+                MONITORING, ++order, ConfigDef.Width.SHORT, ALERTS_PREVALENCE_MIN_RATIO);
+        def.define(ALERTS_RECALL_MIN_DROP, Type.DOUBLE, 0.2, Range.between(0, 1), Importance.LOW,
+                "A recall drop is alerted only when recall fell by at least this much; it resolves when recall is back within "
+                        + "half of it (a collapse resolves at this recall).", MONITORING, ++order, ConfigDef.Width.SHORT, ALERTS_RECALL_MIN_DROP);
 
         order = 0;
         def.define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 1024), Importance.MEDIUM,
@@ -276,34 +328,81 @@ public final class BallastConfig extends AbstractConfig {
     }
 
     private final Map<String, String> originalStrings;
+    /** For a model's settings ({@link #forModel}): the override key the user wrote for an effective key. */
+    private final Map<String, String> writtenAs;
+    /** The models, resolved once; null in a model's own settings. */
+    private final ModelCatalog models;
 
+    /**
+     * Parses and validates every setting, per-model overrides included, and resolves the {@link ModelCatalog}.
+     *
+     * @throws ConfigException naming the key the user wrote, for the first bad value
+     */
     public BallastConfig(Map<String, ?> properties) {
+        this(properties, Map.of(), true);
+    }
+
+    private BallastConfig(Map<String, ?> properties, Map<String, String> writtenAs, boolean resolveModels) {
         // Only Ballast's keys are parsed here: Kafka's (config providers included) are Kafka's to resolve.
         super(DEFINITION, ballastKeysOnly(properties), false);
         Map<String, String> strings = new TreeMap<>();
         properties.forEach((key, value) -> strings.put(key, String.valueOf(value)));
         this.originalStrings = Collections.unmodifiableMap(strings);
+        this.writtenAs = writtenAs;
         rejectUnknownBallastKeys(strings);
+        if (getDouble(WEIGHTING_MAX) < getDouble(WEIGHTING_MIN)) {
+            throw new ConfigException(writtenAs(WEIGHTING_MAX), getDouble(WEIGHTING_MAX),
+                    "must be at least " + writtenAs(WEIGHTING_MIN) + " (" + getDouble(WEIGHTING_MIN) + ")");
+        }
+        this.models = resolveModels ? ModelCatalog.resolve(this) : null;
     }
 
     /**
      * The settings of one model: the {@code ballast.*} keys with that model's overrides
-     * ({@code ballast.models.<id>.<suffix>}) applied.
+     * ({@code ballast.models.<id>.<suffix>}) applied. Each override is validated under its own key.
      */
     public BallastConfig forModel(String modelId) {
         String overridePrefix = MODEL_OVERRIDE_PREFIX + modelId + ".";
         Map<String, String> merged = new HashMap<>(originalStrings);
+        Map<String, String> written = new HashMap<>();
         originalStrings.forEach((key, value) -> {
             if (key.startsWith(overridePrefix)) {
-                merged.put(PREFIX + key.substring(overridePrefix.length()), value);
+                String target = PREFIX + key.substring(overridePrefix.length());
+                ConfigDef.ConfigKey definition = DEFINITION.configKeys().get(target);
+                Object parsed = ConfigDef.parseType(key, value, definition.type);
+                if (definition.validator != null) {
+                    definition.validator.ensureValid(key, parsed);
+                }
+                merged.put(target, value);
+                written.put(target, key);
             }
         });
-        return new BallastConfig(merged);
+        return new BallastConfig(merged, Map.copyOf(written), false);
     }
 
-    /** Whether the app trains this model id (listed, or any id when unknown ids are accepted). */
-    public boolean trainsModel(String modelId) {
-        return getList(MODELS).contains(modelId) || getBoolean(ACCEPT_UNKNOWN_MODELS);
+    /** The key the user wrote for a setting: its per-model override in a model's settings, else the key itself. */
+    public String writtenAs(String key) {
+        return writtenAs.getOrDefault(key, key);
+    }
+
+    /** The models this app trains, validated at start-up. Only on the app's settings, not on a model's own. */
+    public ModelCatalog models() {
+        if (models == null) {
+            throw new IllegalStateException("a model's own settings have no catalog");
+        }
+        return models;
+    }
+
+    /** The model ids per-model overrides name, each with the first key naming it. */
+    Map<String, String> overriddenModelIds() {
+        Map<String, String> ids = new TreeMap<>();
+        for (String key : originalStrings.keySet()) {
+            String modelId = overriddenModelId(key);
+            if (modelId != null) {
+                ids.putIfAbsent(modelId, key);
+            }
+        }
+        return ids;
     }
 
     /** Every key given, as strings, Ballast's and others' alike. */
@@ -320,6 +419,12 @@ public final class BallastConfig extends AbstractConfig {
             }
         });
         return others;
+    }
+
+    /** The alert hysteresis and cool-down. */
+    public dev.ballast.evaluation.drift.AlertGate.Settings alertSettings() {
+        return new dev.ballast.evaluation.drift.AlertGate.Settings(getLong(ALERTS_COOLDOWN_MS),
+                getDouble(ALERTS_PREVALENCE_MIN_RATIO), getDouble(ALERTS_RECALL_MIN_DROP));
     }
 
     /** The effective {@code ballast.*} settings (defaults included), as strings, sorted by key. */
@@ -339,25 +444,90 @@ public final class BallastConfig extends AbstractConfig {
         return value == 0.0 ? Double.POSITIVE_INFINITY : value;
     }
 
-    /** The training settings of this (model's) configuration. */
+    /** The value of an enum-valued setting. */
+    public <E extends Enum<E>> E getEnum(String key, EnumSetting<E> setting) {
+        return setting.parse(key, getString(key));
+    }
+
+    /**
+     * The training settings of this (model's) configuration. The ranges declared above are the ones the settings
+     * classes check, so this throws only for a combination of values (e.g. {@link #WEIGHTING_MAX} below
+     * {@link #WEIGHTING_MIN}); {@link ModelCatalog} turns that into a {@link ConfigException} at start-up.
+     */
     public TrainerSettings trainerSettings() {
         LearningSettings learning = new LearningSettings(
-                ModelType.fromConfigName(getString(MODEL_TYPE)),
+                getEnum(MODEL_TYPE, MODEL_TYPES),
                 getInt(MODEL_HIDDEN_UNITS),
-                OptimizerType.fromConfigName(getString(OPTIMIZER)),
+                getEnum(OPTIMIZER, OPTIMIZERS),
                 getDouble(LEARNING_RATE), getDouble(MOMENTUM), getDouble(L2), getDouble(CLIP_NORM),
                 getBoolean(MODEL_STANDARDIZE), getLong(MODEL_SEED));
         WeightPolicySettings weighting = new WeightPolicySettings(
-                WeightPolicyType.fromConfigName(getString(WEIGHTING_POLICY)),
+                getEnum(WEIGHTING_POLICY, WEIGHT_POLICIES),
                 getDouble(WEIGHTING_SMOOTHING), getDouble(WEIGHTING_MIN), getDouble(WEIGHTING_MAX),
                 getDouble(WEIGHTING_LOG_MU), getDouble(WEIGHTING_EFFECTIVE_BETA));
         ThresholdSettings thresholds = new ThresholdSettings(
-                ThresholdPolicy.fromConfigName(getString(THRESHOLD_POLICY)),
-                ThresholdMetric.fromConfigName(getString(THRESHOLD_METRIC)),
+                getEnum(THRESHOLD_POLICY, THRESHOLD_POLICIES),
+                getEnum(THRESHOLD_METRIC, THRESHOLD_METRICS),
                 getDouble(THRESHOLD_BETA), getDouble(THRESHOLD_RECALL_FLOOR), getInt(THRESHOLD_BINS),
                 halfLife(THRESHOLD_HALF_LIFE), getDouble(THRESHOLD_MIN_POSITIVES), getDouble(THRESHOLD_DEFAULT).floatValue());
+        DetectorSettings detectors = new DetectorSettings(getDouble(DRIFT_PREVALENCE_DELTA),
+                getDouble(DRIFT_PREVALENCE_THRESHOLD), getLong(DRIFT_PREVALENCE_MIN_EVENTS), getDouble(DRIFT_RECALL_HALF_LIFE),
+                getDouble(DRIFT_RECALL_MIN_POSITIVES), getDouble(DRIFT_RECALL_SIGMAS), getLong(DRIFT_COLLAPSE_WINDOW));
         return new TrainerSettings(getInt(BATCH_SIZE), learning, weighting, halfLife(WEIGHTING_HALF_LIFE), thresholds,
-                getInt(METRICS_BINS), halfLife(METRICS_HALF_LIFE), getBoolean(DRIFT_ENABLED));
+                getInt(METRICS_BINS), halfLife(METRICS_HALF_LIFE), getBoolean(DRIFT_ENABLED), detectors);
+    }
+
+    /**
+     * The settings a trainer runs with, by their keys: what a model snapshot reports as its hyper-parameters.
+     * Parsing the map with {@link #BallastConfig(Map)} gives the same {@link #trainerSettings()} back.
+     */
+    public static Map<String, String> hyperParameters(TrainerSettings settings) {
+        Map<String, String> values = new TreeMap<>();
+        LearningSettings learning = settings.learning();
+        values.put(MODEL_TYPE, MODEL_TYPES.nameOf(learning.modelType()));
+        values.put(MODEL_HIDDEN_UNITS, Integer.toString(learning.hiddenUnits()));
+        values.put(MODEL_STANDARDIZE, Boolean.toString(learning.standardize()));
+        values.put(MODEL_SEED, Long.toString(learning.seed()));
+        values.put(BATCH_SIZE, Integer.toString(settings.batchSize()));
+        values.put(OPTIMIZER, OPTIMIZERS.nameOf(learning.optimizer()));
+        values.put(LEARNING_RATE, Double.toString(learning.learningRate()));
+        values.put(MOMENTUM, Double.toString(learning.momentum()));
+        values.put(L2, Double.toString(learning.l2()));
+        values.put(CLIP_NORM, Double.toString(learning.gradientClipNorm()));
+        WeightPolicySettings weighting = settings.weighting();
+        values.put(WEIGHTING_POLICY, WEIGHT_POLICIES.nameOf(weighting.type()));
+        values.put(WEIGHTING_HALF_LIFE, configHalfLife(settings.weightingHalfLifeEvents()));
+        values.put(WEIGHTING_SMOOTHING, Double.toString(weighting.smoothing()));
+        values.put(WEIGHTING_MIN, Double.toString(weighting.minWeight()));
+        values.put(WEIGHTING_MAX, Double.toString(weighting.maxWeight()));
+        values.put(WEIGHTING_LOG_MU, Double.toString(weighting.logMu()));
+        values.put(WEIGHTING_EFFECTIVE_BETA, Double.toString(weighting.effectiveNumberBeta()));
+        ThresholdSettings thresholds = settings.thresholds();
+        values.put(THRESHOLD_POLICY, THRESHOLD_POLICIES.nameOf(thresholds.policy()));
+        values.put(THRESHOLD_METRIC, THRESHOLD_METRICS.nameOf(thresholds.metric()));
+        values.put(THRESHOLD_BETA, Double.toString(thresholds.beta()));
+        values.put(THRESHOLD_RECALL_FLOOR, Double.toString(thresholds.recallFloor()));
+        values.put(THRESHOLD_BINS, Integer.toString(thresholds.bins()));
+        values.put(THRESHOLD_HALF_LIFE, configHalfLife(thresholds.halfLifeEvents()));
+        values.put(THRESHOLD_MIN_POSITIVES, Double.toString(thresholds.minPositives()));
+        values.put(THRESHOLD_DEFAULT, Float.toString(thresholds.defaultThreshold()));
+        values.put(METRICS_BINS, Integer.toString(settings.metricsBins()));
+        values.put(METRICS_HALF_LIFE, configHalfLife(settings.metricsHalfLifeEvents()));
+        values.put(DRIFT_ENABLED, Boolean.toString(settings.driftDetection()));
+        DetectorSettings detectors = settings.detectors();
+        values.put(DRIFT_PREVALENCE_DELTA, Double.toString(detectors.prevalenceRelativeDelta()));
+        values.put(DRIFT_PREVALENCE_THRESHOLD, Double.toString(detectors.prevalenceThreshold()));
+        values.put(DRIFT_PREVALENCE_MIN_EVENTS, Long.toString(detectors.prevalenceMinEvents()));
+        values.put(DRIFT_RECALL_HALF_LIFE, Double.toString(detectors.recallHalfLifePositives()));
+        values.put(DRIFT_RECALL_MIN_POSITIVES, Double.toString(detectors.recallMinPositives()));
+        values.put(DRIFT_RECALL_SIGMAS, Double.toString(detectors.recallDropSigmas()));
+        values.put(DRIFT_COLLAPSE_WINDOW, Long.toString(detectors.collapseWindowEvents()));
+        return values;
+    }
+
+    /** The inverse of {@link #halfLife}: no decay is 0 in configuration. */
+    private static String configHalfLife(double halfLifeEvents) {
+        return Double.toString(Double.isInfinite(halfLifeEvents) ? 0.0 : halfLifeEvents);
     }
 
     private static Map<String, Object> ballastKeysOnly(Map<String, ?> properties) {
@@ -370,19 +540,28 @@ public final class BallastConfig extends AbstractConfig {
         return ballast;
     }
 
+    /** The model id of a per-model override key, or null when the key is none. */
+    private static String overriddenModelId(String key) {
+        if (!key.startsWith(MODEL_OVERRIDE_PREFIX) || key.equals(ACCEPT_UNKNOWN_MODELS)) {
+            return null;
+        }
+        String rest = key.substring(MODEL_OVERRIDE_PREFIX.length());
+        int dot = rest.indexOf('.');
+        return dot <= 0 || !DEFINITION.names().contains(PREFIX + rest.substring(dot + 1)) ? null : rest.substring(0, dot);
+    }
+
     private static void rejectUnknownBallastKeys(Map<String, String> properties) {
         for (String key : properties.keySet()) {
-            if (key.startsWith(PREFIX) && !DEFINITION.names().contains(key) && !key.startsWith(MODEL_OVERRIDE_PREFIX)) {
-                throw new ConfigException("Unknown setting '" + key + "'. Run 'ballast config' to list the valid ballast.* keys.");
+            if (DEFINITION.names().contains(key)) {
+                continue;
             }
-            if (key.startsWith(MODEL_OVERRIDE_PREFIX) && !key.equals(ACCEPT_UNKNOWN_MODELS)) {
-                String rest = key.substring(MODEL_OVERRIDE_PREFIX.length());
-                int dot = rest.indexOf('.');
-                String target = dot < 0 ? "" : PREFIX + rest.substring(dot + 1);
-                if (dot <= 0 || !DEFINITION.names().contains(target)) {
+            if (key.startsWith(MODEL_OVERRIDE_PREFIX)) {
+                if (overriddenModelId(key) == null) {
                     throw new ConfigException("Unknown per-model setting '" + key
                             + "'. Expected ballast.models.<model id>.<key without 'ballast.'>, e.g. ballast.models.fraud.model.features");
                 }
+            } else if (key.startsWith(PREFIX)) {
+                throw new ConfigException("Unknown setting '" + key + "'. Run 'ballast config' to list the valid ballast.* keys.");
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,7 +44,8 @@ final class FeedForwardModel implements MultiLabelModel {
     private final List<Parameter> parameters = new ArrayList<>();
     private final int[] layerWidths;
     private final Standardiser standardiser;
-    private final Optimizer optimizer;
+    private final Objective objective;
+    private final Optimiser optimiser;
     private long steps;
     private long skippedSteps;
     /** Sparse-only batches update just the first-layer rows they touch, when that is exact. */
@@ -83,16 +85,17 @@ final class FeedForwardModel implements MultiLabelModel {
             fillUniform(parameters.get(0), Math.sqrt(6.0 / featureCount), random);
             fillUniform(parameters.get(2), Math.sqrt(6.0 / (settings.hiddenUnits() + labelCount)), random);
         }
-        this.optimizer = new Optimizer(settings, parameters);
-        this.rowSparseSteps = Optimizer.skipsZeroGradients(settings);
+        this.objective = settings.objective().create();
+        this.optimiser = Optimiser.create(settings, parameters);
+        this.rowSparseSteps = optimiser.skipsZeroGradients();
     }
 
     private void addLayer(String weightName, String biasName) {
         int layer = parameters.size() / 2;
         int in = layerWidths[layer];
         int out = layerWidths[layer + 1];
-        parameters.add(new Parameter(weightName, new int[] {in, out}, true, settings.optimizer()));
-        parameters.add(new Parameter(biasName, new int[] {out}, false, settings.optimizer()));
+        parameters.add(new Parameter(weightName, new int[] {in, out}, true));
+        parameters.add(new Parameter(biasName, new int[] {out}, false));
     }
 
     private static void fillUniform(Parameter p, double limit, SplittableRandom random) {
@@ -167,10 +170,10 @@ final class FeedForwardModel implements MultiLabelModel {
     }
 
     @Override
-    public StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights) {
+    public StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights, float[] logitOffsets) {
         int rows = checkBatch(batch);
-        if (posWeights.length != labelCount || negWeights.length != labelCount) {
-            throw new IllegalArgumentException("Expected " + labelCount + " positive and negative weights");
+        if (posWeights.length != labelCount || negWeights.length != labelCount || logitOffsets.length != labelCount) {
+            throw new IllegalArgumentException("Expected " + labelCount + " positive and negative weights and offsets");
         }
         if (rows == 0) {
             return new StepResult(0, 0, true, "empty batch");
@@ -186,7 +189,7 @@ final class FeedForwardModel implements MultiLabelModel {
         FloatBuffer logits = holdsForwardOf(batch)
                 ? workspace.preActivations[layers() - 1].elements
                 : forward(batch, rows);
-        StepResult result = step(batch, rows, logits, posWeights, negWeights);
+        StepResult result = step(batch, rows, logits, posWeights, negWeights, logitOffsets);
         if (settings.standardize() && !warmingUp) {
             standardiser.update(batch);
         }
@@ -199,63 +202,27 @@ final class FeedForwardModel implements MultiLabelModel {
         return forwardBatch == batch && forwardBatchVersion == batch.version() && forwardStateVersion == stateVersion;
     }
 
-    private StepResult step(MiniBatch batch, int rows, FloatBuffer logits, float[] posWeights, float[] negWeights) {
+    private StepResult step(MiniBatch batch, int rows, FloatBuffer logits, float[] posWeights, float[] negWeights,
+            float[] logitOffsets) {
         // Element-wise work on heap copies: one bulk copy each way instead of a checked buffer access per element.
         float[] logitValues = workspace.scratch(rows * labelCount);
         logits.get(0, logitValues, 0, rows * labelCount);
         float[] gradients = workspace.secondScratch(rows * labelCount);
-        float[] targets = batch.targets();
-        float[] importances = batch.importances();
-        double weightedLoss = 0;
-        double unweightedLoss = 0;
-        for (int row = 0; row < rows; row++) {
-            double importance = importances[row];
-            for (int label = 0; label < labelCount; label++) {
-                int i = row * labelCount + label;
-                double logit = logitValues[i];
-                double target = targets[i];
-                double posWeight = posWeights[label];
-                double negWeight = negWeights[label];
-                // WeightedBinaryCrossEntropy.loss (twice) and .gradient, term for term, sharing the one
-                // exp(-|x|) and log1p behind softplus(x), softplus(-x) and sigmoid(x). The gradient is the same
-                // doubles; the losses (reported, not trained on) agree to about 1e-12 (see log1pOfUnit).
-                double exp = Math.exp(-Math.abs(logit));
-                double log1p = log1pOfUnit(exp);
-                double softplus = Math.max(logit, 0) + log1p;
-                double softplusOfNegative = Math.max(-logit, 0) + log1p;
-                double probability = logit >= 0 ? 1 / (1 + exp) : exp / (1 + exp);
-                weightedLoss += importance
-                        * (negWeight * (1 - target) * softplus + posWeight * target * softplusOfNegative);
-                unweightedLoss += (1 - target) * softplus + target * softplusOfNegative;
-                gradients[i] = Optimizer.flushNegligible((float) (importance / rows
-                        * (negWeight * (1 - target) * probability - posWeight * target * (1 - probability))));
-            }
-        }
+        Objective.Losses losses = objective.evaluate(logitValues, batch.targets(), batch.importances(), rows,
+                labelCount, posWeights, negWeights, logitOffsets, gradients);
         workspace.logitGradients.elements.put(0, gradients, 0, rows * labelCount);
-        weightedLoss /= rows;
-        unweightedLoss /= rows;
+        double weightedLoss = losses.weighted();
+        double unweightedLoss = losses.unweighted();
         if (!Double.isFinite(weightedLoss)) {
             return skip(weightedLoss, unweightedLoss, "non-finite loss");
         }
         backward(batch, rows);
-        String reason = optimizer.step(steps + 1);
+        String reason = optimiser.step(steps + 1);
         if (reason != null) {
             return skip(weightedLoss, unweightedLoss, reason);
         }
         steps++;
         return new StepResult(weightedLoss, unweightedLoss, false, null);
-    }
-
-    /**
-     * {@code log1p(x)} for x in [0, 1], to about 1e-12 relative: {@code Math.log1p} is StrictMath's, a call out
-     * of compiled code that took a tenth of a training step; {@code Math.log} is an intrinsic. Below 1e-4 the
-     * series (error under x^4 / 4) replaces {@code log(1 + x)}, whose rounding of 1 + x would grow relative to x.
-     */
-    static double log1pOfUnit(double x) {
-        if (x < 1e-4) {
-            return x * (1 - x * (0.5 - x / 3));
-        }
-        return Math.log(1 + x);
     }
 
     private StepResult skip(double weightedLoss, double unweightedLoss, String reason) {
@@ -568,28 +535,58 @@ final class FeedForwardModel implements MultiLabelModel {
         out.writeLong(skippedSteps);
         out.writeBoolean(biasInitialised);
         standardiser.writeTo(out);
-        for (Parameter p : parameters) {
-            p.writeTo(out);
+        for (int index = 0; index < parameters.size(); index++) {
+            parameters.get(index).writeTo(out);
+            optimiser.writeState(index, out);
         }
     }
 
-    static FeedForwardModel readFrom(DataInput in) throws IOException {
+    /**
+     * Restores a model written by {@link #writeTo} under the settings configured now: the parameters, the
+     * standardiser and the counters are the saved ones, every hyper-parameter is {@code configured}'s. A changed
+     * optimiser starts its state afresh (and says so to {@code notices}); a change the parameters cannot absorb
+     * throws. The label count is the saved one (labels are matched by name by the caller).
+     *
+     * @throws IncompatibleStateException when the feature count, the model type or (MLP) the hidden size differ
+     */
+    static FeedForwardModel readFrom(DataInput in, int configuredFeatureCount, LearningSettings configured,
+            Consumer<String> notices) throws IOException {
         byte version = in.readByte();
         if (version != FORMAT_VERSION) {
             throw new IOException("Unsupported model format version " + version);
         }
         int featureCount = in.readInt();
         int labelCount = in.readInt();
-        LearningSettings settings = new LearningSettings(ModelType.valueOf(in.readUTF()), in.readInt(),
+        LearningSettings saved = new LearningSettings(ModelType.valueOf(in.readUTF()), in.readInt(),
                 OptimizerType.valueOf(in.readUTF()), in.readDouble(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readBoolean(), in.readLong());
-        FeedForwardModel model = new FeedForwardModel(featureCount, labelCount, settings);
+        if (featureCount != configuredFeatureCount) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.FEATURE_COUNT,
+                    Integer.toString(featureCount), Integer.toString(configuredFeatureCount));
+        }
+        if (saved.modelType() != configured.modelType()) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.MODEL_TYPE,
+                    saved.modelType().configName(), configured.modelType().configName());
+        }
+        if (saved.modelType() == ModelType.MLP && saved.hiddenUnits() != configured.hiddenUnits()) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.HIDDEN_UNITS,
+                    Integer.toString(saved.hiddenUnits()), Integer.toString(configured.hiddenUnits()));
+        }
+        FeedForwardModel model = new FeedForwardModel(featureCount, labelCount, configured);
         model.steps = in.readLong();
         model.skippedSteps = in.readLong();
         model.biasInitialised = in.readBoolean();
         model.standardiser.readFrom(in);
-        for (Parameter p : model.parameters) {
-            p.readFrom(in);
+        // The saved optimiser state is read by an optimiser of the saved kind; kept only if it is still the one.
+        boolean sameOptimiser = saved.optimizer() == configured.optimizer();
+        Optimiser reader = sameOptimiser ? model.optimiser : Optimiser.create(saved, model.parameters);
+        for (int index = 0; index < model.parameters.size(); index++) {
+            model.parameters.get(index).readFrom(in);
+            reader.readState(index, in);
+        }
+        if (!sameOptimiser) {
+            notices.accept("optimiser changed from " + saved.optimizer().configName() + " to "
+                    + configured.optimizer().configName() + ": its state starts afresh (the parameters are kept)");
         }
         return model;
     }

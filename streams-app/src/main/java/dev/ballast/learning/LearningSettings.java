@@ -12,13 +12,15 @@ package dev.ballast.learning;
  * @param gradientClipNorm the global L2 norm the gradient is rescaled to when it exceeds it; &lt;= 0 turns clipping off
  * @param standardize      online standardisation of the input (see {@link MultiLabelModel})
  * @param seed             seed of the weight initialisation
+ * @param objective        the loss trained on
  */
 public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerType optimizer, double learningRate,
-                               double momentum, double l2, double gradientClipNorm, boolean standardize, long seed) {
+                               double momentum, double l2, double gradientClipNorm, boolean standardize, long seed,
+                               ObjectiveSettings objective) {
 
     public LearningSettings {
-        if (modelType == null || optimizer == null) {
-            throw new IllegalArgumentException("modelType and optimizer are required");
+        if (modelType == null || optimizer == null || objective == null) {
+            throw new IllegalArgumentException("modelType, optimizer and objective are required");
         }
         if (hiddenUnits <= 0) {
             throw new IllegalArgumentException("hiddenUnits must be > 0, got " + hiddenUnits);
@@ -37,6 +39,13 @@ public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerTy
         }
     }
 
+    /** Settings that train on the default objective, weighted binary cross-entropy. */
+    public LearningSettings(ModelType modelType, int hiddenUnits, OptimizerType optimizer, double learningRate,
+            double momentum, double l2, double gradientClipNorm, boolean standardize, long seed) {
+        this(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm, standardize, seed,
+                ObjectiveSettings.defaults());
+    }
+
     /**
      * Defaults chosen prequentially (predict each mini-batch, then learn from it) on the Yeast multi-label
      * benchmark (2417 rows, 103 dense features, 14 labels) with sqrt-damped class weights: a linear model with
@@ -52,12 +61,18 @@ public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerTy
     /** A copy with another model type. */
     public LearningSettings withModelType(ModelType type) {
         return new LearningSettings(type, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed);
+                standardize, seed, objective);
     }
 
     /** A copy with another optimiser and learning rate. */
     public LearningSettings withOptimizer(OptimizerType type, double rate) {
         return new LearningSettings(modelType, hiddenUnits, type, rate, momentum, l2, gradientClipNorm,
-                standardize, seed);
+                standardize, seed, objective);
+    }
+
+    /** A copy with another objective. */
+    public LearningSettings withObjective(ObjectiveSettings newObjective) {
+        return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
+                standardize, seed, newObjective);
     }
 }

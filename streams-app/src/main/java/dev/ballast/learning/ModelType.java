@@ -14,13 +14,4 @@ public enum ModelType {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a configuration name, case-insensitively. */
-    public static ModelType fromConfigName(String name) {
-        for (ModelType type : values()) {
-            if (type.configName().equalsIgnoreCase(name.trim())) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException("Unknown model type '" + name + "'; expected linear or mlp");
-    }
 }

@@ -5,13 +5,13 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * A multi-label probabilistic classifier trained online, one mini-batch at a time, on weighted binary
- * cross-entropy.
+ * A multi-label probabilistic classifier trained online, one mini-batch at a time, on a per-label
+ * {@link Objective} (weighted binary cross-entropy by default).
  *
  * <p><b>Loss.</b> Per row r and label l with logit x, target z, class weights wp/wn and importance weight s:
- * {@code s * (wn*(1-z)*softplus(x) + wp*z*softplus(-x))}. The batch loss is the sum over rows and labels
- * divided by the number of rows (a per-example mean, summed over labels), so the step size does not depend on
- * the batch size.
+ * {@code s * loss(x, z, wp, wn)}, for binary cross-entropy {@code s * (wn*(1-z)*softplus(x) + wp*z*softplus(-x))}.
+ * The batch loss is the sum over rows and labels divided by the number of rows (a per-example mean, summed over
+ * labels), so the step size does not depend on the batch size.
  *
  * <p><b>Standardisation</b> (when {@link LearningSettings#standardize()}): running mean and variance (Welford)
  * of every feature are updated from the dense rows of each training batch, after its step. A dense row is
@@ -48,8 +48,15 @@ public interface MultiLabelModel {
      *
      * @param posWeights per label, weight of the positive class
      * @param negWeights per label, weight of the negative class
+     * @param logitOffsets per label, added to the logit in the loss only (logit adjustment); predictions never
+     *     see it
      */
-    StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights);
+    StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights, float[] logitOffsets);
+
+    /** {@link #learn(MiniBatch, float[], float[], float[])} without logit offsets. */
+    default StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights) {
+        return learn(batch, posWeights, negWeights, new float[labelCount()]);
+    }
 
     /**
      * Sets each output bias to {@code log(p/(1-p))}, p clamped to [1e-4, 1-1e-4], the first time it is called;

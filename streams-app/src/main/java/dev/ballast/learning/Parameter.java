@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One trainable tensor: its value and gradient as native float32 arrays (operands of gemm), with NIO views
- * for the element-wise work done in Java, plus the optimiser's per-element state.
+ * for the element-wise work done in Java. The optimiser's per-element state belongs to the {@link Optimiser}.
  *
  * <p>The values have a heap mirror, {@link #heapValues}, equal to the native values between optimiser steps:
  * row-wise reads (the sparse first layer) and the optimiser use it instead of a checked native access per row.
@@ -27,10 +27,6 @@ final class Parameter {
     final INDArray gradient;
     final FloatBuffer values;
     final FloatBuffer gradients;
-    /** First optimiser moment: SGD velocity, AdaGrad squared-gradient sum, Adam mean. */
-    final float[] firstState;
-    /** Adam's second moment; empty for the other optimisers. */
-    final float[] secondState;
     /**
      * The values on the heap, equal to {@link #values} between steps; during a step, the optimiser's working
      * copy (restored from {@link #values} if the step is not taken).
@@ -43,16 +39,13 @@ final class Parameter {
      * directly); otherwise the optimiser copies it from the native {@link #gradients}. Reset by every step.
      */
     boolean heapGradientsCurrent;
-    /** The optimiser's state as computed by a step not yet known to be finite (working copies, like heapValues). */
-    final float[] nextFirstState;
-    final float[] nextSecondState;
     /** Elements per row: the last dimension. */
     final int rowWidth;
     /** The rows the next optimiser step visits, or null for all of them. */
     private int[] activeRows;
     private int activeRowCount;
 
-    Parameter(String name, int[] shape, boolean penalised, OptimizerType optimizer) {
+    Parameter(String name, int[] shape, boolean penalised) {
         this.name = name;
         this.shape = shape.clone();
         this.penalised = penalised;
@@ -70,15 +63,11 @@ final class Parameter {
         this.gradients = gradient.data().asNioFloat();
         this.heapValues = new float[length];
         this.heapGradients = new float[length];
-        this.firstState = new float[length];
-        this.secondState = new float[optimizer == OptimizerType.ADAM ? length : 0];
-        this.nextFirstState = new float[length];
-        this.nextSecondState = new float[secondState.length];
     }
 
     /**
      * Limits the next optimiser step to the given rows, whose gradients are the only non-zero ones. Only valid
-     * when a zero gradient leaves value and state untouched (see {@link Optimizer#skipsZeroGradients}).
+     * when a zero gradient leaves value and state untouched (see {@link Optimiser#skipsZeroGradients}).
      */
     void restrictToRows(int[] rows, int count) {
         activeRows = rows;
@@ -113,22 +102,18 @@ final class Parameter {
         return heapValues.clone();
     }
 
-    /** The values (from the heap mirror, equal to the native values between steps), then the optimiser's state. */
+    /** The values (from the heap mirror, equal to the native values between steps). */
     void writeTo(DataOutput out) throws IOException {
         writeFloats(out, heapValues);
-        writeFloats(out, firstState);
-        writeFloats(out, secondState);
     }
 
     void readFrom(DataInput in) throws IOException {
         readFloats(in, heapValues);
         values.put(0, heapValues, 0, length);
-        readFloats(in, firstState);
-        readFloats(in, secondState);
     }
 
     /** The bytes of {@link DataOutput#writeFloat} for each value, written at once (one call per value was slow). */
-    private static void writeFloats(DataOutput out, float[] array) throws IOException {
+    static void writeFloats(DataOutput out, float[] array) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(array.length * Float.BYTES);
         for (float v : array) {
             bytes.putInt(Float.floatToIntBits(v));
@@ -136,7 +121,7 @@ final class Parameter {
         out.write(bytes.array());
     }
 
-    private static void readFloats(DataInput in, float[] array) throws IOException {
+    static void readFloats(DataInput in, float[] array) throws IOException {
         byte[] bytes = new byte[array.length * Float.BYTES];
         in.readFully(bytes);
         ByteBuffer.wrap(bytes).asFloatBuffer().get(array);

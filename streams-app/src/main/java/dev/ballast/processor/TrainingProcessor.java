@@ -1,12 +1,17 @@
 package dev.ballast.processor;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.config.ModelDeclaration;
+import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
+import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.training.BatchOutcome;
 import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -164,9 +169,11 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     /** What the configuration declares about a model id (kept once looked up), or null if it trains no such model. */
     private ModelDeclaration declarationOf(String modelId) {
         ModelDeclaration declaration = declarations.get(modelId);
-        if (declaration == null && config.trainsModel(modelId)) {
-            declaration = ModelDeclaration.of(config, modelId);
-            declarations.put(modelId, declaration);
+        if (declaration == null) {
+            declaration = config.models().declaration(modelId).orElse(null);
+            if (declaration != null) {
+                declarations.put(modelId, declaration);
+            }
         }
         return declaration;
     }
@@ -204,7 +211,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         ModelState state = saved == null
                 ? new ModelState(declaration.modelId(), OnlineTrainer.create(declaration.trainerSettings(),
                         declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
-                : ModelState.deserialise(declaration.modelId(), saved, declaration.trainerSettings(), now);
+                : restore(saved, declaration, now);
         byte[] rangeBytes = store.get(state.sourceRangeKey);
         EventJournal.SourceRange range = rangeBytes == null ? null : EventJournal.SourceRange.decode(rangeBytes);
         long readBack = 0;
@@ -233,6 +240,20 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                 + "replayed", declaration.modelId(), saved == null ? "created" : "restored", state.snapshotVersion,
                 state.trainer.eventsTrained(), readBack, eventsTopic, state.journalLength);
         return state;
+    }
+
+    /**
+     * A saved model under its declaration now. The start-up check refuses, by name, a configuration that the model's
+     * last snapshot cannot take (see {@code SavedModelCheck}); a saved state with no snapshot yet is refused here,
+     * stopping the app with the same message rather than training a model the configuration no longer describes.
+     */
+    private ModelState restore(byte[] saved, ModelDeclaration declaration, long now) {
+        try {
+            return ModelState.deserialise(saved, declaration, now,
+                    notice -> LOG.warn("Model '{}' restored under new settings: {}", declaration.modelId(), notice));
+        } catch (IncompatibleStateException e) {
+            throw new IllegalStateException(config.models().refusal(declaration.modelId(), e), e);
+        }
     }
 
     /**
@@ -316,8 +337,19 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         state.pendingTrained();
         state.batchesSinceSave++;
         boolean published = false;
-        for (ImbalanceSignal signal : outcome.signals()) {
-            emit(state.modelId, OutputRecords.alert(state.modelId, signal, declaration.labelNames(),
+        if (state.alertGate == null) {
+            state.alertGate = new AlertGate(declaration.labelNames(), config.forModel(state.modelId).alertSettings());
+        }
+        List<AlertGate.Alert> alerts = new ArrayList<>(state.alertGate.admit(outcome.signals(), now));
+        if (state.alertGate.hasOpenConditions()) {
+            double[] recalls = new double[declaration.labelNames().size()];
+            for (int label = 0; label < recalls.length; label++) {
+                recalls[label] = state.trainer.metrics().label(label).recall();
+            }
+            alerts.addAll(state.alertGate.resolve(recalls, now));
+        }
+        for (AlertGate.Alert alert : alerts) {
+            emit(state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),
                     state.trainer.eventsTrained(), now));
             published = true;
         }
@@ -389,7 +421,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         state.batchesAtLastSnapshot = state.batchesTrained();
         state.lastSnapshotWallMs = now;
         emit(state.modelId, OutputRecords.snapshot(state.modelId, state.snapshotVersion, state.trainer,
-                declaration.hyperParameters(), state.reflectedOffsets, now));
+                BallastConfig.hyperParameters(state.trainer.settings()), state.reflectedOffsets, now));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.ballast.training;
 
 import dev.ballast.evaluation.ThresholdSettings;
+import dev.ballast.evaluation.drift.DetectorSettings;
 import dev.ballast.learning.LearningSettings;
 import dev.ballast.weighting.WeightPolicySettings;
 
@@ -15,10 +16,11 @@ import dev.ballast.weighting.WeightPolicySettings;
  * @param metricsBins histogram bins of the PR-AUC estimate
  * @param metricsHalfLifeEvents half-life of the prequential metrics (infinite: whole-stream figures)
  * @param driftDetection whether the imbalance drift detectors run
+ * @param detectors the drift detectors' parameters (used when they run)
  */
 public record TrainerSettings(int batchSize, LearningSettings learning, WeightPolicySettings weighting,
         double weightingHalfLifeEvents, ThresholdSettings thresholds, int metricsBins, double metricsHalfLifeEvents,
-        boolean driftDetection) {
+        boolean driftDetection, DetectorSettings detectors) {
 
     public TrainerSettings {
         if (batchSize < 1) {
@@ -28,6 +30,11 @@ public record TrainerSettings(int batchSize, LearningSettings learning, WeightPo
 
     public TrainerSettings withMetricsHalfLife(double halfLifeEvents) {
         return new TrainerSettings(batchSize, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
-                halfLifeEvents, driftDetection);
+                halfLifeEvents, driftDetection, detectors);
+    }
+
+    public TrainerSettings withBatchSize(int events) {
+        return new TrainerSettings(events, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
+                metricsHalfLifeEvents, driftDetection, detectors);
     }
 }

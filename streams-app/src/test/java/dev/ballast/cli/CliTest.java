@@ -17,9 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /** The commands as a user runs them: exit codes, stdout that parses, one-line errors. */
@@ -101,11 +105,48 @@ class CliTest {
         assertTrue(result.err().lines().count() <= 2, result.err());
     }
 
-    @Test
-    void shouldNameTheKeyWhenASettingIsInvalid() {
-        Run result = run("config", "--set", "ballast.weighting.policy=squareroot");
-        assertEquals(ReadableErrors.USER_ERROR, result.exitCode());
-        assertTrue(result.err().contains("ballast.weighting.policy"), result.err());
+    /**
+     * Bad settings, global and per-model (the app trains "default" and "fraud"), each with the key the error must
+     * name: the key as the user wrote it. Several were accepted once and threw later in a stream thread.
+     */
+    static Stream<Arguments> badSettings() {
+        return Stream.of(
+                Arguments.of("ballast.optimizer.learning.rate=0", "ballast.optimizer.learning.rate"),
+                Arguments.of("ballast.weighting.smoothing=0", "ballast.weighting.smoothing"),
+                Arguments.of("ballast.weighting.min=0", "ballast.weighting.min"),
+                Arguments.of("ballast.weighting.log.mu=0", "ballast.weighting.log.mu"),
+                Arguments.of("ballast.weighting.effective.number.beta=0", "ballast.weighting.effective.number.beta"),
+                Arguments.of("ballast.weighting.policy=squareroot", "ballast.weighting.policy"),
+                Arguments.of("ballast.optimizer=adamw", "ballast.optimizer"),
+                Arguments.of("ballast.optimizer.clip.norm=NaN", "ballast.optimizer.clip.norm"),
+                Arguments.of("ballast.threshold.default=1", "ballast.threshold.default"),
+                Arguments.of("ballast.threshold.recall.floor=0", "ballast.threshold.recall.floor"),
+                Arguments.of("ballast.drift.recall.min.positives=0.5", "ballast.drift.recall.min.positives"),
+                Arguments.of("ballast.models.fraud.batch.size=zero", "ballast.models.fraud.batch.size"),
+                Arguments.of("ballast.models.fraud.optimizer.learning.rate=-1", "ballast.models.fraud.optimizer.learning.rate"),
+                Arguments.of("ballast.models.fraud.weighting.policy=squareroot", "ballast.models.fraud.weighting.policy"),
+                Arguments.of("ballast.models.fraud.weighting.max=0.5", "ballast.models.fraud.weighting.max"),
+                Arguments.of("ballast.models.fraud.drift.collapse.window.events=0", "ballast.models.fraud.drift.collapse.window.events"),
+                Arguments.of("ballast.models.other.batch.size=8", "ballast.models.other.batch.size"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badSettings")
+    void shouldExitTwoNamingTheKeyWhenASettingIsInvalid(String setting, String key) throws Exception {
+        Run config = run("config", "--set", "ballast.models=default,fraud", "--set", setting);
+        assertEquals(ReadableErrors.USER_ERROR, config.exitCode(), config.err());
+        assertTrue(config.err().startsWith("ballast config: ") && config.err().contains(key), config.err());
+
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        // Were Kafka touched, the run would wait for the closed port and fail with exit code 1 ("not reachable").
+        Run started = run("run", "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
+                "--set", "schema.registry.url=http://127.0.0.1:" + closedPort, "--set", "ballast.startup.wait.ms=60000",
+                "--set", "ballast.models=default,fraud", "--set", setting);
+        assertEquals(ReadableErrors.USER_ERROR, started.exitCode(), started.err());
+        assertTrue(started.err().startsWith("ballast run: ") && started.err().contains(key), started.err());
     }
 
     @Test
@@ -122,6 +163,49 @@ class CliTest {
     }
 
     @Test
+    void shouldTellARefusedConnectionWithinTheStartupWaitForEveryClusterCommand() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        for (String command : List.of("models", "monitor", "dead-letters", "produce")) {
+            List<String> args = new java.util.ArrayList<>(List.of(command, "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
+                    "--set", "schema.registry.url=http://127.0.0.1:" + closedPort, "--set", "ballast.startup.wait.ms=1000"));
+            if (command.equals("produce")) {
+                args.addAll(List.of("--synthetic", "10"));
+            }
+            long start = System.nanoTime();
+            Run result = run(args.toArray(String[]::new));
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(ReadableErrors.FAILURE, result.exitCode(), command);
+            assertEquals(List.of("ballast " + command + ": Kafka at 127.0.0.1:" + closedPort + " is not reachable (connection "
+                    + "refused at 127.0.0.1:" + closedPort + " (nothing listens there)) after 1 s; check bootstrap.servers and "
+                    + "that the brokers are up", "(set BALLAST_DEBUG=1 for the stack trace)"), result.err().lines().toList());
+            assertTrue(seconds <= 4, command + " gave up after " + seconds + " s, the wait is 1 s");
+        }
+    }
+
+    @Test
+    void shouldSayNoSuchFileWithOneExitCodeWhateverTheMissingFileIsCalled() {
+        for (String missing : List.of("/nonexistent.arff", "/nonexistent", "/nonexistent.csv")) {
+            Run result = run("evaluate", "--input", missing);
+            assertEquals(ReadableErrors.USER_ERROR, result.exitCode(), missing);
+            assertEquals(List.of("ballast evaluate: no such file: " + missing, "(set BALLAST_DEBUG=1 for the stack trace)"),
+                    result.err().lines().toList());
+        }
+    }
+
+    @Test
+    void shouldNameTheMissingClientSettingForEveryClusterCommand() {
+        for (String command : List.of("models", "monitor", "dead-letters")) {
+            Run result = run(command, "--set", "schema.registry.url=http://127.0.0.1:1");
+            assertEquals(ReadableErrors.USER_ERROR, result.exitCode(), command);
+            assertEquals("ballast " + command + ": bootstrap.servers is not set: give --set bootstrap.servers=HOST:PORT or put "
+                    + "it in --config", result.err().lines().findFirst().orElseThrow());
+        }
+    }
+
+    @Test
     @Tag("broker")
     void shouldRunTheDemoUntilASnapshotReflectsEveryEvent() throws Exception {
         Run result = run("demo", "--events", "3000", "--report", "json", "--bad-records", "9");
@@ -133,6 +217,15 @@ class CliTest {
         assertTrue(report.get("modelVersion").asLong() >= 1);
         for (String field : List.of("alerts", "macroF1", "eventsPerSecond")) {
             assertTrue(report.has(field), field);
+        }
+        long byKind = 0;
+        for (JsonNode count : report.get("alertsByKind")) {
+            byKind += count.asLong();
+        }
+        assertEquals(report.get("alerts").asLong(), byKind, report.toString());
+        try (java.util.stream.Stream<Path> left = Files.exists(Path.of("data")) ? Files.list(Path.of("data")) : java.util.stream.Stream.empty()) {
+            assertEquals(List.of(), left.filter(path -> path.getFileName().toString().startsWith("demo-")).toList(),
+                    "the demo deletes its data directory on exit");
         }
     }
 }

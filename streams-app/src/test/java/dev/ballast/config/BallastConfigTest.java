@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.learning.ModelType;
+import dev.ballast.training.TrainerSettings;
 import dev.ballast.weighting.WeightPolicyType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,8 @@ class BallastConfigTest {
         assertEquals(ModelType.MLP, content.trainerSettings().learning().modelType());
         assertEquals(ModelType.LINEAR, config.forModel("fraud").trainerSettings().learning().modelType());
         assertEquals(WeightPolicyType.LOG, content.trainerSettings().weighting().type());
-        assertTrue(config.trainsModel("fraud"));
-        assertFalse(config.trainsModel("other"));
+        assertTrue(config.models().declaration("fraud").isPresent());
+        assertFalse(config.models().declaration("other").isPresent());
         assertThrows(ConfigException.class, () -> new BallastConfig(Map.of("ballast.models.content.model.typo", "x")));
     }
 
@@ -81,5 +82,26 @@ class BallastConfigTest {
         assertTrue(from >= 0 && to > from, "README.md must hold the generated settings table between the markers");
         assertEquals(SettingsTable.markdown(), readme.substring(from + begin.length(), to),
                 "README settings table is stale: regenerate it with ./ballast config --table");
+    }
+
+    @Test
+    void shouldGiveBackTheSameTrainerSettingsWhenTheReportedHyperParametersAreParsed() {
+        BallastConfig config = new BallastConfig(Map.of(BallastConfig.LEARNING_RATE, "0.02", BallastConfig.BATCH_SIZE, "7",
+                BallastConfig.OPTIMIZER, "ADAM", BallastConfig.WEIGHTING_HALF_LIFE, "0", BallastConfig.DRIFT_RECALL_SIGMAS, "4"));
+        TrainerSettings settings = config.trainerSettings();
+        Map<String, String> reported = BallastConfig.hyperParameters(settings);
+        assertEquals("adam", reported.get(BallastConfig.OPTIMIZER));
+        assertEquals(settings, new BallastConfig(reported).trainerSettings());
+    }
+
+    @Test
+    void shouldTrainUnlistedModelsFromTheTemplateOnlyWhenUnknownModelsAreAccepted() {
+        BallastConfig closed = new BallastConfig(Map.of(BallastConfig.MODELS, "fraud"));
+        assertTrue(closed.models().declaration("other").isEmpty());
+        BallastConfig open = new BallastConfig(Map.of(BallastConfig.MODELS, "fraud", BallastConfig.ACCEPT_UNKNOWN_MODELS, "true",
+                "ballast.models.spam.batch.size", "4", BallastConfig.BATCH_SIZE, "16"));
+        assertEquals(16, open.models().declaration("other").orElseThrow().trainerSettings().batchSize());
+        assertEquals("other", open.models().declaration("other").orElseThrow().modelId());
+        assertEquals(4, open.models().declaration("spam").orElseThrow().trainerSettings().batchSize());
     }
 }

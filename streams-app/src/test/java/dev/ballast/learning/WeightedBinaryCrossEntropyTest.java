@@ -9,8 +9,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
-/** Every case of the shared golden file golden/weighted-bce.json, evaluated on float32 logits. */
+/**
+ * Every case of the shared golden file golden/weighted-bce.json, evaluated on float32 logits through the batch
+ * evaluation the training step runs.
+ */
 class WeightedBinaryCrossEntropyTest {
+
+    private static final Objective OBJECTIVE = ObjectiveSettings.defaults().create();
 
     @Test
     void shouldMatchGoldenLossAndGradientWithoutNonFiniteValues() throws IOException {
@@ -20,12 +25,12 @@ class WeightedBinaryCrossEntropyTest {
         }
         assertTrue(cases.size() > 0);
         for (JsonNode c : cases) {
-            double logit = (float) c.get("logit").asDouble();
-            double target = c.get("target").asDouble();
-            double posWeight = (float) c.get("posWeight").asDouble();
-            double negWeight = (float) c.get("negWeight").asDouble();
-            double loss = WeightedBinaryCrossEntropy.loss(logit, target, posWeight, negWeight);
-            double gradient = WeightedBinaryCrossEntropy.gradient(logit, target, posWeight, negWeight);
+            float logit = (float) c.get("logit").asDouble();
+            float target = (float) c.get("target").asDouble();
+            float posWeight = (float) c.get("posWeight").asDouble();
+            float negWeight = (float) c.get("negWeight").asDouble();
+            double loss = OBJECTIVE.loss(logit, target, posWeight, negWeight);
+            double gradient = OBJECTIVE.gradient(logit, target, posWeight, negWeight);
             assertClose(c.get("loss").asDouble(), loss, c + " loss");
             assertClose(c.get("dLossDLogit").asDouble(), gradient, c + " gradient");
         }

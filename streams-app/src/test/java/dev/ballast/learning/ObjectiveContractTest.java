@@ -1,0 +1,88 @@
+package dev.ballast.learning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** What every registered {@link Objective} must satisfy, with its default parameters. */
+class ObjectiveContractTest {
+
+    /** A power of two, and the logits below are multiples of it: x - h and x + h are exact in float32. */
+    private static final float H = 1f / 1024;
+    private static final float[][] WEIGHTS = {{1f, 1f}, {5f, 1f}, {0.5f, 2f}, {40f, 1f}};
+
+    private static Objective objective(ObjectiveType type) {
+        return ObjectiveSettings.defaults().withType(type).create();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ObjectiveType.class)
+    void shouldHaveGradientMatchingCentralDifferenceOfLoss(ObjectiveType type) {
+        Objective objective = objective(type);
+        for (float logit = -8f; logit <= 8f; logit += 0.140625f) {
+            for (float target : new float[] {0f, 1f}) {
+                for (float[] w : WEIGHTS) {
+                    double numeric = (objective.loss(logit + H, target, w[0], w[1])
+                            - objective.loss(logit - H, target, w[0], w[1])) / (2 * H);
+                    double analytic = objective.gradient(logit, target, w[0], w[1]);
+                    String where = type + " x=" + logit + " z=" + target + " wp=" + w[0] + " wn=" + w[1];
+                    assertEquals(numeric, analytic, 1e-4 + 1e-3 * Math.abs(numeric), where);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ObjectiveType.class)
+    void shouldStayFiniteAndNonNegativeForExtremeLogits(ObjectiveType type) {
+        Objective objective = objective(type);
+        for (float logit : new float[] {-1e30f, -1000f, -40f, 0f, 40f, 1000f, 1e30f}) {
+            for (float target : new float[] {0f, 1f}) {
+                double loss = objective.loss(logit, target, 1000f, 1f);
+                double gradient = objective.gradient(logit, target, 1000f, 1f);
+                assertTrue(Double.isFinite(loss) && loss >= 0, type + " loss at " + logit + ": " + loss);
+                assertTrue(Double.isFinite(gradient), type + " gradient at " + logit + ": " + gradient);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ObjectiveType.class)
+    void shouldPushLogitTowardsTarget(ObjectiveType type) {
+        Objective objective = objective(type);
+        for (float logit = -4f; logit <= 4f; logit += 0.5f) {
+            assertTrue(objective.gradient(logit, 1f, 1f, 1f) < 0, type + " positive at " + logit);
+            assertTrue(objective.gradient(logit, 0f, 1f, 1f) > 0, type + " negative at " + logit);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ObjectiveType.class)
+    void shouldAverageImportanceWeightedElementsOverRowsWithOffsetsShiftingTheLogit(ObjectiveType type) {
+        Objective objective = objective(type);
+        int rows = 3;
+        int labels = 2;
+        float[] logits = {0.5f, -1.25f, 2f, 0.75f, -3f, 1.5f};
+        float[] targets = {1f, 0f, 0f, 1f, 1f, 1f};
+        float[] importances = {1f, 2.5f, 0.5f};
+        float[] pos = {3f, 1.5f};
+        float[] neg = {1f, 0.75f};
+        float[] offsets = {-0.5f, 0.25f};
+        float[] gradients = new float[rows * labels];
+        Objective.Losses losses = objective.evaluate(logits, targets, importances, rows, labels, pos, neg, offsets,
+                gradients);
+        double expected = 0;
+        for (int row = 0; row < rows; row++) {
+            for (int label = 0; label < labels; label++) {
+                int i = row * labels + label;
+                float shifted = logits[i] + offsets[label];
+                expected += importances[row] * objective.loss(shifted, targets[i], pos[label], neg[label]);
+                assertEquals(importances[row] / rows * objective.gradient(shifted, targets[i], pos[label], neg[label]),
+                        gradients[i], 1e-6, type + " gradient " + i);
+            }
+        }
+        assertEquals(expected / rows, losses.weighted(), 1e-9, type + " loss");
+    }
+}
