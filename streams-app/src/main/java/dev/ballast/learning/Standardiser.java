@@ -17,9 +17,8 @@ import java.util.Arrays;
  * moments by a bounded amount and the model by one bounded step. The warm-up exists because the first rows have no
  * variance to clip against: an outlier among them is taken as it is and forgotten with the half-life.
  *
- * <p>Persisted as the row count, then per feature the mean and the decayed sum of squared deviations (the same shape
- * as the undecayed statistics it replaces; a save of those restores with its variance over-estimated by up to the
- * count over {@code 1.44 * HALF_LIFE_ROWS}, which the half-life forgets).
+ * <p>Persisted as the row count, then per feature the mean and the decayed sum of squared deviations: the shape of
+ * the undecayed statistics it replaces, whose sums are rescaled on reading (see {@link #readFrom}).
  */
 final class Standardiser {
 
@@ -129,12 +128,19 @@ final class Standardiser {
         }
     }
 
-    void readFrom(DataInput in) throws IOException {
+    /**
+     * @param undecayedSums the sums were written undecayed (over {@code count} rows, model format 1): they are
+     *                      rescaled to the decayed weight sum, so the variance in force is the one saved
+     */
+    void readFrom(DataInput in, boolean undecayedSums) throws IOException {
         count = in.readLong();
         weightSum = weightSumOf(count);
         for (int j = 0; j < mean.length; j++) {
             mean[j] = in.readDouble();
             sumSquaredDeviations[j] = in.readDouble();
+            if (undecayedSums && count > 0) {
+                sumSquaredDeviations[j] *= weightSum / count;
+            }
         }
         if (count > 0) {
             refresh();
