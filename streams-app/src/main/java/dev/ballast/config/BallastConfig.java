@@ -309,7 +309,7 @@ public final class BallastConfig extends AbstractConfig {
                 MONITORING, ++order, ConfigDef.Width.SHORT, ALERTS_PREVALENCE_MIN_RATIO);
         def.define(ALERTS_RECALL_MIN_DROP, Type.DOUBLE, 0.2, Range.between(0, 1), Importance.LOW,
                 "A recall drop is alerted only when recall fell by at least this much; it resolves when recall is back within "
-                        + "half of it (a collapse resolves at this recall).", MONITORING, ++order, ConfigDef.Width.SHORT, ALERTS_RECALL_MIN_DROP);
+                        + "half of it.", MONITORING, ++order, ConfigDef.Width.SHORT, ALERTS_RECALL_MIN_DROP);
 
         order = 0;
         def.define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 1024), Importance.MEDIUM,

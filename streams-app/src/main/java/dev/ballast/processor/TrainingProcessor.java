@@ -341,12 +341,8 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
             state.alertGate = new AlertGate(declaration.labelNames(), config.forModel(state.modelId).alertSettings());
         }
         List<AlertGate.Alert> alerts = new ArrayList<>(state.alertGate.admit(outcome.signals(), now));
-        if (state.alertGate.hasOpenConditions()) {
-            double[] recalls = new double[declaration.labelNames().size()];
-            for (int label = 0; label < recalls.length; label++) {
-                recalls[label] = state.trainer.metrics().label(label).recall();
-            }
-            alerts.addAll(state.alertGate.resolve(recalls, now));
+        if (state.alertGate.hasOpenConditions() && state.trainer.imbalanceMonitor() != null) {
+            alerts.addAll(state.alertGate.resolve(state.trainer.imbalanceMonitor(), now));
         }
         for (AlertGate.Alert alert : alerts) {
             emit(state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),

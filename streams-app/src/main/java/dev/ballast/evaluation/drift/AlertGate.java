@@ -9,9 +9,9 @@ import java.util.Locale;
  * <ul>
  *   <li><b>hysteresis</b>: a prevalence shift is raised only when the prevalence moved by at least
  *       {@code minPrevalenceRatio} (either way), a recall drop only when recall fell by at least {@code minRecallDrop};
- *       a raised recall drop or collapse stays open, and is not raised again, until the label's recall is back
- *       (for a drop: within half of {@code minRecallDrop} of where it was; for a collapse: at {@code minRecallDrop}
- *       or more), when a resolution is published;</li>
+ *       a raised recall drop or collapse stays open, and is not raised again, until it clears (a drop: the
+ *       recall-drop detector's recall of the new regime is within half of {@code minRecallDrop} of where it was; a
+ *       collapse: the model predicts the label positive again), when a resolution is published;</li>
  *   <li><b>cool-down</b>: at most one alert per label and kind per {@code cooldownMs};</li>
  *   <li><b>severity</b>: a prevalence shift is INFO (the weights follow it by themselves), a recall drop WARNING,
  *       a collapse CRITICAL;</li>
@@ -68,7 +68,7 @@ public final class AlertGate {
   private final Settings settings;
   /** Per label and kind: when the last alert was raised, {@link Long#MIN_VALUE} for never. */
   private final long[] lastRaisedMs;
-  /** Per label and kind: the recall at which an open condition clears; NaN when none is open. */
+  /** Per label and kind: the recall at which an open recall drop clears (0 for a collapse); NaN when none is open. */
   private final double[] clearsAtRecall;
 
   public AlertGate(List<String> labelNames, Settings settings) {
@@ -95,7 +95,8 @@ public final class AlertGate {
       lastRaisedMs[slot] = nowMs;
       switch (signal.kind()) {
         case MINORITY_RECALL_DROP -> clearsAtRecall[slot] = Math.max(0, signal.before() - settings.minRecallDrop() / 2);
-        case COLLAPSE_TO_NEGATIVE -> clearsAtRecall[slot] = settings.minRecallDrop();
+        // Any number marks it open; a collapse clears when the model predicts the label positive again.
+        case COLLAPSE_TO_NEGATIVE -> clearsAtRecall[slot] = 0;
         case PREVALENCE_SHIFT -> { }
       }
       alerts.add(new Alert(signal.label(), signal.kind(), severity(signal.kind()), signal.detector(), signal.before(),
@@ -115,20 +116,41 @@ public final class AlertGate {
   }
 
   /**
-   * Resolutions of open recall drops and collapses whose label's recall is back.
-   *
-   * @param recall per label, the current (decayed, prequential) recall; NaN when unknown
+   * Resolutions of the open recall drops and collapses that the monitor's detectors see cleared: a collapse when the
+   * model has predicted the label positive again, a recall drop when the detector's recall of the new regime is back
+   * at the level set when it was raised.
    */
-  public List<Alert> resolve(double[] recall, long nowMs) {
+  public List<Alert> resolve(ImbalanceMonitor monitor, long nowMs) {
+    double[] recall = new double[labelNames.size()];
+    boolean[] collapsed = new boolean[labelNames.size()];
+    for (int label = 0; label < recall.length; label++) {
+      recall[label] = monitor.recall(label);
+      collapsed[label] = monitor.collapsed(label);
+    }
+    return resolve(recall, collapsed, nowMs);
+  }
+
+  /**
+   * @param recall per label, the recall of the current regime; NaN while unknown
+   * @param collapsed per label, whether the model still never predicts it positive
+   */
+  List<Alert> resolve(double[] recall, boolean[] collapsed, long nowMs) {
     List<Alert> resolutions = new ArrayList<>(0);
     for (int slot = 0; slot < clearsAtRecall.length; slot++) {
+      if (Double.isNaN(clearsAtRecall[slot])) {
+        continue;
+      }
       int label = slot / KINDS;
-      if (!Double.isNaN(clearsAtRecall[slot]) && recall[label] >= clearsAtRecall[slot]) {
-        ImbalanceSignal.Kind kind = ImbalanceSignal.Kind.values()[slot % KINDS];
-        String what = kind == ImbalanceSignal.Kind.COLLAPSE_TO_NEGATIVE ? "collapse" : "recall drop";
+      ImbalanceSignal.Kind kind = ImbalanceSignal.Kind.values()[slot % KINDS];
+      String name = labelNames.get(label);
+      if (kind == ImbalanceSignal.Kind.COLLAPSE_TO_NEGATIVE && !collapsed[label]) {
+        resolutions.add(new Alert(label, kind, Severity.INFO, "recovery", 0, 1, true,
+            "resolved: collapse of label '" + name + "', the model predicts it positive again"));
+        clearsAtRecall[slot] = Double.NaN;
+      } else if (kind == ImbalanceSignal.Kind.MINORITY_RECALL_DROP && recall[label] >= clearsAtRecall[slot]) {
         resolutions.add(new Alert(label, kind, Severity.INFO, "recovery", clearsAtRecall[slot], recall[label], true,
-            String.format(Locale.ROOT, "resolved: %s on label '%s', recall is %.2f again (cleared at %.2f)", what,
-                labelNames.get(label), recall[label], clearsAtRecall[slot])));
+            String.format(Locale.ROOT, "resolved: recall drop of label '%s', recall is %.2f again (cleared at %.2f)",
+                name, recall[label], clearsAtRecall[slot])));
         clearsAtRecall[slot] = Double.NaN;
       }
     }

@@ -54,24 +54,40 @@ class AlertGateTest {
     assertFalse(raised.resolved());
     assertTrue(gate.hasOpenConditions());
     assertTrue(gate.admit(List.of(drop), 120_000).isEmpty(), "not raised again while open, cool-down or not");
-    assertTrue(gate.resolve(new double[] {0.69, 0.0}, 130_000).isEmpty(), "0.69 is below 0.80 - 0.2 / 2");
-    List<AlertGate.Alert> resolved = gate.resolve(new double[] {0.71, 0.0}, 140_000);
+    boolean[] noCollapse = {false, false};
+    assertTrue(gate.resolve(new double[] {Double.NaN, 0.0}, noCollapse, 125_000).isEmpty(), "recall not known yet");
+    assertTrue(gate.resolve(new double[] {0.69, 0.0}, noCollapse, 130_000).isEmpty(), "0.69 is below 0.80 - 0.2 / 2");
+    List<AlertGate.Alert> resolved = gate.resolve(new double[] {0.71, 0.0}, noCollapse, 140_000);
     assertEquals(1, resolved.size());
     assertTrue(resolved.get(0).resolved());
     assertEquals(Kind.MINORITY_RECALL_DROP, resolved.get(0).kind());
-    assertEquals("resolved: recall drop on label 'l0', recall is 0.71 again (cleared at 0.70)", resolved.get(0).message());
+    assertEquals("resolved: recall drop of label 'l0', recall is 0.71 again (cleared at 0.70)", resolved.get(0).message());
     assertFalse(gate.hasOpenConditions());
-    assertTrue(gate.resolve(new double[] {0.9, 0.9}, 150_000).isEmpty());
+    assertTrue(gate.resolve(new double[] {0.9, 0.9}, noCollapse, 150_000).isEmpty());
     assertEquals(1, gate.admit(List.of(drop), 150_000).size(), "raised again after it cleared and the cool-down passed");
   }
 
   @Test
-  void shouldResolveACollapseWhenRecallReachesTheMinimumDrop() {
-    gate.admit(List.of(new ImbalanceSignal(1, Kind.COLLAPSE_TO_NEGATIVE, "collapse", 5, 0)), 0);
-    assertTrue(gate.resolve(new double[] {Double.NaN, 0.1}, 1).isEmpty());
-    List<AlertGate.Alert> resolved = gate.resolve(new double[] {Double.NaN, 0.25}, 2);
+  void shouldResolveACollapseOnlyWhenTheModelPredictsTheLabelPositiveAgain() {
+    ImbalanceMonitor monitor = new ImbalanceMonitor(List.of("l0", "l1"), new DetectorSettings(0.25, 25, 100, 500, 50, 3, 10));
+    float[] never = new float[20 * 2];
+    float[] targets = new float[20 * 2];
+    for (int row = 0; row < 20; row += 2) {
+      targets[row * 2 + 1] = 1;
+    }
+    List<ImbalanceSignal> signals = monitor.update(never, targets, 20, new float[] {0.5f, 0.5f});
+    List<AlertGate.Alert> raised = gate.admit(signals, 0);
+    assertEquals(1, raised.stream().filter(alert -> alert.kind() == Kind.COLLAPSE_TO_NEGATIVE && alert.label() == 1).count(),
+        raised.toString());
+    assertTrue(gate.resolve(monitor, 1).isEmpty(), "still never predicted positive");
+
+    float[] once = new float[2];
+    once[1] = 0.9f;
+    monitor.update(once, new float[] {0, 1}, 1, new float[] {0.5f, 0.5f});
+    List<AlertGate.Alert> resolved = gate.resolve(monitor, 2);
     assertEquals(1, resolved.size());
     assertEquals(1, resolved.get(0).label());
     assertEquals(Kind.COLLAPSE_TO_NEGATIVE, resolved.get(0).kind());
+    assertEquals("resolved: collapse of label 'l1', the model predicts it positive again", resolved.get(0).message());
   }
 }
