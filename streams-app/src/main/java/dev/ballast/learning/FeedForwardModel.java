@@ -1,7 +1,11 @@
 package dev.ballast.learning;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -50,7 +54,8 @@ final class FeedForwardModel implements MultiLabelModel {
     private long skippedSteps;
     /** Sparse-only batches update just the first-layer rows they touch, when that is exact. */
     private final boolean rowSparseSteps;
-    private boolean biasInitialised;
+    /** Per label, whether its output bias was set from its prior (a label added to a restored model is not yet). */
+    private final boolean[] biasInitialised;
     private Workspace workspace;
     private int[] touchedFeatures;
     private int[] featureStamps;
@@ -73,6 +78,7 @@ final class FeedForwardModel implements MultiLabelModel {
         this.featureCount = featureCount;
         this.labelCount = labelCount;
         this.standardiser = new Standardiser(featureCount);
+        this.biasInitialised = new boolean[labelCount];
         if (settings.modelType() == ModelType.LINEAR) {
             layerWidths = new int[] {featureCount, labelCount};
             addLayer("W", "b");
@@ -487,16 +493,15 @@ final class FeedForwardModel implements MultiLabelModel {
         if (prevalence.length != labelCount) {
             throw new IllegalArgumentException("Expected " + labelCount + " prevalences, got " + prevalence.length);
         }
-        if (biasInitialised) {
-            return;
-        }
         Parameter outputBias = bias(layers() - 1);
         for (int label = 0; label < labelCount; label++) {
-            double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
-            outputBias.setValue(label, (float) Math.log(p / (1 - p)));
+            if (!biasInitialised[label]) {
+                double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
+                outputBias.setValue(label, (float) Math.log(p / (1 - p)));
+                biasInitialised[label] = true;
+                stateVersion++;
+            }
         }
-        biasInitialised = true;
-        stateVersion++;
     }
 
     @Override
@@ -530,7 +535,12 @@ final class FeedForwardModel implements MultiLabelModel {
         out.writeLong(settings.seed());
         out.writeLong(steps);
         out.writeLong(skippedSteps);
-        out.writeBoolean(biasInitialised);
+        // One flag in this format: a label added since the last batch keeps a zero bias if saved before its first.
+        boolean anyInitialised = false;
+        for (boolean initialised : biasInitialised) {
+            anyInitialised |= initialised;
+        }
+        out.writeBoolean(anyInitialised);
         standardiser.writeTo(out);
         for (int index = 0; index < parameters.size(); index++) {
             parameters.get(index).writeTo(out);
@@ -572,7 +582,7 @@ final class FeedForwardModel implements MultiLabelModel {
         FeedForwardModel model = new FeedForwardModel(featureCount, labelCount, configured);
         model.steps = in.readLong();
         model.skippedSteps = in.readLong();
-        model.biasInitialised = in.readBoolean();
+        Arrays.fill(model.biasInitialised, in.readBoolean());
         model.standardiser.readFrom(in);
         // The saved optimiser state is read by an optimiser of the saved kind; kept only if it is still the one.
         boolean sameOptimiser = saved.optimizer() == configured.optimizer();
@@ -586,6 +596,60 @@ final class FeedForwardModel implements MultiLabelModel {
                     + configured.optimizer().configName() + ": its state starts afresh (the parameters are kept)");
         }
         return model;
+    }
+
+    /**
+     * This model for another label list: output {@code l} of the copy is output {@code source[l]} of this one
+     * (weights, bias and optimiser state), or a new one where {@code source[l]} is -1: zero weights, its bias set
+     * from its prior at the next batch, fresh optimiser state. Everything before the output layer is copied.
+     */
+    FeedForwardModel withLabels(int[] source) throws IOException {
+        FeedForwardModel copy = new FeedForwardModel(featureCount, source.length, settings);
+        copy.steps = steps;
+        copy.skippedSteps = skippedSteps;
+        ByteArrayOutputStream standardisation = new ByteArrayOutputStream();
+        standardiser.writeTo(new DataOutputStream(standardisation));
+        copy.standardiser.readFrom(new DataInputStream(new ByteArrayInputStream(standardisation.toByteArray())));
+        int outputLayerStart = parameters.size() - 2;
+        for (int index = 0; index < parameters.size(); index++) {
+            boolean output = index >= outputLayerStart;
+            float[] values = parameters.get(index).heapValues;
+            float[] copied = output ? remapColumns(values, labelCount, source) : values;
+            for (int i = 0; i < copied.length; i++) {
+                copy.parameters.get(index).setValue(i, copied[i]);
+            }
+            // The optimiser's state goes through its own saved layout: its slots, each shaped like the parameter.
+            ByteArrayOutputStream state = new ByteArrayOutputStream();
+            optimiser.writeState(index, new DataOutputStream(state));
+            float[] slots = new float[state.size() / Float.BYTES];
+            Parameter.readFloats(new DataInputStream(new ByteArrayInputStream(state.toByteArray())), slots);
+            ByteArrayOutputStream remapped = new ByteArrayOutputStream();
+            DataOutputStream remappedOut = new DataOutputStream(remapped);
+            int length = values.length;
+            for (int slot = 0; slot < slots.length / length; slot++) {
+                float[] slotValues = Arrays.copyOfRange(slots, slot * length, (slot + 1) * length);
+                Parameter.writeFloats(remappedOut, output ? remapColumns(slotValues, labelCount, source) : slotValues);
+            }
+            copy.optimiser.readState(index, new DataInputStream(new ByteArrayInputStream(remapped.toByteArray())));
+        }
+        for (int label = 0; label < source.length; label++) {
+            copy.biasInitialised[label] = source[label] >= 0 && biasInitialised[source[label]];
+        }
+        return copy;
+    }
+
+    /** Row-major {@code [rows, width]} values with their columns picked by {@code source} (-1: a zero column). */
+    private static float[] remapColumns(float[] values, int width, int[] source) {
+        int rows = values.length / width;
+        float[] remapped = new float[rows * source.length];
+        for (int row = 0; row < rows; row++) {
+            for (int column = 0; column < source.length; column++) {
+                if (source[column] >= 0) {
+                    remapped[row * source.length + column] = values[row * width + source[column]];
+                }
+            }
+        }
+        return remapped;
     }
 
     /** A preallocated native matrix of {@code capacity} rows, with a cached view of its first rows. */

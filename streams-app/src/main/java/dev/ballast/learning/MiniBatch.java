@@ -209,6 +209,30 @@ public final class MiniBatch {
         return sparseValues;
     }
 
+    /**
+     * These rows for another label list: label {@code l} of the copy is label {@code source[l]} here, or negative
+     * where {@code source[l]} is -1 (a label the rows were taken in without).
+     */
+    public MiniBatch withLabels(int[] source) {
+        MiniBatch copy = new MiniBatch(capacity, featureCount, source.length);
+        float[] rowTargets = new float[source.length];
+        for (int row = 0; row < size; row++) {
+            for (int label = 0; label < source.length; label++) {
+                rowTargets[label] = source[label] >= 0 ? targets[row * labelCount + source[label]] : 0f;
+            }
+            if (sparse[row]) {
+                int start = sparseStart[row];
+                int end = sparseStart[row + 1];
+                copy.addSparse(Arrays.copyOfRange(sparseIndices, start, end), Arrays.copyOfRange(sparseValues, start, end),
+                        rowTargets, importance[row]);
+            } else {
+                copy.addDense(Arrays.copyOfRange(denseFeatures, row * featureCount, (row + 1) * featureCount), rowTargets,
+                        importance[row]);
+            }
+        }
+        return copy;
+    }
+
     /** Writes the shape and the pending rows (not the unused capacity). */
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION);

@@ -26,4 +26,12 @@ public final class Models {
             Consumer<String> notices) throws IOException {
         return FeedForwardModel.readFrom(in, featureCount, configured, notices);
     }
+
+    /**
+     * The model for another label list: output {@code l} is the model's output {@code source[l]}, or a new output
+     * (zero weights, bias from its prior at the next batch) where {@code source[l]} is -1.
+     */
+    public static MultiLabelModel withLabels(MultiLabelModel model, int[] source) throws IOException {
+        return ((FeedForwardModel) model).withLabels(source);
+    }
 }

@@ -242,9 +242,17 @@ public final class OnlineTrainer {
         ThresholdTuner tuner = ThresholdTuner.readFrom(in);
         ImbalanceMonitor monitor = in.readBoolean() ? ImbalanceMonitor.readFrom(in) : null;
         // The label names are part of the metrics' state; they are not written twice.
-        if (!metrics.labelNames().equals(labelNames)) {
-            throw new IncompatibleStateException(IncompatibleStateException.Aspect.LABELS,
-                    String.join(",", metrics.labelNames()), String.join(",", labelNames));
+        List<String> savedLabels = metrics.labelNames();
+        if (!savedLabels.equals(labelNames)) {
+            int[] source = labelSource(savedLabels, labelNames);
+            notices.accept("labels changed from " + savedLabels + " to " + labelNames + ": a new label's output starts "
+                    + "from its prior and its counts from zero; the metrics, thresholds and detectors start afresh");
+            model = Models.withLabels(model, source);
+            pending = pending.withLabels(source);
+            statistics = statistics.withLabels(source);
+            metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
+            tuner = new ThresholdTuner(labelNames.size(), settings.thresholds());
+            monitor = null;
         }
         if (metrics.halfLifeEvents() != settings.metricsHalfLifeEvents() || metrics.bins() != settings.metricsBins()) {
             notices.accept("metrics settings changed: the prequential metrics start afresh");
@@ -264,5 +272,20 @@ public final class OnlineTrainer {
         }
         return new OnlineTrainer(settings, labelNames, model, pending, statistics, metrics, tuner, monitor,
                 eventsTrained);
+    }
+
+    /**
+     * Per configured label, its index among the saved ones, or -1 for a label added since.
+     *
+     * @throws IncompatibleStateException when a saved label is no longer configured
+     */
+    public static int[] labelSource(List<String> saved, List<String> configured) {
+        for (String label : saved) {
+            if (!configured.contains(label)) {
+                throw new IncompatibleStateException(IncompatibleStateException.Aspect.LABELS, String.join(",", saved),
+                        String.join(",", configured));
+            }
+        }
+        return configured.stream().mapToInt(saved::indexOf).toArray();
     }
 }
