@@ -38,12 +38,25 @@ public final class ExampleSources {
      * examples.
      */
     public static ExampleSource shuffled(ExampleSource source, long seed) {
+        List<Example> examples = readAll(source);
+        Collections.shuffle(examples, new Random(seed));
+        return new BufferedSource(source.labelNames(), source.featureNames(), examples);
+    }
+
+    /**
+     * The examples of a finite source, in order, held in memory: read now and closed, so that {@link
+     * ExampleSource#size()} is the number of examples (progress is counted in examples).
+     */
+    public static ExampleSource buffered(ExampleSource source) {
+        return new BufferedSource(source.labelNames(), source.featureNames(), readAll(source));
+    }
+
+    private static List<Example> readAll(ExampleSource source) {
         List<Example> examples = new ArrayList<>();
         try (source) {
             source.forEachRemaining(examples::add);
         }
-        Collections.shuffle(examples, new Random(seed));
-        return new BufferedSource(source.labelNames(), source.featureNames(), examples);
+        return examples;
     }
 
     /** Examples held in memory. */

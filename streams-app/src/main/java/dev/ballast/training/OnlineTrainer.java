@@ -36,7 +36,7 @@ public final class OnlineTrainer {
     private final MiniBatch pending;
     private final DecayedLabelStatistics labelStatistics;
     private final WeightPolicy weightPolicy;
-    private final PrequentialMetrics metrics;
+    private PrequentialMetrics metrics;
     private final ThresholdTuner thresholdTuner;
     private final ImbalanceMonitor imbalanceMonitor;
 
@@ -172,6 +172,18 @@ public final class OnlineTrainer {
 
     public PrequentialMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Forgets the prequential metrics: from now on they count only the events that follow (learning, weights and
+     * thresholds go on as they were). Call it between mini-batches ({@link #trainPending} first).
+     */
+    public void restartMetrics() {
+        if (pending.size() > 0) {
+            throw new IllegalStateException("restart the metrics between mini-batches: " + pending.size()
+                    + " events are pending");
+        }
+        metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
     }
 
     /** Thresholds in force now. */
