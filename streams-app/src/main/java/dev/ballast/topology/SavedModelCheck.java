@@ -9,20 +9,13 @@ import dev.ballast.schema.LabelState;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.Tensor;
 import dev.ballast.training.OnlineTrainer;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +31,6 @@ import org.slf4j.LoggerFactory;
 final class SavedModelCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(SavedModelCheck.class);
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     private SavedModelCheck() {
     }
@@ -91,29 +83,12 @@ final class SavedModelCheck {
     private static Map<String, ModelSnapshot> latestSnapshots(Properties streamsProperties, String topic,
             Deserializer<ModelSnapshot> snapshots) {
         StreamsConfig streamsConfig = new StreamsConfig(streamsProperties);
-        Map<String, Object> settings = streamsConfig.getRestoreConsumerConfigs(
-                streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG) + "-saved-model-check");
-        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<String, ModelSnapshot> latest = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, READ_TIMEOUT).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within "
-                            + READ_TIMEOUT.toSeconds() + " s to check the saved models");
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+        TopicReading.readToEnd(streamsConfig, streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG)
+                + "-saved-model-check", topic, record -> {
                     if (record.value() == null) {
                         latest.remove(record.key());
-                        continue;
+                        return;
                     }
                     try {
                         latest.put(record.key(), snapshots.deserialize(topic, record.value()));
@@ -121,9 +96,7 @@ final class SavedModelCheck {
                         LOG.warn("Snapshot at {}-{}@{} is unreadable and left out of the check: {}", record.topic(),
                                 record.partition(), record.offset(), e.getMessage());
                     }
-                }
-            }
-        }
+                });
         return latest;
     }
 }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.cli.Ballast;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.embedded.EventPublisher;
 import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.io.DriftingStream;
+import dev.ballast.io.DriftingStreamSpec;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.schema.LabelState;
 import dev.ballast.schema.ModelSnapshot;
@@ -16,16 +19,26 @@ import dev.ballast.testing.KafkaTestClient;
 import dev.ballast.testing.TestApps;
 import dev.ballast.topology.BallastApp;
 import dev.ballast.topology.BallastSerdes;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * A model restored under changed settings, on a real broker: new hyper-parameters take effect and are reported, an
@@ -84,7 +97,13 @@ class SettingsChangeRestartTest {
             publish(third, stream, withExtra, 160);
             try (BallastApp app = BallastApp.start(third)) {
                 AppOutputs.awaitEventsTrained(third, MODEL, 1_040, TRAINED);
+                assertEquals(2, ballast("models", "reset", "--model", MODEL,
+                        "--config", propertiesFile(settings).toString()).exitCode(), "no reset while the app runs");
             }
+            Cli json = ballast("models", "--json", "--config", propertiesFile(settings).toString());
+            assertEquals(0, json.exitCode());
+            assertEquals("8", new ObjectMapper().readTree(json.out()).get("models").get(0).get("hyperParameters")
+                    .get(BallastConfig.BATCH_SIZE).asText(), json.out());
             ModelSnapshot afterLabel = AppOutputs.read(third).latest(MODEL);
             assertEquals(withExtra, afterLabel.getLabels().stream().map(LabelState::getName).toList());
             assertEquals(1_040, afterLabel.getEventsTrained(), "every event trained once, the new label's too");
@@ -97,6 +116,50 @@ class SettingsChangeRestartTest {
         ConfigException refused = assertThrows(ConfigException.class, () -> BallastApp.start(fourth).close());
         assertTrue(refused.getMessage().contains(BallastConfig.MODEL_FEATURES)
                 && refused.getMessage().contains("ballast models reset --model " + MODEL), refused.getMessage());
+
+        // The way out: reset the model, and it starts afresh with the new feature count.
+        Cli reset = ballast("models", "reset", "--model", MODEL, "--config", propertiesFile(settings).toString());
+        assertEquals(0, reset.exitCode(), reset.err());
+        DriftingStreamSpec wider = new DriftingStreamSpec(TestApps.STREAM.featureCount() + 1, TestApps.STREAM.labelCount(),
+                7, TestApps.STREAM.driftPeriodEvents(), TestApps.STREAM.minPrevalence(), TestApps.STREAM.maxPrevalence(),
+                TestApps.STREAM.labelNoise(), false, 0);
+        try (DriftingStream stream = new DriftingStream(wider, 200); BallastApp app = BallastApp.start(fourth)) {
+            publish(fourth, stream, TestApps.labels(), 200);
+            AppOutputs.await(fourth, outputs -> {
+                List<ModelSnapshot> written = outputs.snapshotsOf(MODEL);
+                ModelSnapshot last = written.get(written.size() - 1);
+                return last.getFeatureCount() == wider.featureCount() && last.getEventsTrained() == 200;
+            }, "a fresh model of " + wider.featureCount() + " features trained on the 200 new events", TRAINED);
+        }
+    }
+
+    private record Cli(int exitCode, String out, String err) {
+    }
+
+    /** Runs a {@code ballast} command in this JVM, capturing its output. */
+    private static Cli ballast(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        PrintStream originalOut = System.out;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            CommandLine commandLine = Ballast.commandLine();
+            commandLine.setErr(new PrintWriter(err, true));
+            int code = commandLine.execute(args);
+            return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(originalOut);
+        }
+    }
+
+    private Path propertiesFile(Map<String, String> settings) throws IOException {
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        Path file = work.resolve("ballast.properties");
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, null);
+        }
+        return file;
     }
 
     /** Mini-batches trained, their step taken or skipped. */
