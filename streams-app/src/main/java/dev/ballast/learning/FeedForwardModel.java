@@ -34,7 +34,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class FeedForwardModel implements MultiLabelModel {
 
-    private static final byte FORMAT_VERSION = 1;
+    /** 2: the standardiser's sums of squared deviations are decayed (1: undecayed, converted on reading). */
+    private static final byte FORMAT_VERSION = 2;
     private static final double PRIOR_CLAMP = 1e-4;
 
     static {
@@ -295,10 +296,13 @@ final class FeedForwardModel implements MultiLabelModel {
         boolean[] sparseRows = batch.sparseRows();
         float[] mean = standardiser.meanInForce();
         float[] scale = standardiser.scaleInForce();
+        // An extreme row enters the model clipped, so it moves the model by one bounded step (see Standardiser).
+        float bound = settings.standardize() ? standardiser.clipBound() : Float.POSITIVE_INFINITY;
         for (int row = 0; row < rows; row++) {
             int offset = row * featureCount;
             for (int j = 0; j < featureCount; j++) {
-                input[offset + j] = sparseRows[row] ? 0f : (features[offset + j] - mean[j]) * scale[j];
+                input[offset + j] = sparseRows[row] ? 0f
+                        : Math.max(-bound, Math.min(bound, (features[offset + j] - mean[j]) * scale[j]));
             }
         }
         workspace.input().elements.put(0, input, 0, rows * featureCount);
@@ -559,7 +563,7 @@ final class FeedForwardModel implements MultiLabelModel {
     static FeedForwardModel readFrom(DataInput in, int configuredFeatureCount, LearningSettings configured,
             Consumer<String> notices) throws IOException {
         byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != 1) {
             throw new IOException("Unsupported model format version " + version);
         }
         int featureCount = in.readInt();
@@ -583,7 +587,7 @@ final class FeedForwardModel implements MultiLabelModel {
         model.steps = in.readLong();
         model.skippedSteps = in.readLong();
         Arrays.fill(model.biasInitialised, in.readBoolean());
-        model.standardiser.readFrom(in);
+        model.standardiser.readFrom(in, version == 1);
         // The saved optimiser state is read by an optimiser of the saved kind; kept only if it is still the one.
         boolean sameOptimiser = saved.optimizer() == configured.optimizer();
         Optimiser reader = sameOptimiser ? model.optimiser : Optimiser.create(saved, model.parameters);
@@ -609,7 +613,7 @@ final class FeedForwardModel implements MultiLabelModel {
         copy.skippedSteps = skippedSteps;
         ByteArrayOutputStream standardisation = new ByteArrayOutputStream();
         standardiser.writeTo(new DataOutputStream(standardisation));
-        copy.standardiser.readFrom(new DataInputStream(new ByteArrayInputStream(standardisation.toByteArray())));
+        copy.standardiser.readFrom(new DataInputStream(new ByteArrayInputStream(standardisation.toByteArray())), false);
         int outputLayerStart = parameters.size() - 2;
         for (int index = 0; index < parameters.size(); index++) {
             boolean output = index >= outputLayerStart;

@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.ballast.evaluation.drift.AlertGate;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,6 +54,8 @@ final class ModelState {
     private long pendingNext;
 
     // Wall-clock bookkeeping for the punctuators; not persisted (a restart simply publishes a little sooner).
+    /** Cool-down and open conditions of the alerts; after a restart a condition still present is raised once more. */
+    AlertGate alertGate;
     long lastEventWallMs;
     long lastSnapshotWallMs;
     long lastMetricsWallMs;

@@ -2,13 +2,16 @@ package dev.ballast.processor;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.config.ModelDeclaration;
+import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.training.BatchOutcome;
 import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -334,8 +337,15 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         state.pendingTrained();
         state.batchesSinceSave++;
         boolean published = false;
-        for (ImbalanceSignal signal : outcome.signals()) {
-            emit(state.modelId, OutputRecords.alert(state.modelId, signal, declaration.labelNames(),
+        if (state.alertGate == null) {
+            state.alertGate = new AlertGate(declaration.labelNames(), config.forModel(state.modelId).alertSettings());
+        }
+        List<AlertGate.Alert> alerts = new ArrayList<>(state.alertGate.admit(outcome.signals(), now));
+        if (state.alertGate.hasOpenConditions() && state.trainer.imbalanceMonitor() != null) {
+            alerts.addAll(state.alertGate.resolve(state.trainer.imbalanceMonitor(), now));
+        }
+        for (AlertGate.Alert alert : alerts) {
+            emit(state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),
                     state.trainer.eventsTrained(), now));
             published = true;
         }

@@ -158,6 +158,11 @@ public final class OnlineTrainer {
         return model.featureCount();
     }
 
+    /** The drift detectors, null when drift detection is off. */
+    public ImbalanceMonitor imbalanceMonitor() {
+        return imbalanceMonitor;
+    }
+
     public TrainerSettings settings() {
         return settings;
     }
