@@ -1,5 +1,6 @@
 package dev.ballast.weighting;
 
+import dev.ballast.schema.state.SavedLabelCounts;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -99,6 +100,23 @@ public final class DecayedLabelStatistics {
 
   public double halfLifeEvents() {
     return halfLifeEvents;
+  }
+
+  /** The counts as a saved-state record (the half-life is configuration, not saved). */
+  public SavedLabelCounts toSaved() {
+    return new SavedLabelCounts(eventsObserved, Arrays.stream(decayedPositives).boxed().toList(),
+        Arrays.stream(decayedTotals).boxed().toList());
+  }
+
+  /** The counts of {@link #toSaved}'s record; from now on they decay with {@code halfLifeEvents}. */
+  public static DecayedLabelStatistics fromSaved(SavedLabelCounts saved, double halfLifeEvents) {
+    DecayedLabelStatistics statistics = new DecayedLabelStatistics(saved.getPositives().size(), halfLifeEvents);
+    statistics.eventsObserved = saved.getEventsObserved();
+    for (int label = 0; label < statistics.decayedPositives.length; label++) {
+      statistics.decayedPositives[label] = saved.getPositives().get(label);
+      statistics.decayedTotals[label] = saved.getTotals().get(label);
+    }
+    return statistics;
   }
 
   /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
