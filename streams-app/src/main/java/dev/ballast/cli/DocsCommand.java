@@ -24,13 +24,19 @@ final class DocsCommand implements Runnable {
         StringBuilder text = new StringBuilder("# The `ballast` command line\n\n")
                 .append("Every command's `--help`, generated from the commands themselves by `./ballast docs > docs/cli.md`.\n\n")
                 .append("```\n").append(root.getUsageMessage(CommandLine.Help.Ansi.OFF)).append("```\n");
-        for (Map.Entry<String, CommandLine> command : root.getSubcommands().entrySet()) {
+        appendSubcommands(root, "ballast", text);
+        return text.toString();
+    }
+
+    private static void appendSubcommands(CommandLine parent, String path, StringBuilder text) {
+        for (Map.Entry<String, CommandLine> command : parent.getSubcommands().entrySet()) {
             if (command.getValue().getCommandSpec().usageMessage().hidden() || command.getKey().equals("help")) {
                 continue;
             }
-            text.append("\n## ballast ").append(command.getKey()).append("\n\n```\n")
+            String name = path + " " + command.getKey();
+            text.append("\n## ").append(name).append("\n\n```\n")
                     .append(command.getValue().getUsageMessage(CommandLine.Help.Ansi.OFF)).append("```\n");
+            appendSubcommands(command.getValue(), name, text);
         }
-        return text.toString();
     }
 }
