@@ -82,7 +82,7 @@ final class FeedForwardModel implements MultiLabelModel {
         this.settings = settings;
         this.featureCount = featureCount;
         this.labelCount = labelCount;
-        this.standardiser = new Standardiser(featureCount);
+        this.standardiser = new Standardiser(featureCount, settings.standardiser());
         this.biasInitialised = new boolean[labelCount];
         if (settings.modelType() == ModelType.LINEAR) {
             layerWidths = new int[] {featureCount, labelCount};
@@ -669,9 +669,7 @@ final class FeedForwardModel implements MultiLabelModel {
         }
         notices.accept("optimiser changed from " + saved.configName() + " to " + settings.optimizer().configName()
                 + ": its state starts afresh (the parameters are kept)");
-        return Optimiser.create(new LearningSettings(settings.modelType(), settings.hiddenUnits(), saved,
-                settings.learningRate(), settings.momentum(), settings.l2(), settings.gradientClipNorm(),
-                settings.standardize(), settings.seed(), settings.objective()), parameters);
+        return Optimiser.create(settings.withOptimizer(saved, settings.learningRate()), parameters);
     }
 
     private static <E> E byConfigName(E[] values, String name, Function<E, String> configName)
