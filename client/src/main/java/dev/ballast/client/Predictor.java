@@ -14,7 +14,8 @@ import java.util.Map;
  * Scores events with a Ballast {@link ModelSnapshot}, in plain Java: {@code sigmoid(x' W + b)} for
  * "linear", {@code sigmoid(relu(x' W1 + b1) W2 + b2)} for "mlp". When the snapshot carries {@code featureMean}
  * and {@code featureScale}, a dense input is standardised as {@code x' = (x - featureMean) * featureScale} and
- * a sparse input is only scaled, {@code x' = x * featureScale}, exactly as the trainer does.
+ * a sparse input is only scaled, {@code x' = x * featureScale}, exactly as the trainer does; a standardised dense
+ * value is clipped at {@code ±featureClip} when the snapshot carries it (one extreme input cannot swing a prediction).
  *
  * <p>Decisions use each label's threshold from the snapshot (the one the trainer had tuned), unless
  * {@link #withThresholds(float[])} gives others.
@@ -37,6 +38,8 @@ public final class Predictor {
     private final float[] outputBias;
     private final float[] featureMean;
     private final float[] featureScale;
+    /** Bound of a standardised dense value; {@link Float#POSITIVE_INFINITY} when the snapshot carries none. */
+    private final float featureClip;
     private final ThreadLocal<float[]> hiddenScratch;
 
     private Predictor(ModelSnapshot snapshot) {
@@ -84,6 +87,8 @@ public final class Predictor {
                 ? require(tensors, shapes, "featureMean", featureCount) : null;
         featureScale = tensors.containsKey("featureScale")
                 ? require(tensors, shapes, "featureScale", featureCount) : null;
+        featureClip = tensors.containsKey("featureClip")
+                ? require(tensors, shapes, "featureClip", 1)[0] : Float.POSITIVE_INFINITY;
         int width = hiddenUnits;
         hiddenScratch = ThreadLocal.withInitial(() -> new float[width]);
     }
@@ -101,6 +106,7 @@ public final class Predictor {
         outputBias = parameters.outputBias;
         featureMean = parameters.featureMean;
         featureScale = parameters.featureScale;
+        featureClip = parameters.featureClip;
         hiddenScratch = ThreadLocal.withInitial(() -> new float[hiddenUnits]);
         this.thresholds = thresholds;
     }
@@ -166,7 +172,8 @@ public final class Predictor {
         int width = firstBias.length;
         System.arraycopy(firstBias, 0, first, 0, width);
         for (int j = 0; j < featureCount; j++) {
-            float x = featureMean == null ? dense[j] : (dense[j] - featureMean[j]) * featureScale[j];
+            float x = featureMean == null ? dense[j]
+                    : Math.max(-featureClip, Math.min(featureClip, (dense[j] - featureMean[j]) * featureScale[j]));
             if (x != 0f) {
                 accumulate(first, x, j * width);
             }

@@ -523,6 +523,7 @@ final class FeedForwardModel implements MultiLabelModel {
                     standardiser.meanInForce().clone()));
             tensors.add(new ParameterTensor("featureScale", new int[] {featureCount},
                     standardiser.scaleInForce().clone()));
+            tensors.add(new ParameterTensor("featureClip", new int[] {1}, new float[] {standardiser.clipBound()}));
         }
         return tensors;
     }

@@ -13,10 +13,10 @@ import java.util.List;
  * The batch loss is the sum over rows and labels divided by the number of rows (a per-example mean, summed over
  * labels), so the step size does not depend on the batch size.
  *
- * <p><b>Standardisation</b> (when {@link LearningSettings#standardize()}): running mean and variance (Welford)
- * of every feature are updated from the dense rows of each training batch, after its step. A dense row is
- * transformed to {@code (x - featureMean) * featureScale}, with {@code featureScale = 1/sqrt(variance + 1e-8)}
- * (1 before two dense rows were seen). A sparse row is only scaled, {@code x * featureScale}, never centred, so it stays
+ * <p><b>Standardisation</b> (when {@link LearningSettings#standardize()}): decayed mean and variance of every
+ * feature, which resist outliers, are updated from the dense rows of each training batch, after its step (see
+ * {@link Standardiser}). A dense row is transformed to {@code clamp((x - featureMean) * featureScale, ±featureClip)},
+ * with {@code featureScale = 1/sqrt(variance + 1e-8)} (1 before two dense rows were seen). A sparse row is only scaled, {@code x * featureScale}, never centred, so it stays
  * sparse; a model that only ever sees sparse rows is therefore not standardised.
  *
  * <p>Implementations are not thread-safe: one model belongs to one stream thread.
@@ -73,7 +73,7 @@ public interface MultiLabelModel {
     /**
      * Everything needed to predict, as named row-major float32 copies: linear {@code W [F,L]}, {@code b [L]};
      * MLP {@code W1 [F,H]}, {@code b1 [H]}, {@code W2 [H,L]}, {@code b2 [L]}; with standardisation also
-     * {@code featureMean [F]} and {@code featureScale [F]}.
+     * {@code featureMean [F]}, {@code featureScale [F]} and {@code featureClip [1]}.
      */
     List<ParameterTensor> parameters();
 

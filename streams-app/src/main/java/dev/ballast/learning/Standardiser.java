@@ -99,9 +99,12 @@ final class Standardiser {
         return count >= 2;
     }
 
-    /** The bound a standardised input is clipped at: infinite during the warm-up. */
+    /**
+     * The bound a standardised dense input is clipped at, published as {@code featureClip} so that a client predicts
+     * as the trainer does: {@link Float#MAX_VALUE} (a finite "no bound") during the warm-up or with clipping off.
+     */
     float clipBound() {
-        return count > WARM_UP_ROWS ? (float) clipDeviations : Float.POSITIVE_INFINITY;
+        return count > WARM_UP_ROWS && clipDeviations < Float.MAX_VALUE ? (float) clipDeviations : Float.MAX_VALUE;
     }
 
     float[] meanInForce() {
