@@ -10,10 +10,14 @@ import picocli.CommandLine.Option;
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {"Validate settings and print the effective ballast.* configuration.",
             "",
+            "Per-model overrides (ballast.models.<id>.<key>) follow the global settings, each as written.",
+            "",
             "With --table, print every setting with its default and documentation as a Markdown table.", ""},
         footer = {"", "Examples:",
             "  ballast config --config config/production.properties",
             "  ballast config --set ballast.weighting.policy=sqrt",
+            "  ballast config --set ballast.models=default,fraud \\",
+            "                 --set ballast.models.fraud.batch.size=8",
             "  ballast config --table > settings.md"})
 final class ConfigCommand implements Runnable {
 
@@ -31,5 +35,10 @@ final class ConfigCommand implements Runnable {
         }
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
         config.effectiveBallastSettings().forEach((key, value) -> System.out.println(key + "=" + value));
+        Map<String, String> overrides = config.modelOverrides();
+        if (!overrides.isEmpty()) {
+            System.out.println("# per-model overrides");
+            overrides.forEach((key, value) -> System.out.println(key + "=" + value));
+        }
     }
 }

@@ -417,6 +417,17 @@ public final class BallastConfig extends AbstractConfig {
         return ids;
     }
 
+    /** The per-model overrides given ({@code ballast.models.<id>.<key>}), as written, in key order. */
+    public Map<String, String> modelOverrides() {
+        Map<String, String> overrides = new TreeMap<>();
+        originalStrings.forEach((key, value) -> {
+            if (overriddenModelId(key) != null) {
+                overrides.put(key, value);
+            }
+        });
+        return overrides;
+    }
+
     /** Every key given, as strings, Ballast's and others' alike. */
     public Map<String, String> originalStrings() {
         return originalStrings;

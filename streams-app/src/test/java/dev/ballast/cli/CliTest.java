@@ -130,6 +130,19 @@ class CliTest {
                 Arguments.of("ballast.models.other.batch.size=8", "ballast.models.other.batch.size"));
     }
 
+    @Test
+    void shouldPrintPerModelOverridesAfterTheGlobalSettingsWhenConfigIsGivenSome() {
+        Run config = run("config", "--set", "ballast.models=default,fraud", "--set", "ballast.models.fraud.batch.size=8",
+                "--set", "ballast.models.fraud.weighting.policy=none");
+        assertEquals(0, config.exitCode(), config.err());
+        List<String> lines = config.out().lines().toList();
+        int header = lines.indexOf("# per-model overrides");
+        assertTrue(header > 0, config.out());
+        assertEquals(List.of("ballast.models.fraud.batch.size=8", "ballast.models.fraud.weighting.policy=none"),
+                lines.subList(header + 1, lines.size()));
+        assertTrue(lines.contains("ballast.batch.size=32"), "the global value stays as it is: " + config.out());
+    }
+
     @ParameterizedTest
     @MethodSource("badSettings")
     void shouldExitTwoNamingTheKeyWhenASettingIsInvalid(String setting, String key) throws Exception {
