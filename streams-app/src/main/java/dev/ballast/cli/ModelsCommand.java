@@ -107,7 +107,8 @@ final class ModelsCommand implements Callable<Integer> {
             description = {"Delete one model's saved state so that the next start trains it afresh: its entries in the",
                 "app's changelogged store and its snapshot (a tombstone on the model-update topic; consumers drop the",
                 "model). Every instance of the app must be stopped. The way out when a saved model cannot take a",
-                "changed feature count, model type, hidden size or label list.", ""})
+                "changed feature count, model type, hidden size or label list.", ""},
+            footer = {"", "Examples:", "  ballast models reset --model fraud --config config/production.properties"})
     static final class Reset implements Callable<Integer> {
 
         @Option(names = "--model", required = true, description = "The model id to reset.")

@@ -200,11 +200,11 @@ public final class BallastConfig extends AbstractConfig {
                 "Hidden units of the mlp model.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_HIDDEN_UNITS);
         def.define(MODEL_STANDARDIZE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Standardise dense features online (running mean and variance).", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE);
-        def.define(MODEL_STANDARDIZE_HALF_LIFE, Type.DOUBLE, STANDARDISER_DEFAULTS.halfLifeRows(), Range.atLeast(0.0), Importance.LOW,
+        def.define(MODEL_STANDARDIZE_HALF_LIFE, Type.DOUBLE, STANDARDISER_DEFAULTS.halfLifeRows(), Bounds.nonNegative(), Importance.LOW,
                 "Dense events after which an event's weight in the standardisation's mean and variance has halved, so the "
                         + "scale follows drifting inputs and forgets an extreme one; 0 = never forget.",
                 MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE_HALF_LIFE);
-        def.define(MODEL_STANDARDIZE_CLIP, Type.DOUBLE, STANDARDISER_DEFAULTS.clipDeviations(), Range.atLeast(0.0), Importance.LOW,
+        def.define(MODEL_STANDARDIZE_CLIP, Type.DOUBLE, STANDARDISER_DEFAULTS.clipDeviations(), Bounds.nonNegative(), Importance.LOW,
                 "Standard deviations from the mean at which a feature value is clipped (after 16 dense events), before it "
                         + "updates the standardisation and before the model sees it: one extreme event moves the model by one "
                         + "bounded step; 0 = no clipping.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE_CLIP);
