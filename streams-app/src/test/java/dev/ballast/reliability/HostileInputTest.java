@@ -212,14 +212,11 @@ class HostileInputTest {
         byte[] header = Arrays.copyOf(encode.apply(valid), 5);
         records.add(new Hostile("EMPTY_VALUE", "DESERIALIZATION", new byte[0]));
         records.add(new Hostile("HEADER_ONLY", "DESERIALIZATION", header));
-        records.add(new Hostile("GIGANTIC_ARRAY_LENGTH", "DESERIALIZATION", withBody(header, encoder -> {
-            encoder.writeString("gigantic-array-" + round);
-            encoder.writeLong(System.currentTimeMillis());
-            encoder.writeString(MODEL);
-            encoder.writeIndex(0);
-            encoder.writeArrayStart();
-            encoder.setItemCount(Integer.MAX_VALUE);
-        })));
+        records.add(new Hostile("GIGANTIC_ARRAY_LENGTH", "DESERIALIZATION", withFeaturesBranch(header,
+                "gigantic-array-" + round, 0, encoder -> {
+                    encoder.writeArrayStart();
+                    encoder.setItemCount(Integer.MAX_VALUE);
+                })));
         records.add(new Hostile("GIGANTIC_STRING_LENGTH", "DESERIALIZATION", withBody(header, encoder -> {
             encoder.writeLong(Long.MAX_VALUE / 4);
             encoder.writeFixed(new byte[] {'x', 'y', 'z'});
@@ -241,12 +238,8 @@ class HostileInputTest {
         records.add(hostileEvent("HUGE_LABEL", "UNKNOWN_LABEL", encode, round,
                 LabelledEvent.newBuilder(valid).setLabels(List.of("l".repeat(HUGE_STRING_CHARS))).build()));
         records.add(new Hostile("TOMBSTONE", "DESERIALIZATION", null));
-        records.add(new Hostile("BAD_UNION_INDEX", "DESERIALIZATION", withBody(header, encoder -> {
-            encoder.writeString("bad-union-" + round);
-            encoder.writeLong(System.currentTimeMillis());
-            encoder.writeString(MODEL);
-            encoder.writeIndex(9);
-        })));
+        records.add(new Hostile("BAD_UNION_INDEX", "DESERIALIZATION", withFeaturesBranch(header, "bad-union-" + round, 9,
+                encoder -> { })));
         records.add(new Hostile("OTHER_SUBJECT_SCHEMA", "DESERIALIZATION", otherSchema));
         records.add(keyed("NAN_KEYED_WRONG", "NON_FINITE", "wrong-key", false, encode, round, withDense(valid, 0, Float.NaN)));
         records.add(keyed("UNKNOWN_MODEL_UNKEYED", "UNKNOWN_MODEL", null, false, encode, round,
@@ -291,6 +284,17 @@ class HostileInputTest {
 
     private interface Body {
         void write(BinaryEncoder encoder) throws IOException;
+    }
+
+    /** An event's id, time and model id, then the features union's branch {@code index} and what {@code rest} writes. */
+    private static byte[] withFeaturesBranch(byte[] header, String id, int index, Body rest) {
+        return withBody(header, encoder -> {
+            encoder.writeString(id);
+            encoder.writeLong(System.currentTimeMillis());
+            encoder.writeString(MODEL);
+            encoder.writeIndex(index);
+            rest.write(encoder);
+        });
     }
 
     private static byte[] withBody(byte[] header, Body body) {
