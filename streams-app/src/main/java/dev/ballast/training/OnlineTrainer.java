@@ -6,13 +6,17 @@ import dev.ballast.evaluation.PrequentialMetrics;
 import dev.ballast.evaluation.ThresholdTuner;
 import dev.ballast.learning.MiniBatch;
 import dev.ballast.learning.Models;
+import dev.ballast.learning.ModelType;
 import dev.ballast.learning.MultiLabelModel;
+import dev.ballast.learning.ObjectiveSettings;
+import dev.ballast.learning.ParameterTensor;
 import dev.ballast.learning.StepResult;
 import dev.ballast.weighting.DecayedLabelStatistics;
 import dev.ballast.weighting.WeightPolicy;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,6 +31,8 @@ import java.util.List;
 public final class OnlineTrainer {
 
     private static final byte FORMAT_VERSION = 1;
+    /** As the model's bias initialisation: priors are clamped to [1e-4, 1 - 1e-4] before their log-odds. */
+    private static final double PRIOR_CLAMP = 1e-4;
 
     private final TrainerSettings settings;
     private final List<String> labelNames;
@@ -43,7 +49,10 @@ public final class OnlineTrainer {
     private final float[] positiveWeights;
     private final float[] negativeWeights;
     private final double[] prevalences;
+    /** Per label, added to the logit in the loss and when scoring: logit adjustment by the priors. */
     private final float[] logitOffsets;
+    private final float[] scoreOffsets;
+    private final ObjectiveSettings objective;
 
     private long eventsTrained;
     private StepResult lastStep;
@@ -68,6 +77,8 @@ public final class OnlineTrainer {
         this.negativeWeights = new float[labels];
         this.prevalences = new double[labels];
         this.logitOffsets = new float[labels];
+        this.scoreOffsets = new float[labels];
+        this.objective = settings.learning().objective();
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
     }
 
@@ -111,7 +122,10 @@ public final class OnlineTrainer {
                 targets[row * labels + label] = pending.target(row, label);
             }
         }
-        model.predict(pending, probabilities);
+        if (objective.adjustsLogits()) {
+            priorLogOdds(objective.scoreAdjustment(), scoreOffsets);
+        }
+        model.predict(pending, probabilities, scoreOffsets);
         // A diverged model (finite but huge weights) can score NaN; such scores must not poison the metrics, the
         // thresholds or the detectors. The batch still counts and trains, and the outcome says it was not scored.
         boolean scored = allFinite(probabilities, rows * labels);
@@ -131,12 +145,62 @@ public final class OnlineTrainer {
         for (int label = 0; label < labels; label++) {
             prevalences[label] = labelStatistics.prevalence(label);
         }
+        if (objective.adjustsLogits()) {
+            priorLogOdds(objective.trainAdjustment(), logitOffsets);
+            // The loss sees bias + trainAdjustment * log-odds: the bias starts where that sum is the log-odds.
+            for (int label = 0; label < labels; label++) {
+                prevalences[label] = sigmoid((1 - objective.trainAdjustment()) * logOdds(prevalences[label]));
+            }
+        }
         model.initialiseBiasFromPrior(prevalences);
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
         lastStep = model.learn(pending, positiveWeights, negativeWeights, logitOffsets);
         eventsTrained += rows;
         pending.clear();
         return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
+    }
+
+    /** Per label, {@code multiple * log(pi / (1 - pi))} of the decayed prior pi (Laplace-smoothed) into {@code out}. */
+    private void priorLogOdds(double multiple, float[] out) {
+        for (int label = 0; label < out.length; label++) {
+            double prior = (labelStatistics.positives(label) + 1) / (labelStatistics.total(label) + 2);
+            out[label] = (float) (multiple * logOdds(prior));
+        }
+    }
+
+    private static double logOdds(double p) {
+        double clamped = Math.min(Math.max(p, PRIOR_CLAMP), 1 - PRIOR_CLAMP);
+        return Math.log(clamped / (1 - clamped));
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /**
+     * The model's tensors as a downstream predictor needs them: the output bias includes the score adjustment
+     * by the current priors, so a served prediction equals the one this trainer makes now.
+     */
+    public List<ParameterTensor> servingParameters() {
+        List<ParameterTensor> tensors = model.parameters();
+        if (objective.scoreAdjustment() == 0) {
+            return tensors;
+        }
+        float[] offsets = new float[labelNames.size()];
+        priorLogOdds(objective.scoreAdjustment(), offsets);
+        String outputBias = model.settings().modelType() == ModelType.LINEAR ? "b" : "b2";
+        List<ParameterTensor> serving = new ArrayList<>(tensors.size());
+        for (ParameterTensor tensor : tensors) {
+            if (tensor.name().equals(outputBias)) {
+                float[] shifted = tensor.data().clone();
+                for (int label = 0; label < shifted.length; label++) {
+                    shifted[label] += offsets[label];
+                }
+                tensor = new ParameterTensor(tensor.name(), tensor.shape(), shifted);
+            }
+            serving.add(tensor);
+        }
+        return serving;
     }
 
     private static boolean allFinite(float[] values, int length) {
