@@ -259,8 +259,9 @@ public final class BallastConfig extends AbstractConfig {
                 "How decayed label counts become class weights: none, inverse-prevalence (neg/pos), sqrt (its square root), "
                         + "log (max(1, ln(mu*total/pos))), balanced (scikit-learn), effective-number (Cui et al. 2019).",
                 WEIGHTING, ++order, ConfigDef.Width.MEDIUM, WEIGHTING_POLICY);
-        def.define(WEIGHTING_HALF_LIFE, Type.DOUBLE, 10_000.0, Bounds.nonNegative(), Importance.HIGH,
-                "Half-life, in events, of the label counts behind the weights; 0 means no decay (cumulative counts).",
+        def.define(WEIGHTING_HALF_LIFE, Type.DOUBLE, 1_500.0, Bounds.nonNegative(), Importance.HIGH,
+                "Half-life, in events, of the label counts behind the weights and the logit adjustment's priors; 0 means no "
+                        + "decay (cumulative counts).",
                 WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_HALF_LIFE);
         def.define(WEIGHTING_SMOOTHING, Type.DOUBLE, 1.0, Bounds.positive(), Importance.LOW,
                 "Laplace smoothing added to the positive and the negative count.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_SMOOTHING);
@@ -287,7 +288,7 @@ public final class BallastConfig extends AbstractConfig {
                 "Recall floor of the precision-at-recall metric.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_RECALL_FLOOR);
         def.define(THRESHOLD_BINS, Type.INT, 100, Range.between(2, 100_000), Importance.LOW,
                 "Histogram bins over [0, 1] for threshold tuning.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_BINS);
-        def.define(THRESHOLD_HALF_LIFE, Type.DOUBLE, 5_000.0, Bounds.nonNegative(), Importance.LOW,
+        def.define(THRESHOLD_HALF_LIFE, Type.DOUBLE, 2_000.0, Bounds.nonNegative(), Importance.LOW,
                 "Half-life, in events, of the score histograms behind the thresholds; 0 means no decay.",
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_HALF_LIFE);
         def.define(THRESHOLD_MIN_POSITIVES, Type.DOUBLE, 5.0, Bounds.nonNegative(), Importance.LOW,

@@ -122,9 +122,7 @@ public final class OnlineTrainer {
                 targets[row * labels + label] = pending.target(row, label);
             }
         }
-        if (objective.adjustsLogits()) {
-            priorLogOdds(objective.scoreAdjustment(), scoreOffsets);
-        }
+        refreshOffsets();
         model.predict(pending, probabilities, scoreOffsets);
         // A diverged model (finite but huge weights) can score NaN; such scores must not poison the metrics, the
         // thresholds or the detectors. The batch still counts and trains, and the outcome says it was not scored.
@@ -145,8 +143,7 @@ public final class OnlineTrainer {
         for (int label = 0; label < labels; label++) {
             prevalences[label] = labelStatistics.prevalence(label);
         }
-        if (objective.adjustsLogits()) {
-            priorLogOdds(objective.trainAdjustment(), logitOffsets);
+        if (objective.trainAdjustment() != 0 && model.steps() == 0) {
             // The loss sees bias + trainAdjustment * log-odds: the bias starts where that sum is the log-odds.
             for (int label = 0; label < labels; label++) {
                 prevalences[label] = sigmoid((1 - objective.trainAdjustment()) * logOdds(prevalences[label]));
@@ -160,11 +157,28 @@ public final class OnlineTrainer {
         return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
     }
 
-    /** Per label, {@code multiple * log(pi / (1 - pi))} of the decayed prior pi (Laplace-smoothed) into {@code out}. */
-    private void priorLogOdds(double multiple, float[] out) {
-        for (int label = 0; label < out.length; label++) {
+    /**
+     * Probabilities of a batch as this trainer scores them now: the model's, with the score adjustment by the
+     * current priors (what a predictor built from {@link #servingParameters} gives).
+     */
+    public void predict(MiniBatch batch, float[] probabilitiesOut) {
+        refreshOffsets();
+        model.predict(batch, probabilitiesOut, scoreOffsets);
+    }
+
+    /**
+     * The logit offsets of the score and of the loss from the decayed priors as they are now (before the batch
+     * about to be scored and learned from): one log per label, none without logit adjustment.
+     */
+    private void refreshOffsets() {
+        if (!objective.adjustsLogits()) {
+            return;
+        }
+        for (int label = 0; label < scoreOffsets.length; label++) {
             double prior = (labelStatistics.positives(label) + 1) / (labelStatistics.total(label) + 2);
-            out[label] = (float) (multiple * logOdds(prior));
+            double logOdds = logOdds(prior);
+            scoreOffsets[label] = (float) (objective.scoreAdjustment() * logOdds);
+            logitOffsets[label] = (float) (objective.trainAdjustment() * logOdds);
         }
     }
 
@@ -186,8 +200,8 @@ public final class OnlineTrainer {
         if (objective.scoreAdjustment() == 0) {
             return tensors;
         }
-        float[] offsets = new float[labelNames.size()];
-        priorLogOdds(objective.scoreAdjustment(), offsets);
+        refreshOffsets();
+        float[] offsets = scoreOffsets;
         String outputBias = model.settings().modelType() == ModelType.LINEAR ? "b" : "b2";
         List<ParameterTensor> serving = new ArrayList<>(tensors.size());
         for (ParameterTensor tensor : tensors) {
