@@ -42,12 +42,16 @@ import picocli.CommandLine.Option;
             ""},
         footer = {"", "Examples:",
             "  ballast evaluate --input Yeast.arff",
-            "  ballast evaluate --input Yeast.arff --set ballast.weighting.policy=none --report json",
-            "  ballast evaluate --input events.jsonl --shuffle 7 --set ballast.model.type=mlp",
-            "  ballast evaluate --synthetic 200000 --set ballast.weighting.policy=inverse-prevalence",
+            "  ballast evaluate --input Yeast.arff --set ballast.weighting.policy=none \\",
+            "                   --report json",
+            "  ballast evaluate --input events.jsonl --shuffle 7 \\",
+            "                   --set ballast.model.type=mlp",
+            "  ballast evaluate --synthetic 200000 \\",
+            "                   --set ballast.weighting.policy=inverse-prevalence",
             "  ballast evaluate --input Music.arff --score-from 0.6667",
-            "  ballast evaluate --input Yeast.arff --shuffle 1 --sweep ballast.weighting.policy=none,sqrt \\",
-            "      --sweep ballast.optimizer.learning.rate=0.05,0.1"})
+            "  ballast evaluate --input Yeast.arff --shuffle 1 \\",
+            "                   --sweep ballast.weighting.policy=none,sqrt \\",
+            "                   --sweep ballast.optimizer.learning.rate=0.05,0.1"})
 final class EvaluateCommand implements Callable<Integer> {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -183,7 +187,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private ExampleSource open() throws java.io.IOException {
         if (input.file != null) {
-            return ExampleSources.open(input.file, format != null ? format : DataFormat.fromFileName(input.file));
+            return ExampleSources.open(input.file, format);
         }
         DriftingStreamSpec demo = DriftingStreamSpec.demo();
         DriftingStreamSpec spec = syntheticSeed == null ? demo : new DriftingStreamSpec(demo.featureCount(),

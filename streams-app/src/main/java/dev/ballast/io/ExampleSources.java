@@ -21,11 +21,17 @@ public final class ExampleSources {
      * a feature; JSONL with a header line {@code {"labels":[...],"featureCount":N}} then one
      * {@code {"id","eventTime","features","labels","importance"}} object per line.
      *
+     * @param format the file's format, or null to tell it from the file name's extension
+     * @throws java.nio.file.NoSuchFileException when there is no such file, whatever its name (checked first, so
+     *                                that a missing file is reported as missing rather than as of unknown format)
      * @throws DatasetFormatException when the header is malformed
      * @throws IOException            when the file cannot be opened
      */
     public static ExampleSource open(Path file, DataFormat format) throws IOException {
-        return switch (format) {
+        if (!java.nio.file.Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        return switch (format != null ? format : DataFormat.fromFileName(file)) {
             case ARFF -> new ArffExampleSource(file);
             case CSV -> new CsvExampleSource(file);
             case JSONL -> new JsonlExampleSource(file);

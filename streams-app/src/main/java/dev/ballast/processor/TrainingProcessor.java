@@ -2,12 +2,16 @@ package dev.ballast.processor;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.config.ModelDeclaration;
+import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
+import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.training.BatchOutcome;
 import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -207,7 +211,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         ModelState state = saved == null
                 ? new ModelState(declaration.modelId(), OnlineTrainer.create(declaration.trainerSettings(),
                         declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
-                : ModelState.deserialise(declaration.modelId(), saved, declaration.trainerSettings(), now);
+                : restore(saved, declaration, now);
         byte[] rangeBytes = store.get(state.sourceRangeKey);
         EventJournal.SourceRange range = rangeBytes == null ? null : EventJournal.SourceRange.decode(rangeBytes);
         long readBack = 0;
@@ -236,6 +240,20 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                 + "replayed", declaration.modelId(), saved == null ? "created" : "restored", state.snapshotVersion,
                 state.trainer.eventsTrained(), readBack, eventsTopic, state.journalLength);
         return state;
+    }
+
+    /**
+     * A saved model under its declaration now. The start-up check refuses, by name, a configuration that the model's
+     * last snapshot cannot take (see {@code SavedModelCheck}); a saved state with no snapshot yet is refused here,
+     * stopping the app with the same message rather than training a model the configuration no longer describes.
+     */
+    private ModelState restore(byte[] saved, ModelDeclaration declaration, long now) {
+        try {
+            return ModelState.deserialise(saved, declaration, now,
+                    notice -> LOG.warn("Model '{}' restored under new settings: {}", declaration.modelId(), notice));
+        } catch (IncompatibleStateException e) {
+            throw new IllegalStateException(config.models().refusal(declaration.modelId(), e), e);
+        }
     }
 
     /**
@@ -319,8 +337,15 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         state.pendingTrained();
         state.batchesSinceSave++;
         boolean published = false;
-        for (ImbalanceSignal signal : outcome.signals()) {
-            emit(state.modelId, OutputRecords.alert(state.modelId, signal, declaration.labelNames(),
+        if (state.alertGate == null) {
+            state.alertGate = new AlertGate(declaration.labelNames(), config.forModel(state.modelId).alertSettings());
+        }
+        List<AlertGate.Alert> alerts = new ArrayList<>(state.alertGate.admit(outcome.signals(), now));
+        if (state.alertGate.hasOpenConditions() && state.trainer.imbalanceMonitor() != null) {
+            alerts.addAll(state.alertGate.resolve(state.trainer.imbalanceMonitor(), now));
+        }
+        for (AlertGate.Alert alert : alerts) {
+            emit(state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),
                     state.trainer.eventsTrained(), now));
             published = true;
         }
