@@ -9,7 +9,7 @@ package dev.ballast.learning;
  * </pre>
  * The negative term and its derivative are 0 for {@code p <= m}.
  */
-final class AsymmetricLoss implements Objective {
+final class AsymmetricLoss extends ElementwiseObjective {
 
     private final double positiveGamma;
     private final double negativeGamma;
@@ -22,42 +22,24 @@ final class AsymmetricLoss implements Objective {
     }
 
     @Override
-    public Losses evaluate(float[] logits, float[] targets, float[] importances, int rows, int labels,
-            float[] posWeights, float[] negWeights, float[] logitOffsets, float[] gradientsOut) {
-        double weightedLoss = 0;
-        double unweightedLoss = 0;
-        for (int row = 0; row < rows; row++) {
-            double importance = importances[row];
-            for (int label = 0; label < labels; label++) {
-                int i = row * labels + label;
-                double target = targets[i];
-                double logit = logits[i] + logitOffsets[label];
-                double exp = Math.exp(-Math.abs(logit));
-                double softplus = Math.max(logit, 0) + WeightedBinaryCrossEntropy.log1pOfUnit(exp);
-                double softplusOfNegative = softplus - logit;
-                double p = logit >= 0 ? 1 / (1 + exp) : exp / (1 + exp);
-                double q = logit >= 0 ? exp / (1 + exp) : 1 / (1 + exp);
-                double loss = 0;
-                double gradient = 0;
-                if (target >= 0.5) {
-                    double factor = Math.pow(q, positiveGamma);
-                    loss = posWeights[label] * factor * softplusOfNegative;
-                    gradient = -posWeights[label] * factor * (positiveGamma * p * softplusOfNegative + q);
-                } else if (p > margin) {
-                    double shifted = p - margin;
-                    // -log(1 - pm): softplus(x) itself without a margin, else from 1 - pm = q + m >= m > 0.
-                    double negativeLog = margin == 0 ? softplus : -Math.log(q + margin);
-                    double factor = Math.pow(shifted, negativeGamma);
-                    loss = negWeights[label] * factor * negativeLog;
-                    double byShifted = negativeGamma * Math.pow(shifted, negativeGamma - 1) * negativeLog
-                            + factor / (q + margin);
-                    gradient = negWeights[label] * byShifted * p * q;
-                }
-                weightedLoss += importance * loss;
-                unweightedLoss += WeightedBinaryCrossEntropy.unweighted(logits[i], target);
-                gradientsOut[i] = Optimiser.flushNegligible((float) (importance / rows * gradient));
-            }
+    protected double element(double logit, double target, double posWeight, double negWeight, double p, double q,
+            double softplus, double[] lossOut) {
+        if (target >= 0.5) {
+            double softplusOfNegative = softplus - logit;
+            double factor = Math.pow(q, positiveGamma);
+            lossOut[0] = posWeight * factor * softplusOfNegative;
+            return -posWeight * factor * (positiveGamma * p * softplusOfNegative + q);
         }
-        return new Losses(weightedLoss / rows, unweightedLoss / rows);
+        if (p <= margin) {
+            lossOut[0] = 0;
+            return 0;
+        }
+        double shifted = p - margin;
+        // -log(1 - pm): softplus(x) itself without a margin, else from 1 - pm = q + m >= m > 0.
+        double negativeLog = margin == 0 ? softplus : -Math.log(q + margin);
+        double factor = Math.pow(shifted, negativeGamma);
+        lossOut[0] = negWeight * factor * negativeLog;
+        double byShifted = negativeGamma * Math.pow(shifted, negativeGamma - 1) * negativeLog + factor / (q + margin);
+        return negWeight * byShifted * p * q;
     }
 }

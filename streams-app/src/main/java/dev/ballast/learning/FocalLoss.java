@@ -10,7 +10,7 @@ package dev.ballast.learning;
  * </pre>
  * At g = 0 it is {@link WeightedBinaryCrossEntropy}.
  */
-final class FocalLoss implements Objective {
+final class FocalLoss extends ElementwiseObjective {
 
     private final double gamma;
 
@@ -19,34 +19,14 @@ final class FocalLoss implements Objective {
     }
 
     @Override
-    public Losses evaluate(float[] logits, float[] targets, float[] importances, int rows, int labels,
-            float[] posWeights, float[] negWeights, float[] logitOffsets, float[] gradientsOut) {
-        double weightedLoss = 0;
-        double unweightedLoss = 0;
-        for (int row = 0; row < rows; row++) {
-            double importance = importances[row];
-            for (int label = 0; label < labels; label++) {
-                int i = row * labels + label;
-                double target = targets[i];
-                double logit = logits[i] + logitOffsets[label];
-                double exp = Math.exp(-Math.abs(logit));
-                double log1p = WeightedBinaryCrossEntropy.log1pOfUnit(exp);
-                double softplus = Math.max(logit, 0) + log1p;
-                double softplusOfNegative = Math.max(-logit, 0) + log1p;
-                // p and 1 - p each from its own side, so neither loses precision to cancellation.
-                double p = logit >= 0 ? 1 / (1 + exp) : exp / (1 + exp);
-                double q = logit >= 0 ? exp / (1 + exp) : 1 / (1 + exp);
-                double positiveFactor = Math.pow(q, gamma);
-                double negativeFactor = Math.pow(p, gamma);
-                double loss = posWeights[label] * target * positiveFactor * softplusOfNegative
-                        + negWeights[label] * (1 - target) * negativeFactor * softplus;
-                double gradient = -posWeights[label] * target * positiveFactor * (gamma * p * softplusOfNegative + q)
-                        + negWeights[label] * (1 - target) * negativeFactor * (gamma * q * softplus + p);
-                weightedLoss += importance * loss;
-                unweightedLoss += WeightedBinaryCrossEntropy.unweighted(logits[i], target);
-                gradientsOut[i] = Optimiser.flushNegligible((float) (importance / rows * gradient));
-            }
-        }
-        return new Losses(weightedLoss / rows, unweightedLoss / rows);
+    protected double element(double logit, double target, double posWeight, double negWeight, double p, double q,
+            double softplus, double[] lossOut) {
+        double softplusOfNegative = softplus - logit;
+        double positiveFactor = Math.pow(q, gamma);
+        double negativeFactor = Math.pow(p, gamma);
+        lossOut[0] = posWeight * target * positiveFactor * softplusOfNegative
+                + negWeight * (1 - target) * negativeFactor * softplus;
+        return -posWeight * target * positiveFactor * (gamma * p * softplusOfNegative + q)
+                + negWeight * (1 - target) * negativeFactor * (gamma * q * softplus + p);
     }
 }
