@@ -24,11 +24,12 @@ import java.util.function.Consumer;
 /**
  * Prequential online training of one multi-label model: test on each mini-batch, then train on it.
  *
- * <p>Per full mini-batch, in this order: predict with the current model; decide with the thresholds in force;
- * update the metrics, the threshold tuner and the drift detectors with those scores (so no threshold or metric
- * ever sees the score of an event it decided before it was decided); add the batch's labels to the decayed label
- * counts; turn the counts into per-label weights; take one optimiser step on weighted BCE. Not thread-safe: one
- * trainer per model id, driven by one thread.
+ * <p>Per full mini-batch, in this order: take the logit offsets from the decayed priors (logit adjustment, see
+ * {@link ObjectiveSettings}); predict with the current model and the score offsets; decide with the thresholds in
+ * force; update the metrics, the threshold tuner and the drift detectors with those scores (so no threshold or
+ * metric ever sees the score of an event it decided before it was decided); add the batch's labels to the decayed
+ * label counts; turn the counts into per-label weights; take one optimiser step on the objective with the loss
+ * offsets. Not thread-safe: one trainer per model id, driven by one thread.
  */
 public final class OnlineTrainer {
 
