@@ -12,11 +12,17 @@ import dev.ballast.learning.MultiLabelModel;
 import dev.ballast.learning.ObjectiveSettings;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.learning.StepResult;
+import dev.ballast.schema.state.SavedModelState;
 import dev.ballast.weighting.DecayedLabelStatistics;
 import dev.ballast.weighting.WeightPolicy;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -337,10 +343,69 @@ public final class OnlineTrainer {
         PrequentialMetrics metrics = PrequentialMetrics.readFrom(in);
         ThresholdTuner tuner = ThresholdTuner.readFrom(in);
         ImbalanceMonitor monitor = in.readBoolean() ? ImbalanceMonitor.readFrom(in) : null;
-        // The label names are part of the metrics' state; they are not written twice.
-        if (!metrics.labelNames().equals(labelNames)) {
-            throw new IncompatibleStateException(IncompatibleStateException.Aspect.LABELS,
-                    String.join(",", metrics.labelNames()), String.join(",", labelNames));
+        return reconciled(settings, labelNames, notices, eventsTrained, model, pending, statistics, metrics, tuner,
+                monitor);
+    }
+
+    /** Fills the trainer's part of a saved-state record (format 2 of the saved state). */
+    public void saveTo(SavedModelState.Builder saved) throws IOException {
+        saved.setEventsTrained(eventsTrained)
+                .setModel(Models.toSaved(model))
+                .setPending(pending.toSaved())
+                .setLabelCounts(labelStatistics.toSaved())
+                .setMetrics(bytes(metrics::writeTo))
+                .setThresholds(bytes(thresholdTuner::writeTo))
+                .setDetectors(imbalanceMonitor == null ? null : bytes(imbalanceMonitor::writeTo));
+    }
+
+    /** Restores a trainer from a record {@link #saveTo} filled, under the settings configured now (see {@link #readFrom}). */
+    public static OnlineTrainer fromSaved(SavedModelState saved, TrainerSettings settings, int featureCount,
+            List<String> labelNames, Consumer<String> notices) throws IOException {
+        MultiLabelModel model = Models.fromSaved(saved.getModel(), featureCount, settings.learning(), notices);
+        MiniBatch pending = MiniBatch.fromSaved(saved.getPending(), settings.batchSize(), model.featureCount(),
+                model.labelCount());
+        DecayedLabelStatistics statistics = DecayedLabelStatistics.fromSaved(saved.getLabelCounts(),
+                settings.weightingHalfLifeEvents());
+        PrequentialMetrics metrics = PrequentialMetrics.readFrom(input(saved.getMetrics()));
+        ThresholdTuner tuner = ThresholdTuner.readFrom(input(saved.getThresholds()));
+        ImbalanceMonitor monitor = saved.getDetectors() == null ? null : ImbalanceMonitor.readFrom(input(saved.getDetectors()));
+        return reconciled(settings, labelNames, notices, saved.getEventsTrained(), model, pending, statistics, metrics,
+                tuner, monitor);
+    }
+
+    private interface Writer {
+        void writeTo(DataOutput out) throws IOException;
+    }
+
+    private static ByteBuffer bytes(Writer writer) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        writer.writeTo(new DataOutputStream(bytes));
+        return ByteBuffer.wrap(bytes.toByteArray());
+    }
+
+    private static DataInputStream input(ByteBuffer bytes) {
+        ByteBuffer copy = bytes.duplicate();
+        byte[] array = new byte[copy.remaining()];
+        copy.get(array);
+        return new DataInputStream(new ByteArrayInputStream(array));
+    }
+
+    /** The restored parts under the configured settings and labels (the rule of {@link #readFrom}). */
+    private static OnlineTrainer reconciled(TrainerSettings settings, List<String> labelNames, Consumer<String> notices,
+            long eventsTrained, MultiLabelModel model, MiniBatch pending, DecayedLabelStatistics statistics,
+            PrequentialMetrics metrics, ThresholdTuner tuner, ImbalanceMonitor monitor) throws IOException {
+        // The label names are part of the metrics' state; they are not saved twice.
+        List<String> savedLabels = metrics.labelNames();
+        if (!savedLabels.equals(labelNames)) {
+            int[] source = labelSource(savedLabels, labelNames);
+            notices.accept("labels changed from " + savedLabels + " to " + labelNames + ": a new label's output starts "
+                    + "from its prior and its counts from zero; the metrics, thresholds and detectors start afresh");
+            model = Models.withLabels(model, source);
+            pending = pending.withLabels(source);
+            statistics = statistics.withLabels(source);
+            metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
+            tuner = new ThresholdTuner(labelNames.size(), settings.thresholds());
+            monitor = null;
         }
         if (metrics.halfLifeEvents() != settings.metricsHalfLifeEvents() || metrics.bins() != settings.metricsBins()) {
             notices.accept("metrics settings changed: the prequential metrics start afresh");
@@ -360,5 +425,20 @@ public final class OnlineTrainer {
         }
         return new OnlineTrainer(settings, labelNames, model, pending, statistics, metrics, tuner, monitor,
                 eventsTrained);
+    }
+
+    /**
+     * Per configured label, its index among the saved ones, or -1 for a label added since.
+     *
+     * @throws IncompatibleStateException when a saved label is no longer configured
+     */
+    public static int[] labelSource(List<String> saved, List<String> configured) {
+        for (String label : saved) {
+            if (!configured.contains(label)) {
+                throw new IncompatibleStateException(IncompatibleStateException.Aspect.LABELS, String.join(",", saved),
+                        String.join(",", configured));
+            }
+        }
+        return configured.stream().mapToInt(saved::indexOf).toArray();
     }
 }
