@@ -67,6 +67,11 @@ final class EvaluateCommand implements Callable<Integer> {
         Long synthetic;
     }
 
+    @Option(names = "--synthetic-seed", paramLabel = "SEED",
+            description = "Seed of the --synthetic stream: its label directions, prevalence schedule and samples "
+                    + "(default: the demo's, 42).")
+    Long syntheticSeed;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
@@ -184,7 +189,11 @@ final class EvaluateCommand implements Callable<Integer> {
         if (input.file != null) {
             return ExampleSources.open(input.file, format);
         }
-        return new DriftingStream(DriftingStreamSpec.demo(), input.synthetic);
+        DriftingStreamSpec demo = DriftingStreamSpec.demo();
+        DriftingStreamSpec spec = syntheticSeed == null ? demo : new DriftingStreamSpec(demo.featureCount(),
+                demo.labelCount(), syntheticSeed, demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(),
+                demo.labelNoise(), demo.sparse(), demo.nonZerosPerRow());
+        return new DriftingStream(spec, input.synthetic);
     }
 
     private String inputName() {
@@ -196,6 +205,9 @@ final class EvaluateCommand implements Callable<Integer> {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("input", input.file != null ? input.file.toString() : "synthetic:" + input.synthetic);
         root.put("shuffleSeed", shuffleSeed);
+        if (input.synthetic != null) {
+            root.put("syntheticSeed", syntheticSeed != null ? syntheticSeed : DriftingStreamSpec.demo().seed());
+        }
         ObjectNode swept = root.putObject("swept");
         run.swept().forEach(swept::put);
         root.put("events", result.events());

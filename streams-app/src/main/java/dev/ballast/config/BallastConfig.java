@@ -5,6 +5,8 @@ import dev.ballast.evaluation.ThresholdPolicy;
 import dev.ballast.evaluation.ThresholdSettings;
 import dev.ballast.evaluation.drift.DetectorSettings;
 import dev.ballast.learning.LearningSettings;
+import dev.ballast.learning.ObjectiveSettings;
+import dev.ballast.learning.ObjectiveType;
 import dev.ballast.learning.StandardiserSettings;
 import dev.ballast.learning.ModelType;
 import dev.ballast.learning.OptimizerType;
@@ -71,6 +73,15 @@ public final class BallastConfig extends AbstractConfig {
     public static final String L2 = "ballast.optimizer.l2";
     public static final String CLIP_NORM = "ballast.optimizer.clip.norm";
 
+    // Loss
+    public static final String LOSS = "ballast.loss";
+    public static final String LOSS_FOCAL_GAMMA = "ballast.loss.focal.gamma";
+    public static final String LOSS_ASL_GAMMA_POSITIVE = "ballast.loss.asl.gamma.positive";
+    public static final String LOSS_ASL_GAMMA_NEGATIVE = "ballast.loss.asl.gamma.negative";
+    public static final String LOSS_ASL_MARGIN = "ballast.loss.asl.margin";
+    public static final String LOGIT_ADJUSTMENT_TRAIN = "ballast.loss.logit.adjustment.train";
+    public static final String LOGIT_ADJUSTMENT_SCORE = "ballast.loss.logit.adjustment.score";
+
     // Weighting
     public static final String WEIGHTING_POLICY = "ballast.weighting.policy";
     public static final String WEIGHTING_HALF_LIFE = "ballast.weighting.half.life.events";
@@ -121,6 +132,7 @@ public final class BallastConfig extends AbstractConfig {
     private static final String TOPICS = "Topics";
     private static final String MODEL = "Model";
     private static final String OPTIMISER = "Optimiser";
+    private static final String LOSS_GROUP = "Loss";
     private static final String WEIGHTING = "Weighting";
     private static final String THRESHOLDS = "Decision thresholds";
     private static final String MONITORING = "Metrics, drift and publishing";
@@ -134,6 +146,7 @@ public final class BallastConfig extends AbstractConfig {
 
     // The enum-valued settings: one validator and parser each, allowed values taken from the enum.
     static final EnumSetting<ModelType> MODEL_TYPES = EnumSetting.of(ModelType.class, ModelType::configName);
+    static final EnumSetting<ObjectiveType> LOSSES = EnumSetting.of(ObjectiveType.class, ObjectiveType::configName);
     static final EnumSetting<OptimizerType> OPTIMIZERS = EnumSetting.of(OptimizerType.class, OptimizerType::configName);
     static final EnumSetting<WeightPolicyType> WEIGHT_POLICIES =
             EnumSetting.of(WeightPolicyType.class, WeightPolicyType::configName);
@@ -237,12 +250,35 @@ public final class BallastConfig extends AbstractConfig {
                 "Clip the gradient to this global L2 norm; 0 turns clipping off.", OPTIMISER, ++order, ConfigDef.Width.SHORT, CLIP_NORM);
 
         order = 0;
+        ObjectiveSettings loss = ObjectiveSettings.defaults();
+        def.define(LOSS, Type.STRING, LOSSES.nameOf(loss.type()), LOSSES, Importance.MEDIUM,
+                "The loss per label: bce (weighted binary cross-entropy), focal (Lin et al. 2017) or asl (asymmetric, "
+                        + "Ridnik et al. 2021); the class weights apply to each.", LOSS_GROUP, ++order, ConfigDef.Width.SHORT, LOSS);
+        def.define(LOSS_FOCAL_GAMMA, Type.DOUBLE, loss.focalGamma(), Bounds.nonNegative(), Importance.LOW,
+                "Focusing of the focal loss.", LOSS_GROUP, ++order, ConfigDef.Width.SHORT, LOSS_FOCAL_GAMMA);
+        def.define(LOSS_ASL_GAMMA_POSITIVE, Type.DOUBLE, loss.aslPositiveGamma(), Bounds.nonNegative(), Importance.LOW,
+                "Focusing of asl on positives.", LOSS_GROUP, ++order, ConfigDef.Width.SHORT, LOSS_ASL_GAMMA_POSITIVE);
+        def.define(LOSS_ASL_GAMMA_NEGATIVE, Type.DOUBLE, loss.aslNegativeGamma(), Bounds.nonNegative(), Importance.LOW,
+                "Focusing of asl on negatives.", LOSS_GROUP, ++order, ConfigDef.Width.SHORT, LOSS_ASL_GAMMA_NEGATIVE);
+        def.define(LOSS_ASL_MARGIN, Type.DOUBLE, loss.aslMargin(), Bounds.atLeastBelow(0.0, 1.0), Importance.LOW,
+                "Probability margin of asl: negatives scored at or below it add no loss.", LOSS_GROUP, ++order,
+                ConfigDef.Width.SHORT, LOSS_ASL_MARGIN);
+        def.define(LOGIT_ADJUSTMENT_TRAIN, Type.DOUBLE, loss.trainAdjustment(), Range.between(-4.0, 4.0), Importance.LOW,
+                "Logit adjustment (Menon et al. 2021) in the loss: this multiple of each label's decayed prior log-odds "
+                        + "is added to its logit in training.", LOSS_GROUP, ++order, ConfigDef.Width.SHORT, LOGIT_ADJUSTMENT_TRAIN);
+        def.define(LOGIT_ADJUSTMENT_SCORE, Type.DOUBLE, loss.scoreAdjustment(), Range.between(-4.0, 4.0), Importance.LOW,
+                "Logit adjustment in scoring: this multiple of each label's decayed prior log-odds is added to its logit "
+                        + "before the sigmoid (also in the published model's output bias).", LOSS_GROUP, ++order,
+                ConfigDef.Width.SHORT, LOGIT_ADJUSTMENT_SCORE);
+
+        order = 0;
         def.define(WEIGHTING_POLICY, Type.STRING, WEIGHT_POLICIES.nameOf(WeightPolicyType.SQRT), WEIGHT_POLICIES, Importance.HIGH,
                 "How decayed label counts become class weights: none, inverse-prevalence (neg/pos), sqrt (its square root), "
                         + "log (max(1, ln(mu*total/pos))), balanced (scikit-learn), effective-number (Cui et al. 2019).",
                 WEIGHTING, ++order, ConfigDef.Width.MEDIUM, WEIGHTING_POLICY);
-        def.define(WEIGHTING_HALF_LIFE, Type.DOUBLE, 10_000.0, Bounds.nonNegative(), Importance.HIGH,
-                "Half-life, in events, of the label counts behind the weights; 0 means no decay (cumulative counts).",
+        def.define(WEIGHTING_HALF_LIFE, Type.DOUBLE, 1_500.0, Bounds.nonNegative(), Importance.HIGH,
+                "Half-life, in events, of the label counts behind the weights and the logit adjustment's priors; 0 means no "
+                        + "decay (cumulative counts).",
                 WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_HALF_LIFE);
         def.define(WEIGHTING_SMOOTHING, Type.DOUBLE, 1.0, Bounds.positive(), Importance.LOW,
                 "Laplace smoothing added to the positive and the negative count.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_SMOOTHING);
@@ -269,7 +305,7 @@ public final class BallastConfig extends AbstractConfig {
                 "Recall floor of the precision-at-recall metric.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_RECALL_FLOOR);
         def.define(THRESHOLD_BINS, Type.INT, 100, Range.between(2, 100_000), Importance.LOW,
                 "Histogram bins over [0, 1] for threshold tuning.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_BINS);
-        def.define(THRESHOLD_HALF_LIFE, Type.DOUBLE, 5_000.0, Bounds.nonNegative(), Importance.LOW,
+        def.define(THRESHOLD_HALF_LIFE, Type.DOUBLE, 2_000.0, Bounds.nonNegative(), Importance.LOW,
                 "Half-life, in events, of the score histograms behind the thresholds; 0 means no decay.",
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_HALF_LIFE);
         def.define(THRESHOLD_MIN_POSITIVES, Type.DOUBLE, 5.0, Bounds.nonNegative(), Importance.LOW,
@@ -484,6 +520,9 @@ public final class BallastConfig extends AbstractConfig {
                 getEnum(OPTIMIZER, OPTIMIZERS),
                 getDouble(LEARNING_RATE), getDouble(MOMENTUM), getDouble(L2), getDouble(CLIP_NORM),
                 getBoolean(MODEL_STANDARDIZE), getLong(MODEL_SEED))
+                .withObjective(new ObjectiveSettings(getEnum(LOSS, LOSSES), getDouble(LOSS_FOCAL_GAMMA),
+                        getDouble(LOSS_ASL_GAMMA_POSITIVE), getDouble(LOSS_ASL_GAMMA_NEGATIVE), getDouble(LOSS_ASL_MARGIN),
+                        getDouble(LOGIT_ADJUSTMENT_TRAIN), getDouble(LOGIT_ADJUSTMENT_SCORE)))
                 .withStandardiser(new StandardiserSettings(halfLife(MODEL_STANDARDIZE_HALF_LIFE),
                         getDouble(MODEL_STANDARDIZE_CLIP) == 0 ? Double.POSITIVE_INFINITY : getDouble(MODEL_STANDARDIZE_CLIP)));
         WeightPolicySettings weighting = new WeightPolicySettings(
@@ -522,6 +561,14 @@ public final class BallastConfig extends AbstractConfig {
         values.put(MOMENTUM, Double.toString(learning.momentum()));
         values.put(L2, Double.toString(learning.l2()));
         values.put(CLIP_NORM, Double.toString(learning.gradientClipNorm()));
+        ObjectiveSettings loss = learning.objective();
+        values.put(LOSS, LOSSES.nameOf(loss.type()));
+        values.put(LOSS_FOCAL_GAMMA, Double.toString(loss.focalGamma()));
+        values.put(LOSS_ASL_GAMMA_POSITIVE, Double.toString(loss.aslPositiveGamma()));
+        values.put(LOSS_ASL_GAMMA_NEGATIVE, Double.toString(loss.aslNegativeGamma()));
+        values.put(LOSS_ASL_MARGIN, Double.toString(loss.aslMargin()));
+        values.put(LOGIT_ADJUSTMENT_TRAIN, Double.toString(loss.trainAdjustment()));
+        values.put(LOGIT_ADJUSTMENT_SCORE, Double.toString(loss.scoreAdjustment()));
         WeightPolicySettings weighting = settings.weighting();
         values.put(WEIGHTING_POLICY, WEIGHT_POLICIES.nameOf(weighting.type()));
         values.put(WEIGHTING_HALF_LIFE, configHalfLife(settings.weightingHalfLifeEvents()));

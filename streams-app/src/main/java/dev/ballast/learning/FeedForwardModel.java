@@ -163,8 +163,11 @@ final class FeedForwardModel implements MultiLabelModel {
     }
 
     @Override
-    public void predict(MiniBatch batch, float[] probabilitiesOut) {
+    public void predict(MiniBatch batch, float[] probabilitiesOut, float[] logitOffsets) {
         int rows = checkBatch(batch);
+        if (logitOffsets.length != labelCount) {
+            throw new IllegalArgumentException("Expected " + labelCount + " logit offsets");
+        }
         if (probabilitiesOut.length < rows * labelCount) {
             throw new IllegalArgumentException("probabilitiesOut holds " + probabilitiesOut.length
                     + " values, needs " + rows * labelCount);
@@ -175,8 +178,11 @@ final class FeedForwardModel implements MultiLabelModel {
         FloatBuffer logits = forward(batch, rows);
         float[] values = workspace.scratch(rows * labelCount);
         logits.get(0, values, 0, rows * labelCount);
-        for (int i = 0; i < rows * labelCount; i++) {
-            probabilitiesOut[i] = (float) WeightedBinaryCrossEntropy.sigmoid(values[i]);
+        for (int row = 0; row < rows; row++) {
+            for (int label = 0; label < labelCount; label++) {
+                int i = row * labelCount + label;
+                probabilitiesOut[i] = (float) WeightedBinaryCrossEntropy.sigmoid(values[i] + logitOffsets[label]);
+            }
         }
     }
 

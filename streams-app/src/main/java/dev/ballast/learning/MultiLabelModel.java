@@ -33,7 +33,15 @@ public interface MultiLabelModel {
      * Probabilities, row-major: {@code probabilitiesOut[row * labelCount() + label]} for {@code batch.size()}
      * rows. Does not change the model.
      */
-    void predict(MiniBatch batch, float[] probabilitiesOut);
+    default void predict(MiniBatch batch, float[] probabilitiesOut) {
+        predict(batch, probabilitiesOut, new float[labelCount()]);
+    }
+
+    /**
+     * Like {@link #predict(MiniBatch, float[])}, with {@code logitOffsets[label]} added to each label's logit
+     * before the sigmoid (logit adjustment by the label priors).
+     */
+    void predict(MiniBatch batch, float[] probabilitiesOut, float[] logitOffsets);
 
     /**
      * Takes ONE optimiser step on the weighted loss of the batch as the model sees it now (the standardisation in

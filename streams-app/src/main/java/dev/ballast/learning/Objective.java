@@ -6,8 +6,9 @@ package dev.ballast.learning;
  * calls {@link #evaluate}; the per-element {@link #loss} and {@link #gradient} run the same code on a batch of
  * one, so what the golden and gradient-check tests see is what trains.
  *
- * <p>Implementations are stateless. A new loss is one class implementing this and one {@link ObjectiveType}
- * constant.
+ * <p>Each model creates its own instance ({@link ObjectiveSettings}), used by one thread. A new loss is one class
+ * implementing this (or {@link ElementwiseObjective}, which needs only the loss and derivative of one element) and
+ * one {@link ObjectiveType} constant.
  */
 public interface Objective {
 

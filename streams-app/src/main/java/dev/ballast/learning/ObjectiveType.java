@@ -7,7 +7,11 @@ import java.util.function.Function;
 /** The registry of {@link Objective}s: the loss a model trains on. */
 public enum ObjectiveType {
     /** Weighted binary cross-entropy, {@link WeightedBinaryCrossEntropy}. */
-    BCE(settings -> new WeightedBinaryCrossEntropy());
+    BCE(settings -> new WeightedBinaryCrossEntropy()),
+    /** Focal loss, {@link FocalLoss}, focusing {@link ObjectiveSettings#focalGamma()}. */
+    FOCAL(settings -> new FocalLoss(settings.focalGamma())),
+    /** Asymmetric loss, {@link AsymmetricLoss}. */
+    ASL(settings -> new AsymmetricLoss(settings.aslPositiveGamma(), settings.aslNegativeGamma(), settings.aslMargin()));
 
     private final Function<ObjectiveSettings, Objective> factory;
 

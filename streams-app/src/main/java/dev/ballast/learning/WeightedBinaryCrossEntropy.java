@@ -36,12 +36,17 @@ public final class WeightedBinaryCrossEntropy implements Objective {
                         * (negWeight * (1 - target) * softplus + posWeight * target * softplusOfNegative);
                 unweightedLoss += logit == rawLogit
                         ? (1 - target) * softplus + target * softplusOfNegative
-                        : (1 - target) * softplus(rawLogit) + target * softplus(-rawLogit);
+                        : unweighted(rawLogit, target);
                 gradientsOut[i] = Optimiser.flushNegligible((float) (importance / rows
                         * (negWeight * (1 - target) * probability - posWeight * target * (1 - probability))));
             }
         }
         return new Losses(weightedLoss / rows, unweightedLoss / rows);
+    }
+
+    /** Plain binary cross-entropy of one element, every weight 1: the unweighted loss every objective reports. */
+    static double unweighted(double logit, double target) {
+        return (1 - target) * softplus(logit) + target * softplus(-logit);
     }
 
     /** {@code log(1 + exp(x))} without overflow or loss of precision for large |x|. */

@@ -49,7 +49,7 @@ public final class OutputRecords {
                     .build());
         }
         List<Tensor> tensors = new ArrayList<>();
-        for (ParameterTensor parameter : trainer.model().parameters()) {
+        for (ParameterTensor parameter : trainer.servingParameters()) {
             tensors.add(tensor(parameter));
         }
         return ModelSnapshot.newBuilder()

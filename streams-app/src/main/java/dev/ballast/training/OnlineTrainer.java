@@ -7,7 +7,10 @@ import dev.ballast.evaluation.ThresholdTuner;
 import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.learning.MiniBatch;
 import dev.ballast.learning.Models;
+import dev.ballast.learning.ModelType;
 import dev.ballast.learning.MultiLabelModel;
+import dev.ballast.learning.ObjectiveSettings;
+import dev.ballast.learning.ParameterTensor;
 import dev.ballast.learning.StepResult;
 import dev.ballast.schema.state.SavedModelState;
 import dev.ballast.weighting.DecayedLabelStatistics;
@@ -20,21 +23,25 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Prequential online training of one multi-label model: test on each mini-batch, then train on it.
  *
- * <p>Per full mini-batch, in this order: predict with the current model; decide with the thresholds in force;
- * update the metrics, the threshold tuner and the drift detectors with those scores (so no threshold or metric
- * ever sees the score of an event it decided before it was decided); add the batch's labels to the decayed label
- * counts; turn the counts into per-label weights; take one optimiser step on weighted BCE. Not thread-safe: one
- * trainer per model id, driven by one thread.
+ * <p>Per full mini-batch, in this order: take the logit offsets from the decayed priors (logit adjustment, see
+ * {@link ObjectiveSettings}); predict with the current model and the score offsets; decide with the thresholds in
+ * force; update the metrics, the threshold tuner and the drift detectors with those scores (so no threshold or
+ * metric ever sees the score of an event it decided before it was decided); add the batch's labels to the decayed
+ * label counts; turn the counts into per-label weights; take one optimiser step on the objective with the loss
+ * offsets. Not thread-safe: one trainer per model id, driven by one thread.
  */
 public final class OnlineTrainer {
 
     private static final byte FORMAT_VERSION = 1;
+    /** As the model's bias initialisation: priors are clamped to [1e-4, 1 - 1e-4] before their log-odds. */
+    private static final double PRIOR_CLAMP = 1e-4;
 
     private final TrainerSettings settings;
     private final List<String> labelNames;
@@ -51,7 +58,10 @@ public final class OnlineTrainer {
     private final float[] positiveWeights;
     private final float[] negativeWeights;
     private final double[] prevalences;
+    /** Per label, added to the logit in the loss and when scoring: logit adjustment by the priors. */
     private final float[] logitOffsets;
+    private final float[] scoreOffsets;
+    private final ObjectiveSettings objective;
 
     private long eventsTrained;
     private StepResult lastStep;
@@ -76,6 +86,8 @@ public final class OnlineTrainer {
         this.negativeWeights = new float[labels];
         this.prevalences = new double[labels];
         this.logitOffsets = new float[labels];
+        this.scoreOffsets = new float[labels];
+        this.objective = settings.learning().objective();
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
     }
 
@@ -119,7 +131,8 @@ public final class OnlineTrainer {
                 targets[row * labels + label] = pending.target(row, label);
             }
         }
-        model.predict(pending, probabilities);
+        refreshOffsets();
+        model.predict(pending, probabilities, scoreOffsets);
         // A diverged model (finite but huge weights) can score NaN; such scores must not poison the metrics, the
         // thresholds or the detectors. The batch still counts and trains, and the outcome says it was not scored.
         boolean scored = allFinite(probabilities, rows * labels);
@@ -139,12 +152,78 @@ public final class OnlineTrainer {
         for (int label = 0; label < labels; label++) {
             prevalences[label] = labelStatistics.prevalence(label);
         }
+        if (objective.trainAdjustment() != 0 && model.steps() == 0) {
+            // The loss sees bias + trainAdjustment * log-odds: the bias starts where that sum is the log-odds.
+            for (int label = 0; label < labels; label++) {
+                prevalences[label] = sigmoid((1 - objective.trainAdjustment()) * logOdds(prevalences[label]));
+            }
+        }
         model.initialiseBiasFromPrior(prevalences);
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
         lastStep = model.learn(pending, positiveWeights, negativeWeights, logitOffsets);
         eventsTrained += rows;
         pending.clear();
         return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
+    }
+
+    /**
+     * Probabilities of a batch as this trainer scores them now: the model's, with the score adjustment by the
+     * current priors (what a predictor built from {@link #servingParameters} gives).
+     */
+    public void predict(MiniBatch batch, float[] probabilitiesOut) {
+        refreshOffsets();
+        model.predict(batch, probabilitiesOut, scoreOffsets);
+    }
+
+    /**
+     * The logit offsets of the score and of the loss from the decayed priors as they are now (before the batch
+     * about to be scored and learned from): one log per label, none without logit adjustment.
+     */
+    private void refreshOffsets() {
+        if (!objective.adjustsLogits()) {
+            return;
+        }
+        for (int label = 0; label < scoreOffsets.length; label++) {
+            double prior = (labelStatistics.positives(label) + 1) / (labelStatistics.total(label) + 2);
+            double logOdds = logOdds(prior);
+            scoreOffsets[label] = (float) (objective.scoreAdjustment() * logOdds);
+            logitOffsets[label] = (float) (objective.trainAdjustment() * logOdds);
+        }
+    }
+
+    private static double logOdds(double p) {
+        double clamped = Math.min(Math.max(p, PRIOR_CLAMP), 1 - PRIOR_CLAMP);
+        return Math.log(clamped / (1 - clamped));
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /**
+     * The model's tensors as a downstream predictor needs them: the output bias includes the score adjustment
+     * by the current priors, so a served prediction equals the one this trainer makes now.
+     */
+    public List<ParameterTensor> servingParameters() {
+        List<ParameterTensor> tensors = model.parameters();
+        if (objective.scoreAdjustment() == 0) {
+            return tensors;
+        }
+        refreshOffsets();
+        float[] offsets = scoreOffsets;
+        String outputBias = model.settings().modelType() == ModelType.LINEAR ? "b" : "b2";
+        List<ParameterTensor> serving = new ArrayList<>(tensors.size());
+        for (ParameterTensor tensor : tensors) {
+            if (tensor.name().equals(outputBias)) {
+                float[] shifted = tensor.data().clone();
+                for (int label = 0; label < shifted.length; label++) {
+                    shifted[label] += offsets[label];
+                }
+                tensor = new ParameterTensor(tensor.name(), tensor.shape(), shifted);
+            }
+            serving.add(tensor);
+        }
+        return serving;
     }
 
     private static boolean allFinite(float[] values, int length) {

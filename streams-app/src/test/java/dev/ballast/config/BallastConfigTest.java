@@ -87,7 +87,8 @@ class BallastConfigTest {
     @Test
     void shouldGiveBackTheSameTrainerSettingsWhenTheReportedHyperParametersAreParsed() {
         BallastConfig config = new BallastConfig(Map.of(BallastConfig.LEARNING_RATE, "0.02", BallastConfig.BATCH_SIZE, "7",
-                BallastConfig.OPTIMIZER, "ADAM", BallastConfig.WEIGHTING_HALF_LIFE, "0", BallastConfig.DRIFT_RECALL_SIGMAS, "4"));
+                BallastConfig.OPTIMIZER, "ADAM", BallastConfig.WEIGHTING_HALF_LIFE, "0", BallastConfig.DRIFT_RECALL_SIGMAS, "4",
+                BallastConfig.LOSS, "asl", BallastConfig.LOSS_ASL_MARGIN, "0.1", BallastConfig.LOGIT_ADJUSTMENT_TRAIN, "0.5"));
         TrainerSettings settings = config.trainerSettings();
         Map<String, String> reported = BallastConfig.hyperParameters(settings);
         assertEquals("adam", reported.get(BallastConfig.OPTIMIZER));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.training.OnlineTrainer;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -24,12 +25,21 @@ final class SavedStateFixtures {
     /** The settings each fixture was written with, by fixture name. */
     static Map<String, Map<String, String>> settings() {
         return Map.of(
-                "linear-adagrad", Map.of(BallastConfig.MODEL_FEATURES, Integer.toString(FEATURES),
-                        BallastConfig.MODEL_LABELS, LABELS, BallastConfig.BATCH_SIZE, "4"),
-                "mlp-adam", Map.of(BallastConfig.MODEL_FEATURES, Integer.toString(FEATURES),
+                "linear-adagrad", writtenWith(Map.of(BallastConfig.MODEL_FEATURES, Integer.toString(FEATURES),
+                        BallastConfig.MODEL_LABELS, LABELS, BallastConfig.BATCH_SIZE, "4")),
+                "mlp-adam", writtenWith(Map.of(BallastConfig.MODEL_FEATURES, Integer.toString(FEATURES),
                         BallastConfig.MODEL_LABELS, LABELS, BallastConfig.BATCH_SIZE, "4",
                         BallastConfig.MODEL_TYPE, "mlp", BallastConfig.MODEL_HIDDEN_UNITS, "3",
-                        BallastConfig.OPTIMIZER, "adam", BallastConfig.LEARNING_RATE, "0.01"));
+                        BallastConfig.OPTIMIZER, "adam", BallastConfig.LEARNING_RATE, "0.01")));
+    }
+
+    /** The settings plus the defaults of the release that wrote the fixtures, where today's differ. */
+    private static Map<String, String> writtenWith(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(Map.of(BallastConfig.WEIGHTING_HALF_LIFE, "10000",
+                BallastConfig.THRESHOLD_HALF_LIFE, "5000", BallastConfig.LOGIT_ADJUSTMENT_TRAIN, "0",
+                BallastConfig.LOGIT_ADJUSTMENT_SCORE, "0"));
+        all.putAll(settings);
+        return all;
     }
 
     /** Dense event {@code i}: features on a fixed curve, labels from thresholds on them ("b" rare). */

@@ -53,7 +53,7 @@ class SnapshotPredictionTest {
                 batch.addDense(rows[row], new float[labels.size()], 1f);
             }
         }
-        trainer.model().predict(batch, processorProbabilities);
+        trainer.predict(batch, processorProbabilities);
         float[] clientProbabilities = new float[labels.size()];
         for (int row = 0; row < 64; row++) {
             predictor.predictProbabilities(rows[row], clientProbabilities);
