@@ -54,6 +54,7 @@ public final class BallastApp implements AutoCloseable {
             if (config.getBoolean(BallastConfig.TOPIC_CREATE)) {
                 TopicProvisioner.ensureTopics(admin, config);
             }
+            TopicProvisioner.checkCoPartitioned(admin, config);
         }
         StartupChecks.awaitSchemaRegistry(config.nonBallastProperties(), wait);
         BallastSerdes serdes = BallastSerdes.fromConfig(config.nonBallastProperties());

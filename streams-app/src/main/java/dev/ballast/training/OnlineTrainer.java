@@ -26,7 +26,8 @@ import java.util.List;
  */
 public final class OnlineTrainer {
 
-    private static final byte FORMAT_VERSION = 1;
+    /** 2 adds the served scores of pending rows; 1 is still read. */
+    private static final byte FORMAT_VERSION = 2;
 
     private final TrainerSettings settings;
     private final List<String> labelNames;
@@ -44,6 +45,11 @@ public final class OnlineTrainer {
     private final float[] negativeWeights;
     private final double[] prevalences;
     private final float[] logitOffsets;
+    /**
+     * Per pending row, the probabilities it was served when it was scored before its labels came (a late-labelled
+     * event), or null: its prequential test uses those, not a re-prediction by the newer model.
+     */
+    private final float[][] servedRows;
 
     private long eventsTrained;
     private StepResult lastStep;
@@ -68,6 +74,7 @@ public final class OnlineTrainer {
         this.negativeWeights = new float[labels];
         this.prevalences = new double[labels];
         this.logitOffsets = new float[labels];
+        this.servedRows = new float[pending.capacity()][];
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
     }
 
@@ -89,12 +96,27 @@ public final class OnlineTrainer {
 
     /** Adds a dense event; trains and returns the outcome when it completes a mini-batch, else null. */
     public BatchOutcome addDense(float[] features, float[] eventTargets, float importance) {
+        return addDense(features, eventTargets, importance, null);
+    }
+
+    /**
+     * Adds a dense event that was scored before its labels came: {@code served} (one probability per label, or null)
+     * is what its prequential test uses. Trains and returns the outcome when it completes a mini-batch, else null.
+     */
+    public BatchOutcome addDense(float[] features, float[] eventTargets, float importance, float[] served) {
+        servedRows[pending.size()] = served;
         pending.addDense(features, eventTargets, importance);
         return pending.isFull() ? trainPending() : null;
     }
 
     /** Adds a sparse event; trains and returns the outcome when it completes a mini-batch, else null. */
     public BatchOutcome addSparse(int[] indices, float[] values, float[] eventTargets, float importance) {
+        return addSparse(indices, values, eventTargets, importance, null);
+    }
+
+    /** As {@link #addDense(float[], float[], float, float[])}, for a sparse event. */
+    public BatchOutcome addSparse(int[] indices, float[] values, float[] eventTargets, float importance, float[] served) {
+        servedRows[pending.size()] = served;
         pending.addSparse(indices, values, eventTargets, importance);
         return pending.isFull() ? trainPending() : null;
     }
@@ -112,6 +134,12 @@ public final class OnlineTrainer {
             }
         }
         model.predict(pending, probabilities);
+        for (int row = 0; row < rows; row++) {
+            if (servedRows[row] != null) {
+                System.arraycopy(servedRows[row], 0, probabilities, row * labels, labels);
+                servedRows[row] = null;
+            }
+        }
         // A diverged model (finite but huge weights) can score NaN; such scores must not poison the metrics, the
         // thresholds or the detectors. The batch still counts and trains, and the outcome says it was not scored.
         boolean scored = allFinite(probabilities, rows * labels);
@@ -214,6 +242,19 @@ public final class OnlineTrainer {
         if (imbalanceMonitor != null) {
             imbalanceMonitor.writeTo(out);
         }
+        int servedCount = 0;
+        for (int row = 0; row < pending.size(); row++) {
+            servedCount += servedRows[row] != null ? 1 : 0;
+        }
+        out.writeInt(servedCount);
+        for (int row = 0; row < pending.size(); row++) {
+            if (servedRows[row] != null) {
+                out.writeInt(row);
+                for (float probability : servedRows[row]) {
+                    out.writeFloat(probability);
+                }
+            }
+        }
     }
 
     /**
@@ -222,7 +263,7 @@ public final class OnlineTrainer {
      */
     public static OnlineTrainer readFrom(DataInput in, TrainerSettings settings) throws IOException {
         byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != 1) {
             throw new IOException("unsupported trainer state format " + version);
         }
         long eventsTrained = in.readLong();
@@ -233,7 +274,16 @@ public final class OnlineTrainer {
         ThresholdTuner tuner = ThresholdTuner.readFrom(in);
         ImbalanceMonitor monitor = in.readBoolean() ? ImbalanceMonitor.readFrom(in) : null;
         // The label names are part of the metrics' state; they are not written twice.
-        return new OnlineTrainer(settings, metrics.labelNames(), model, pending, statistics, metrics, tuner, monitor,
-                eventsTrained);
+        OnlineTrainer trainer = new OnlineTrainer(settings, metrics.labelNames(), model, pending, statistics, metrics,
+                tuner, monitor, eventsTrained);
+        int servedCount = version == 1 ? 0 : in.readInt();
+        for (int i = 0; i < servedCount; i++) {
+            float[] served = new float[metrics.labelNames().size()];
+            trainer.servedRows[in.readInt()] = served;
+            for (int label = 0; label < served.length; label++) {
+                served[label] = in.readFloat();
+            }
+        }
+        return trainer;
     }
 }
