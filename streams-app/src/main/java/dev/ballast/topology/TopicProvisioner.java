@@ -51,10 +51,16 @@ public final class TopicProvisioner {
         short replication = config.getShort(BallastConfig.TOPIC_REPLICATION_FACTOR);
         try {
             Set<String> existing = admin.listTopics().names().get();
+            String events = config.getString(BallastConfig.EVENTS_TOPIC);
+            // The labels topic is co-partitioned with the events topic (see checkCoPartitioned), whatever its age.
+            int labelPartitions = existing.contains(events)
+                    ? admin.describeTopics(List.of(events)).allTopicNames().get().get(events).partitions().size()
+                    : partitions;
+            String labels = config.getString(BallastConfig.LABELS_TOPIC);
             List<NewTopic> missing = new ArrayList<>();
             required.forEach((name, configs) -> {
                 if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, Optional.of(partitions),
+                    missing.add(new NewTopic(name, Optional.of(name.equals(labels) ? labelPartitions : partitions),
                             replication < 0 ? Optional.empty() : Optional.of(replication)).configs(configs));
                 }
             });
