@@ -10,13 +10,13 @@ import picocli.CommandLine.Command;
         description = {
             "Online multi-label learning under drifting class imbalance, on Kafka Streams.",
             "",
-            "Labelled events stream in; Ballast keeps decayed label counts, turns them into per-label class weights,",
-            "takes SGD steps on weighted binary cross-entropy and publishes versioned models, metrics and alerts.",
+            "Labelled events stream in; Ballast keeps decayed label counts, turns them into per-label class weights, "
+                + "takes SGD steps on weighted binary cross-entropy and publishes versioned models, metrics and alerts.",
             ""},
         footer = {"", "Run 'ballast COMMAND --help' for a command's options. Start with 'ballast demo'."},
         subcommands = {DemoCommand.class, EvaluateCommand.class, RunCommand.class, StackCommand.class, ProduceCommand.class,
-            ModelsCommand.class, PredictionsCommand.class, MonitorCommand.class, BenchCommand.class, RegistryCommand.class,
-            ConfigCommand.class, CommandLine.HelpCommand.class})
+            ModelsCommand.class, PredictionsCommand.class, MonitorCommand.class, DeadLettersCommand.class,
+            BenchCommand.class, RegistryCommand.class, ConfigCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
 public final class Ballast implements Runnable {
 
     @CommandLine.Spec

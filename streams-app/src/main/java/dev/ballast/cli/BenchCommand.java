@@ -13,12 +13,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Throughput of Ballast beside a pass-through Kafka Streams app on the",
-            "same in-process broker, with the same serde and exactly-once settings; the",
-            "learner alone for dense 30x10, 300x30, 1000x100 and a sparse IMDB-like shape",
-            "at batch sizes 1, 32 and 256; memory of a warmed-up 1000x100 model; the heap",
-            "trend over the run; event-to-snapshot latency. Progress on stderr, figures on",
-            "stdout. Time it on an otherwise idle machine.", ""},
+        description = {"Measure throughput, memory and snapshot latency on an in-process broker.",
+            "",
+            "Ballast beside a pass-through Kafka Streams app on the same in-process broker, with the same serde and "
+                + "exactly-once settings; the learner alone for dense 30x10, 300x30, 1000x100 and a sparse IMDB-like "
+                + "shape at batch sizes 1, 32 and 256; memory of a warmed-up 1000x100 model; the heap trend over the "
+                + "run; event-to-snapshot latency. Progress on stderr, figures on stdout. Time it on an otherwise idle "
+                + "machine.", ""},
         footer = {"", "Examples:",
             "  ballast bench --quick                          # under a minute",
             "  ballast bench --report json > bench.json",

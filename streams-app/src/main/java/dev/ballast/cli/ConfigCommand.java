@@ -9,7 +9,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {"Validate settings and print the effective ballast.* configuration.",
-            "With --table, print every setting with its default and documentation as a Markdown table."})
+            "",
+            "With --table, print every setting with its default and documentation as a Markdown table.", ""},
+        footer = {"", "Examples:",
+            "  ballast config --config config/production.properties",
+            "  ballast config --set ballast.weighting.policy=sqrt",
+            "  ballast config --table > settings.md"})
 final class ConfigCommand implements Runnable {
 
     @Mixin

@@ -15,7 +15,7 @@ final class ConfigOptions {
     Path configFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override one setting, e.g. --set ballast.weighting.policy=none (repeatable; wins over --config).")
+            description = "Override one setting (repeatable; wins over --config).")
     List<String> overrides = new ArrayList<>();
 
     Map<String, String> load(Map<String, String> commandDefaults) {

@@ -29,7 +29,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
@@ -37,13 +39,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Everything in one process, nothing to install: a Kafka broker (KRaft) and a Schema Registry",
-            "in-process, the Ballast stream processor, and a generator of drifting, imbalanced multi-label events",
-            "(label prevalence shifting by 10x and more, some labels under 1%). Shows a live view of each label's",
-            "prevalence, weight, threshold, recall and F1, and the model version. Ctrl-C stops it.", ""},
+        description = {"Run everything in one process, nothing to install, with a live view.",
+            "",
+            "A Kafka broker (KRaft) and a Schema Registry in-process, the Ballast stream processor, and a generator of "
+                + "drifting, imbalanced multi-label events (label prevalence shifting by 10x and more, some labels under "
+                + "1%%). Shows a live view of each label's prevalence, weight, threshold, recall and F1, and the model "
+                + "version, with the dashboard's address; logs go to data/demo.log meanwhile. Ctrl-C stops it and "
+                + "deletes its data.", ""},
         footer = {"", "Examples:",
             "  ballast demo                               # runs until Ctrl-C",
-            "  ballast demo --events 50000 --report json  # stops once a snapshot reflects all 50,000 events"})
+            "  ballast demo --events 50000 --report json",
+            "      # stops once a snapshot reflects all 50,000 events"})
 final class DemoCommand implements Callable<Integer> {
 
     enum Report { LIVE, JSON }
@@ -56,14 +62,17 @@ final class DemoCommand implements Callable<Integer> {
             description = "Production rate; default 2,000/s without --events, as fast as possible with it.")
     double rate;
 
-    @Option(names = "--bad-records", defaultValue = "25", description = "Malformed records mixed in (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bad-records", defaultValue = "25", paramLabel = "N", description = "Malformed records mixed in (default ${DEFAULT-VALUE}).")
     int badRecords;
 
-    @Option(names = "--report", defaultValue = "live", description = "live (default) or json: one JSON object on stdout at the end.")
+    @Option(names = "--report", defaultValue = "live", paramLabel = "live|json", description = "live (default) or json: one JSON object on stdout at the end.")
     Report report;
 
     @Mixin
     ConfigOptions configOptions;
+
+    /** Set by the Ctrl-C hook: the loop stops and the demo cleans up. */
+    private volatile boolean stopRequested;
 
     @Override
     public Integer call() throws Exception {
@@ -80,23 +89,61 @@ final class DemoCommand implements Callable<Integer> {
         defaults.put(BallastConfig.DASHBOARD_PORT, "0");
         // Bad settings fail here, before a broker is started for them.
         new BallastConfig(configOptions.load(defaults));
-        Path work = Files.createTempDirectory("ballast-demo-");
+        // Under data/, not the OS temp directory, which Kafka Streams warns against for state.dir (the OS may clear
+        // it while the app runs); deleted on exit and on Ctrl-C, when the hook waits for the clean-up below.
+        Path work = Files.createTempDirectory(Files.createDirectories(Path.of("data")), "demo-");
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> {
+            stopRequested = true;
+            try {
+                cleanedUp.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ballast-demo-stop");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        Path logPath = Path.of("data", "demo.log");
+        LogFile logFile = report == Report.LIVE ? LogFile.redirect(logPath) : null;
+        try {
+            return run(spec, defaults, work, logFile == null ? null : logPath);
+        } finally {
+            if (logFile != null) {
+                logFile.close();
+            }
+            EmbeddedKafka.deleteRecursively(work);
+            cleanedUp.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and has been waiting for cleanedUp.
+            }
+        }
+    }
+
+    private int run(DriftingStreamSpec spec, Map<String, String> defaults, Path work, Path logPath) throws Exception {
         long started = System.nanoTime();
+        PrintStream err = System.err;
+        if (logPath != null) {
+            err.println("Logs go to " + logPath + " while the live view runs.");
+        }
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.defaults().withDataDir(work.resolve("kafka")));
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
             defaults.put("bootstrap.servers", kafka.bootstrapServers());
             defaults.put("schema.registry.url", registry.url());
-            defaults.put("state.dir", work.resolve("state").toString());
+            defaults.put("state.dir", work.resolve("state").toAbsolutePath().toString());
             BallastConfig config = new BallastConfig(configOptions.load(defaults));
             Map<String, Object> client = config.nonBallastProperties();
-            PrintStream err = System.err;
-            err.println("Kafka " + kafka.bootstrapServers() + ", Schema Registry " + registry.url() + ", data in " + work);
+            err.println("Kafka " + kafka.bootstrapServers() + ", Schema Registry " + registry.url() + ", data in " + work
+                    + " (deleted on exit)");
 
             try (BallastApp app = BallastApp.start(config);
                  EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
                          config.getString(BallastConfig.EVENTS_TOPIC));
                  MetricsFeed feed = new MetricsFeed(config, client, TextDashboard.TREND_LENGTH)) {
-                app.dashboardUrl().ifPresent(url -> err.println("Dashboard " + url + ", Prometheus metrics " + url + "metrics"));
+                String dashboard = app.dashboardUrl().map(url -> "dashboard " + url + "  metrics " + url + "metrics").orElse("");
+                if (!dashboard.isEmpty()) {
+                    err.println(Character.toUpperCase(dashboard.charAt(0)) + dashboard.substring(1));
+                }
                 ExecutorService producing = Executors.newSingleThreadExecutor(r -> new Thread(r, "ballast-demo-producer"));
                 long target = events == null ? Long.MAX_VALUE : events;
                 double eventsPerSecond = rate >= 0 ? rate : (events == null ? 2_000 : 0);
@@ -107,8 +154,9 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 });
                 producing.shutdown();
-                LiveView view = new LiveView(report == Report.LIVE ? System.out : null);
-                while (true) {
+                String header = "Ballast demo  " + dashboard + "  Ctrl-C stops" + (logPath == null ? "" : "  log " + logPath);
+                LiveView view = new LiveView(report == Report.LIVE ? System.out : null, header);
+                while (!stopRequested) {
                     feed.poll(Duration.ofMillis(500));
                     FeedView current = feed.view();
                     view.draw(current, publisher.sent());
@@ -135,6 +183,8 @@ final class DemoCommand implements Callable<Integer> {
                         throw new UserFacingException("the stream processor stopped (" + app.state() + "); see the log above");
                     }
                 }
+                err.println("Stopping: closing the app, the broker and the registry, deleting " + work);
+                return 0;
             }
         }
     }
@@ -151,6 +201,8 @@ final class DemoCommand implements Callable<Integer> {
         root.put("optimizerSteps", latest.getOptimizerSteps());
         root.put("deadLetters", view.deadLetters());
         root.put("alerts", view.alertCount());
+        ObjectNode alertsByKind = root.putObject("alertsByKind");
+        view.model("default").ifPresent(model -> new java.util.TreeMap<>(model.alertCounts()).forEach((kind, count) -> alertsByKind.put(kind.name(), count)));
         root.put("macroF1", metrics == null ? Double.NaN : metrics.getMacroF1());
         root.put("microF1", metrics == null ? Double.NaN : metrics.getMicroF1());
         root.put("collapsedLabels", metrics == null ? 0 : metrics.getCollapsedLabels());
@@ -162,11 +214,13 @@ final class DemoCommand implements Callable<Integer> {
     /** The terminal view: redrawn in place on a terminal, a line every few seconds otherwise. */
     private static final class LiveView {
         private final PrintStream out;
+        private final String header;
         private final boolean terminal = System.console() != null;
         private long lastDrawn;
 
-        LiveView(PrintStream out) {
+        LiveView(PrintStream out, String header) {
             this.out = out;
+            this.header = header;
         }
 
         void draw(FeedView view, EventPublisher.Sent sent) {
@@ -177,7 +231,7 @@ final class DemoCommand implements Callable<Integer> {
             lastDrawn = now;
             String produced = String.format(Locale.ROOT, "produced %,d (+%d malformed)", sent.valid(), sent.bad());
             if (terminal) {
-                out.print("\033[H\033[2J" + "Ballast demo  " + produced + "\n\n" + TextDashboard.render(view, "default"));
+                out.print("\033[H\033[2J" + header + "\n" + produced + "\n\n" + TextDashboard.render(view, "default"));
             } else {
                 out.println(produced + "  " + view.model("default").map(TextDashboard::summaryLine).orElse("no metrics yet")
                         + String.format(Locale.ROOT, "  dead letters %d", view.deadLetters()));

@@ -15,7 +15,11 @@ import dev.ballast.training.EvaluationReport;
 import dev.ballast.training.PrequentialEvaluation;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,13 +36,25 @@ import picocli.CommandLine.Option;
             "Formats: MEKA ARFF ('-C N' in @relation: the first N attributes are labels; -N: the last N),",
             "CSV (header; label columns named 'label:<name>') and JSONL (see the README).",
             "Files sorted by label set flatter any online learner: compare with --shuffle SEED.",
+            "--score-from 0.6667 counts only the last third (the learner still learns from every event), to compare",
+            "with a batch learner trained on the first two thirds. --sweep runs every combination of the values",
+            "given on the same data and prints one row per run.",
             ""},
         footer = {"", "Examples:",
             "  ballast evaluate --input Yeast.arff",
-            "  ballast evaluate --input Yeast.arff --set ballast.weighting.policy=none --report json",
-            "  ballast evaluate --input events.jsonl --shuffle 7 --set ballast.model.type=mlp",
-            "  ballast evaluate --synthetic 200000 --set ballast.weighting.policy=inverse-prevalence"})
+            "  ballast evaluate --input Yeast.arff --set ballast.weighting.policy=none \\",
+            "                   --report json",
+            "  ballast evaluate --input events.jsonl --shuffle 7 \\",
+            "                   --set ballast.model.type=mlp",
+            "  ballast evaluate --synthetic 200000 \\",
+            "                   --set ballast.weighting.policy=inverse-prevalence",
+            "  ballast evaluate --input Music.arff --score-from 0.6667",
+            "  ballast evaluate --input Yeast.arff --shuffle 1 \\",
+            "                   --sweep ballast.weighting.policy=none,sqrt \\",
+            "                   --sweep ballast.optimizer.learning.rate=0.05,0.1"})
 final class EvaluateCommand implements Callable<Integer> {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     enum ReportFormat { TABLE, JSON }
 
@@ -65,41 +81,108 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Evaluate on a copy shuffled with this seed (holds the file in memory).")
     Long shuffleSeed;
 
+    @Option(names = "--score-from", paramLabel = "FRACTION",
+            description = "Count metrics only from this fraction of the events on (0 to 1, e.g. 0.6667 for the last "
+                    + "third); every event is still learned from. Holds the file in memory.")
+    Double scoreFrom;
+
+    @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...",
+            description = "Evaluate once per value (repeatable: every combination), on the same data; one row each.")
+    List<String> sweeps = new ArrayList<>();
+
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
     @Mixin
     ConfigOptions configOptions;
 
+    /** One evaluation: the swept settings it ran with (empty without --sweep) and its figures. */
+    record Run(Map<String, String> swept, Map<String, String> effective, EvaluationReport report) {
+    }
+
     @Override
     public Integer call() throws Exception {
-        BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
-        NativeRuntime.configure(config.getInt(BallastConfig.NATIVE_THREADS));
-        EvaluationReport result;
-        Map<String, String> effective;
-        try (ExampleSource opened = open()) {
-            ExampleSource source = shuffleSeed == null ? opened : ExampleSources.shuffled(opened, shuffleSeed);
-            Map<String, String> withData = new HashMap<>(config.originalStrings());
-            withData.put(BallastConfig.MODEL_FEATURES, Integer.toString(source.featureCount()));
-            withData.put(BallastConfig.MODEL_LABELS, String.join(",", source.labelNames()));
-            BallastConfig dataConfig = new BallastConfig(withData);
-            effective = dataConfig.effectiveBallastSettings();
-            ProgressBar bar = noProgress ? ProgressBar.silent() : ProgressBar.onTerminal(System.err, inputName());
-            result = PrequentialEvaluation.run(source, dataConfig.trainerSettings(),
-                    events -> bar.update(events, source.position(), source.size()));
-            bar.finish();
+        if (scoreFrom != null && !(scoreFrom >= 0 && scoreFrom < 1)) {
+            throw new UserFacingException("--score-from must be at least 0 and below 1, got " + scoreFrom);
         }
-        if (report == ReportFormat.JSON) {
-            printJson(result, effective, System.out);
+        Map<String, String> base = configOptions.load(Map.of());
+        BallastConfig config = new BallastConfig(base);
+        NativeRuntime.configure(config.getInt(BallastConfig.NATIVE_THREADS));
+        List<Run> runs = new ArrayList<>();
+        for (Map<String, String> swept : combinations(sweeps)) {
+            Map<String, String> settings = new HashMap<>(base);
+            settings.putAll(swept);
+            runs.add(evaluate(new BallastConfig(settings), swept));
+        }
+        if (sweeps.isEmpty()) {
+            Run run = runs.get(0);
+            if (report == ReportFormat.JSON) {
+                System.out.println(MAPPER.writeValueAsString(toJson(run)));
+            } else {
+                printTable(run.report(), System.out);
+            }
+        } else if (report == ReportFormat.JSON) {
+            ObjectNode root = MAPPER.createObjectNode();
+            ArrayNode array = root.putArray("runs");
+            runs.forEach(run -> array.add(toJson(run)));
+            System.out.println(MAPPER.writeValueAsString(root));
         } else {
-            printTable(result, System.out);
+            printSweep(runs, System.out);
         }
         return 0;
     }
 
+    /**
+     * Every combination of the swept values, the first --sweep varying slowest; one empty combination without
+     * --sweep.
+     */
+    static List<Map<String, String>> combinations(List<String> sweeps) {
+        List<Map<String, String>> combinations = List.of(new LinkedHashMap<>());
+        for (String sweep : sweeps) {
+            int equals = sweep.indexOf('=');
+            String key = equals < 0 ? "" : sweep.substring(0, equals).trim();
+            List<String> values = equals < 0 ? List.of() : Arrays.stream(sweep.substring(equals + 1).split(","))
+                    .map(String::trim).filter(value -> !value.isEmpty()).toList();
+            if (key.isEmpty() || values.isEmpty()) {
+                throw new UserFacingException("--sweep needs KEY=V1,V2,..., got '" + sweep + "'");
+            }
+            if (combinations.get(0).containsKey(key)) {
+                throw new UserFacingException("--sweep names " + key + " twice");
+            }
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> combination : combinations) {
+                for (String value : values) {
+                    Map<String, String> extended = new LinkedHashMap<>(combination);
+                    extended.put(key, value);
+                    next.add(extended);
+                }
+            }
+            combinations = next;
+        }
+        return combinations;
+    }
+
+    private Run evaluate(BallastConfig config, Map<String, String> swept) throws java.io.IOException {
+        try (ExampleSource opened = open()) {
+            ExampleSource source = shuffleSeed != null ? ExampleSources.shuffled(opened, shuffleSeed)
+                    : scoreFrom != null && input.file != null ? ExampleSources.buffered(opened) : opened;
+            Map<String, String> withData = new HashMap<>(config.originalStrings());
+            withData.put(BallastConfig.MODEL_FEATURES, Integer.toString(source.featureCount()));
+            withData.put(BallastConfig.MODEL_LABELS, String.join(",", source.labelNames()));
+            BallastConfig dataConfig = new BallastConfig(withData);
+            // Every buffered or generated source counts its size in events.
+            long firstScored = scoreFrom == null ? 0 : (long) (scoreFrom * source.size());
+            ProgressBar bar = noProgress ? ProgressBar.silent() : ProgressBar.onTerminal(System.err, inputName());
+            EvaluationReport result = PrequentialEvaluation.run(source, dataConfig.trainerSettings(), firstScored,
+                    events -> bar.update(events, source.position(), source.size()));
+            bar.finish();
+            return new Run(swept, dataConfig.effectiveBallastSettings(), result);
+        }
+    }
+
     private ExampleSource open() throws java.io.IOException {
         if (input.file != null) {
-            return ExampleSources.open(input.file, format != null ? format : DataFormat.fromFileName(input.file));
+            return ExampleSources.open(input.file, format);
         }
         return new DriftingStream(DriftingStreamSpec.demo(), input.synthetic);
     }
@@ -108,12 +191,15 @@ final class EvaluateCommand implements Callable<Integer> {
         return input.file != null ? input.file.getFileName().toString() : "synthetic drifting stream";
     }
 
-    private void printJson(EvaluationReport result, Map<String, String> settings, PrintStream out) throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+    private ObjectNode toJson(Run run) {
+        EvaluationReport result = run.report();
+        ObjectNode root = MAPPER.createObjectNode();
         root.put("input", input.file != null ? input.file.toString() : "synthetic:" + input.synthetic);
         root.put("shuffleSeed", shuffleSeed);
+        ObjectNode swept = root.putObject("swept");
+        run.swept().forEach(swept::put);
         root.put("events", result.events());
+        root.put("scoredEvents", result.scoredEvents());
         root.put("macroF1", result.macroF1());
         root.put("microF1", result.microF1());
         root.put("macroPrecision", result.macroPrecision());
@@ -124,7 +210,7 @@ final class EvaluateCommand implements Callable<Integer> {
         root.put("eventsPerSecond", result.eventsPerSecond());
         root.put("seconds", result.seconds());
         ObjectNode settingsNode = root.putObject("settings");
-        settings.forEach(settingsNode::put);
+        run.effective().forEach(settingsNode::put);
         ArrayNode labels = root.putArray("labels");
         for (EvaluationReport.Label label : result.labels()) {
             ObjectNode node = labels.addObject();
@@ -139,12 +225,12 @@ final class EvaluateCommand implements Callable<Integer> {
             node.put("auprc", label.auprc());
             node.put("collapsed", label.collapsed());
         }
-        out.println(mapper.writeValueAsString(root));
+        return root;
     }
 
     private void printTable(EvaluationReport result, PrintStream out) {
-        out.printf(Locale.ROOT, "%s: %,d events, prequential, %.1f s (%,.0f events/s)%n", inputName(),
-                result.events(), result.seconds(), result.eventsPerSecond());
+        out.printf(Locale.ROOT, "%s: %,d events, prequential, %.1f s (%,.0f events/s)%s%n", inputName(),
+                result.events(), result.seconds(), result.eventsPerSecond(), scoredNote(result));
         out.printf(Locale.ROOT, "%-24s %9s %10s %8s %8s %9s %7s %7s %7s%n", "label", "positives", "prevalence",
                 "weight", "thresh", "precision", "recall", "F1", "PR-AUC");
         for (EvaluationReport.Label label : result.labels()) {
@@ -155,5 +241,45 @@ final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "macro-F1 %.4f  micro-F1 %.4f  macro-recall %.4f  macro-PR-AUC %.4f  collapsed labels %d%s%n",
                 result.macroF1(), result.microF1(), result.macroRecall(), result.macroAuprc(), result.collapsedLabels(),
                 result.skippedSteps() > 0 ? "  skipped steps " + result.skippedSteps() : "");
+    }
+
+    private static String scoredNote(EvaluationReport result) {
+        return result.scoredEvents() == result.events() ? ""
+                : String.format(Locale.ROOT, "; figures count the last %,d events", result.scoredEvents());
+    }
+
+    private void printSweep(List<Run> runs, PrintStream out) {
+        EvaluationReport first = runs.get(0).report();
+        out.printf(Locale.ROOT, "%s: %,d events, prequential, %d runs%s%n", inputName(), first.events(), runs.size(),
+                scoredNote(first));
+        List<String> keys = List.copyOf(runs.get(0).swept().keySet());
+        StringBuilder header = new StringBuilder();
+        for (String key : keys) {
+            header.append(String.format(Locale.ROOT, "%-" + columnWidth(key, runs) + "s ", shortName(key)));
+        }
+        out.printf(Locale.ROOT, "%s%9s %9s %12s %12s %9s%n", header, "macro-F1", "micro-F1", "macro-recall",
+                "macro-PR-AUC", "collapsed");
+        for (Run run : runs) {
+            StringBuilder row = new StringBuilder();
+            for (String key : keys) {
+                row.append(String.format(Locale.ROOT, "%-" + columnWidth(key, runs) + "s ", run.swept().get(key)));
+            }
+            EvaluationReport r = run.report();
+            out.printf(Locale.ROOT, "%s%9.4f %9.4f %12.4f %12.4f %9d%n", row, r.macroF1(), r.microF1(), r.macroRecall(),
+                    r.macroAuprc(), r.collapsedLabels());
+        }
+    }
+
+    /** The key without the common "ballast." prefix, as a column header. */
+    private static String shortName(String key) {
+        return key.startsWith(BallastConfig.PREFIX) ? key.substring(BallastConfig.PREFIX.length()) : key;
+    }
+
+    private static int columnWidth(String key, List<Run> runs) {
+        int width = shortName(key).length();
+        for (Run run : runs) {
+            width = Math.max(width, run.swept().get(key).length());
+        }
+        return width;
     }
 }

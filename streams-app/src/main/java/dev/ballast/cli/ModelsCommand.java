@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.config.BallastConfig;
+import dev.ballast.topology.StartupChecks;
 import dev.ballast.monitoring.MetricsFeed;
 import dev.ballast.monitoring.ModelView;
 import dev.ballast.schema.LabelState;
@@ -19,8 +20,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"Read the model-update topic and print the latest snapshot of each model: version, events",
-            "trained, optimiser steps, and per label the decayed prevalence, weight and threshold in force.", ""})
+        description = {"Print the latest model snapshot of each model from the model-update topic.",
+            "",
+            "Per model the version, events trained and optimiser steps; per label the decayed prevalence, weight and "
+                + "threshold in force.", ""},
+        footer = {"", "Examples:",
+            "  ballast models --config config/production.properties",
+            "  ballast models --model fraud --json"})
 final class ModelsCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Only this model id.")
@@ -35,6 +41,7 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
+        StartupChecks.awaitKafkaAndRegistry(config);
         try (MetricsFeed feed = new MetricsFeed(config, config.nonBallastProperties(), 1)) {
             feed.readToEnd(Duration.ofSeconds(30));
             Map<String, ModelSnapshot> latestSnapshots = new TreeMap<>();

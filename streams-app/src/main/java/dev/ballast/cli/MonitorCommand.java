@@ -1,6 +1,7 @@
 package dev.ballast.cli;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.topology.StartupChecks;
 import dev.ballast.monitoring.FeedView;
 import dev.ballast.monitoring.MetricsFeed;
 import dev.ballast.monitoring.ModelView;
@@ -14,9 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Watch a running Ballast from its output topics: per label the prevalence and its trend over the "
-            + "recent metrics records, the weight and threshold in force, recall, precision, F1 and PR-AUC; the model "
-            + "version, events/s and the recent alerts. Redraws in place on a terminal, prints one line per model and "
+        description = {"Watch a running Ballast live from its output topics.",
+            "",
+            "Per label the prevalence and its trend over the recent metrics records, the weight and threshold in force, "
+            + "recall, precision, F1 and PR-AUC; the model version, events/s and the recent alerts. Redraws in place on a terminal, prints one line per model and "
             + "interval otherwise. Ctrl-C stops it.", ""},
         footer = {"", "Examples:",
             "  ballast monitor --config config/production.properties",
@@ -37,8 +39,9 @@ final class MonitorCommand implements Callable<Integer> {
     ConfigOptions configOptions;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
+        StartupChecks.awaitKafkaAndRegistry(config);
         PrintStream out = System.out;
         try (MetricsFeed feed = new MetricsFeed(config, config.nonBallastProperties(), TextDashboard.TREND_LENGTH)) {
             feed.readToEnd(Duration.ofSeconds(30));

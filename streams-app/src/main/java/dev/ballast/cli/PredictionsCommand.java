@@ -16,8 +16,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "predictions", mixinStandardHelpOptions = true,
-        description = {"Print the predictions topic: the scores Ballast served to unlabelled events, one line each",
-            "(event, model and snapshot version, then each label's probability, marked * when predicted positive).", ""},
+        description = {"Print the scores Ballast served to unlabelled events, from the predictions topic.",
+            "",
+            "One line per event: when it was scored, the model and the snapshot version that scored it, the event id, "
+                + "then each label's probability, marked * when predicted positive. Without --follow it stops at the "
+                + "end of the topic.", ""},
         footer = {"", "Examples:",
             "  ballast predictions --model fraud --follow",
             "  ballast predictions --json | jq .modelVersion"})

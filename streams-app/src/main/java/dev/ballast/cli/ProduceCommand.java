@@ -1,6 +1,7 @@
 package dev.ballast.cli;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.topology.StartupChecks;
 import dev.ballast.embedded.EventPublisher;
 import dev.ballast.io.DataFormat;
 import dev.ballast.io.DriftingStream;
@@ -18,12 +19,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Send labelled events to the events topic: from a file, or from the built-in generator of",
-            "drifting, imbalanced multi-label data. --bad-records mixes in malformed records of every kind.", ""},
+        description = {"Send labelled events to the events topic, from a file or the built-in generator.",
+            "",
+            "The generator makes drifting, imbalanced multi-label data. --bad-records mixes in malformed records of "
+                + "every kind. --label-delay-ms sends events unlabelled and their labels to the labels topic later, "
+                + "as a service that scores now and learns the truth later would.", ""},
         footer = {"", "Examples:",
-            "  ballast produce --synthetic 100000 --set bootstrap.servers=localhost:9092 --set schema.registry.url=http://localhost:8081",
+            "  ballast produce --synthetic 100000 --set bootstrap.servers=localhost:9092 \\",
+            "                  --set schema.registry.url=http://localhost:8081",
             "  ballast produce --input Yeast.arff --model yeast --config my.properties",
-            "  ballast produce --synthetic 10000 --rate 500 --label-delay-ms 2000-30000 --unlabelled-fraction 0.5"})
+            "  ballast produce --synthetic 10000 --rate 500 --label-delay-ms 2000-30000",
+            "  ballast produce --synthetic 5000 --label-delay-ms 100-5000 \\",
+            "                  --unlabelled-fraction 0.3"})
 final class ProduceCommand implements Callable<Integer> {
 
     static final class Input {
@@ -40,16 +47,16 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--format", description = "arff, csv or jsonl (default: from the file name).")
     DataFormat format;
 
-    @Option(names = "--model", defaultValue = "default", description = "Model id (the record key; default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "default", paramLabel = "ID", description = "Model id (the record key; default ${DEFAULT-VALUE}).")
     String modelId;
 
-    @Option(names = "--bad-records", defaultValue = "0", description = "Malformed records to mix in (default 0).")
+    @Option(names = "--bad-records", defaultValue = "0", paramLabel = "N", description = "Malformed records to mix in (default 0).")
     int badRecords;
 
-    @Option(names = "--rate", defaultValue = "0", description = "Events per second; 0 = as fast as possible.")
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "EVENTS_PER_S", description = "Events per second; 0 = as fast as possible.")
     double rate;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the generator and of where bad records go.")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "Seed of the generator and of where bad records go.")
     long seed;
 
     @Option(names = "--label-delay-ms", paramLabel = "A-B", description = {"Send events unlabelled and their labels to "
@@ -66,6 +73,7 @@ final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
+        StartupChecks.awaitKafkaAndRegistry(config);
         Map<String, Object> client = config.nonBallastProperties();
         BallastSerdes serdes = BallastSerdes.fromConfig(client);
         try (ExampleSource source = open(config);
@@ -112,7 +120,7 @@ final class ProduceCommand implements Callable<Integer> {
 
     private ExampleSource open(BallastConfig config) throws Exception {
         if (input.file != null) {
-            return ExampleSources.open(input.file, format != null ? format : DataFormat.fromFileName(input.file));
+            return ExampleSources.open(input.file, format);
         }
         BallastConfig model = config.forModel(modelId);
         DriftingStreamSpec demo = DriftingStreamSpec.demo();

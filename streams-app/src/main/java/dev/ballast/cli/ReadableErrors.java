@@ -25,6 +25,10 @@ final class ReadableErrors implements IExecutionExceptionHandler {
     }
 
     static String describe(Throwable exception) {
+        if (exception instanceof java.nio.file.NoSuchFileException missing) {
+            // Its message is the bare path.
+            return "no such file: " + missing.getFile();
+        }
         Throwable cause = exception;
         while (cause.getCause() != null && (cause instanceof java.util.concurrent.ExecutionException
                 || cause instanceof java.util.concurrent.CompletionException || cause.getMessage() == null)) {

@@ -8,8 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "registry", mixinStandardHelpOptions = true,
-        description = {"Run Ballast's embedded Schema Registry on its own, in the foreground. It speaks the Confluent",
-            "Schema Registry REST API subset that serializers use (subjects, versions, ids, config, compatibility).", ""})
+        description = {"Run Ballast's embedded Schema Registry on its own, in the foreground.",
+            "",
+            "It speaks the subset of the Confluent Schema Registry REST API that serializers use (subjects, versions, "
+                + "ids, config, compatibility). Ctrl-C stops it.", ""},
+        footer = {"", "Examples:",
+            "  ballast registry                  # on 127.0.0.1:8081",
+            "  ballast registry --port 18081"})
 final class RegistryCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8081", description = "Port (default ${DEFAULT-VALUE}).")

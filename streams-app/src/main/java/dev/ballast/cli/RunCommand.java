@@ -8,11 +8,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the Ballast stream processor against an existing Kafka cluster and Schema Registry.",
-            "Stops gracefully on SIGTERM or Ctrl-C (commits, flushes state).", ""},
-        footer = {"", "Example:",
+        description = {"Run the Ballast stream processor against an existing Kafka and Schema Registry.",
+            "",
+            "Waits up to ballast.startup.wait.ms for both to answer. Stops gracefully on SIGTERM or Ctrl-C (commits, "
+                + "flushes state).", ""},
+        footer = {"", "Examples:",
             "  ballast run --config config/production.properties",
-            "  ballast run --set bootstrap.servers=localhost:9092 --set schema.registry.url=http://localhost:8081"})
+            "  ballast run --set bootstrap.servers=localhost:9092 \\",
+            "              --set schema.registry.url=http://localhost:8081"})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin

@@ -11,9 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "stack", mixinStandardHelpOptions = true,
-        description = {"Run a single-node Kafka broker (KRaft) and a Schema Registry in this process, in the foreground,",
-            "like 'confluent local': for development and tests. Data is kept in --data-dir across restarts.",
-            "Both bind 127.0.0.1 only. Stop with Ctrl-C.", ""})
+        description = {"Run a local Kafka broker (KRaft) and Schema Registry in the foreground.",
+            "",
+            "A single-node broker and a Schema Registry in this process, like 'confluent local': for development and "
+                + "tests. Data is kept in --data-dir across restarts. Both bind 127.0.0.1 only. Ctrl-C stops them.", ""},
+        footer = {"", "Examples:",
+            "  ballast stack                  # Kafka on 127.0.0.1:9092, registry on :8081",
+            "  ballast run --config config/ballast.properties      # in another terminal",
+            "  ballast produce --synthetic 100000 --config config/ballast.properties"})
 final class StackCommand implements Callable<Integer> {
 
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port (default ${DEFAULT-VALUE}).")

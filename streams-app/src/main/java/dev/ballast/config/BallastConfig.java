@@ -106,6 +106,11 @@ public final class BallastConfig extends AbstractConfig {
     public static final String SNAPSHOT_INTERVAL_MS = "ballast.snapshot.interval.ms";
     public static final String METRICS_INTERVAL_MS = "ballast.metrics.interval.ms";
 
+    // Alerts: hysteresis and cool-down (see evaluation.drift.AlertGate)
+    public static final String ALERTS_COOLDOWN_MS = "ballast.alerts.cooldown.ms";
+    public static final String ALERTS_PREVALENCE_MIN_RATIO = "ballast.alerts.prevalence.min.ratio";
+    public static final String ALERTS_RECALL_MIN_DROP = "ballast.alerts.recall.min.drop";
+
     // Runtime
     public static final String NATIVE_THREADS = "ballast.native.threads";
     public static final String STARTUP_WAIT_MS = "ballast.startup.wait.ms";
@@ -308,6 +313,14 @@ public final class BallastConfig extends AbstractConfig {
                 MONITORING, ++order, ConfigDef.Width.SHORT, SNAPSHOT_INTERVAL_MS);
         def.define(METRICS_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(10), Importance.MEDIUM,
                 "Publish training metrics this often (wall clock) while a model trains.", MONITORING, ++order, ConfigDef.Width.SHORT, METRICS_INTERVAL_MS);
+        def.define(ALERTS_COOLDOWN_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.MEDIUM,
+                "At most one alert per model, label and kind within this time (wall clock).", MONITORING, ++order, ConfigDef.Width.SHORT, ALERTS_COOLDOWN_MS);
+        def.define(ALERTS_PREVALENCE_MIN_RATIO, Type.DOUBLE, 2.0, Range.atLeast(1), Importance.LOW,
+                "A prevalence shift is alerted only when the larger prevalence is at least this multiple of the smaller.",
+                MONITORING, ++order, ConfigDef.Width.SHORT, ALERTS_PREVALENCE_MIN_RATIO);
+        def.define(ALERTS_RECALL_MIN_DROP, Type.DOUBLE, 0.2, Range.between(0, 1), Importance.LOW,
+                "A recall drop is alerted only when recall fell by at least this much; it resolves when recall is back within "
+                        + "half of it.", MONITORING, ++order, ConfigDef.Width.SHORT, ALERTS_RECALL_MIN_DROP);
 
         order = 0;
         def.define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 1024), Importance.MEDIUM,
@@ -434,6 +447,12 @@ public final class BallastConfig extends AbstractConfig {
             }
         });
         return others;
+    }
+
+    /** The alert hysteresis and cool-down. */
+    public dev.ballast.evaluation.drift.AlertGate.Settings alertSettings() {
+        return new dev.ballast.evaluation.drift.AlertGate.Settings(getLong(ALERTS_COOLDOWN_MS),
+                getDouble(ALERTS_PREVALENCE_MIN_RATIO), getDouble(ALERTS_RECALL_MIN_DROP));
     }
 
     /** The effective {@code ballast.*} settings (defaults included), as strings, sorted by key. */

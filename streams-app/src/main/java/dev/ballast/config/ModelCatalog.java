@@ -1,5 +1,6 @@
 package dev.ballast.config;
 
+import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.training.TrainerSettings;
 import java.util.Collection;
 import java.util.Collections;
@@ -17,11 +18,13 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class ModelCatalog {
 
+    private final BallastConfig config;
     private final Map<String, ModelDeclaration> declared;
     /** The declaration of any other model id, or null when unknown ids are not trained. */
     private final ModelDeclaration template;
 
-    private ModelCatalog(Map<String, ModelDeclaration> declared, ModelDeclaration template) {
+    private ModelCatalog(BallastConfig config, Map<String, ModelDeclaration> declared, ModelDeclaration template) {
+        this.config = config;
         this.declared = Collections.unmodifiableMap(declared);
         this.template = template;
     }
@@ -44,7 +47,7 @@ public final class ModelCatalog {
         });
         ModelDeclaration template = acceptUnknown
                 ? declare(config, null, "the template of models not listed in " + BallastConfig.MODELS) : null;
-        return new ModelCatalog(declared, template);
+        return new ModelCatalog(config, declared, template);
     }
 
     private static ModelDeclaration declare(BallastConfig config, String modelId, String what) {
@@ -66,6 +69,25 @@ public final class ModelCatalog {
             return Optional.of(known);
         }
         return template == null ? Optional.empty() : Optional.of(template.withModelId(modelId));
+    }
+
+    /**
+     * Why a saved model cannot be restored under its declaration: the setting (as the user wrote it, per-model
+     * override included) and the ways out.
+     */
+    public String refusal(String modelId, IncompatibleStateException incompatible) {
+        String key = switch (incompatible.aspect()) {
+            case FEATURE_COUNT -> BallastConfig.MODEL_FEATURES;
+            case MODEL_TYPE -> BallastConfig.MODEL_TYPE;
+            case HIDDEN_UNITS -> BallastConfig.MODEL_HIDDEN_UNITS;
+            case LABELS -> BallastConfig.MODEL_LABELS;
+        };
+        String written = declared.containsKey(modelId) ? config.forModel(modelId).writtenAs(key) : key;
+        String labelRule = incompatible.aspect() == IncompatibleStateException.Aspect.LABELS
+                ? " (labels may be added, at the end or anywhere, but not removed or renamed)" : "";
+        return "Model '" + modelId + "' cannot be restored: " + incompatible.getMessage() + " (" + written + ")"
+                + labelRule + ". Set " + written + " back to " + incompatible.saved() + ", train under a new model id, or "
+                + "delete the saved model with 'ballast models reset --model " + modelId + "' (it then starts afresh).";
     }
 
     /** The models declared by id (listed, or named by an override), in the order listed. */

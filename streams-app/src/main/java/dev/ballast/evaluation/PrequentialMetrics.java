@@ -166,6 +166,16 @@ public final class PrequentialMetrics {
     return labelNames;
   }
 
+  /** Half-life of the counts, in events (infinite: no decay). */
+  public double halfLifeEvents() {
+    return halfLifeEvents;
+  }
+
+  /** Histogram bins of the PR-AUC estimate. */
+  public int bins() {
+    return histograms.bins();
+  }
+
   /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
   public void writeTo(DataOutput out) throws IOException {
     out.writeByte(FORMAT_VERSION);

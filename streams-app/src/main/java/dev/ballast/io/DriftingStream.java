@@ -60,7 +60,8 @@ public final class DriftingStream implements ExampleSource {
         this.events = events;
         int labels = spec.labelCount();
         int features = spec.featureCount();
-        labelNames = IntStream.range(0, labels).mapToObj(l -> "label" + l).toList();
+        // The demo's and the default configuration's names, so that evaluate --synthetic and the demo agree.
+        labelNames = IntStream.range(0, labels).mapToObj(l -> "l" + l).toList();
         featureNames = IntStream.range(0, features).mapToObj(i -> "x" + i).toList();
         Random setup = new Random(spec.seed());
         directions = new double[labels][features];

@@ -21,11 +21,17 @@ public final class ExampleSources {
      * a feature; JSONL with a header line {@code {"labels":[...],"featureCount":N}} then one
      * {@code {"id","eventTime","features","labels","importance"}} object per line.
      *
+     * @param format the file's format, or null to tell it from the file name's extension
+     * @throws java.nio.file.NoSuchFileException when there is no such file, whatever its name (checked first, so
+     *                                that a missing file is reported as missing rather than as of unknown format)
      * @throws DatasetFormatException when the header is malformed
      * @throws IOException            when the file cannot be opened
      */
     public static ExampleSource open(Path file, DataFormat format) throws IOException {
-        return switch (format) {
+        if (!java.nio.file.Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        return switch (format != null ? format : DataFormat.fromFileName(file)) {
             case ARFF -> new ArffExampleSource(file);
             case CSV -> new CsvExampleSource(file);
             case JSONL -> new JsonlExampleSource(file);
@@ -38,12 +44,25 @@ public final class ExampleSources {
      * examples.
      */
     public static ExampleSource shuffled(ExampleSource source, long seed) {
+        List<Example> examples = readAll(source);
+        Collections.shuffle(examples, new Random(seed));
+        return new BufferedSource(source.labelNames(), source.featureNames(), examples);
+    }
+
+    /**
+     * The examples of a finite source, in order, held in memory: read now and closed, so that {@link
+     * ExampleSource#size()} is the number of examples (progress is counted in examples).
+     */
+    public static ExampleSource buffered(ExampleSource source) {
+        return new BufferedSource(source.labelNames(), source.featureNames(), readAll(source));
+    }
+
+    private static List<Example> readAll(ExampleSource source) {
         List<Example> examples = new ArrayList<>();
         try (source) {
             source.forEachRemaining(examples::add);
         }
-        Collections.shuffle(examples, new Random(seed));
-        return new BufferedSource(source.labelNames(), source.featureNames(), examples);
+        return examples;
     }
 
     /** Examples held in memory. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,7 +30,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class FeedForwardModel implements MultiLabelModel {
 
-    private static final byte FORMAT_VERSION = 1;
+    /** 2: the standardiser's sums of squared deviations are decayed (1: undecayed, converted on reading). */
+    private static final byte FORMAT_VERSION = 2;
     private static final double PRIOR_CLAMP = 1e-4;
 
     static {
@@ -288,10 +290,13 @@ final class FeedForwardModel implements MultiLabelModel {
         boolean[] sparseRows = batch.sparseRows();
         float[] mean = standardiser.meanInForce();
         float[] scale = standardiser.scaleInForce();
+        // An extreme row enters the model clipped, so it moves the model by one bounded step (see Standardiser).
+        float bound = settings.standardize() ? standardiser.clipBound() : Float.POSITIVE_INFINITY;
         for (int row = 0; row < rows; row++) {
             int offset = row * featureCount;
             for (int j = 0; j < featureCount; j++) {
-                input[offset + j] = sparseRows[row] ? 0f : (features[offset + j] - mean[j]) * scale[j];
+                input[offset + j] = sparseRows[row] ? 0f
+                        : Math.max(-bound, Math.min(bound, (features[offset + j] - mean[j]) * scale[j]));
             }
         }
         workspace.input().elements.put(0, input, 0, rows * featureCount);
@@ -537,24 +542,52 @@ final class FeedForwardModel implements MultiLabelModel {
         }
     }
 
-    static FeedForwardModel readFrom(DataInput in) throws IOException {
+    /**
+     * Restores a model written by {@link #writeTo} under the settings configured now: the parameters, the
+     * standardiser and the counters are the saved ones, every hyper-parameter is {@code configured}'s. A changed
+     * optimiser starts its state afresh (and says so to {@code notices}); a change the parameters cannot absorb
+     * throws. The label count is the saved one (labels are matched by name by the caller).
+     *
+     * @throws IncompatibleStateException when the feature count, the model type or (MLP) the hidden size differ
+     */
+    static FeedForwardModel readFrom(DataInput in, int configuredFeatureCount, LearningSettings configured,
+            Consumer<String> notices) throws IOException {
         byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != 1) {
             throw new IOException("Unsupported model format version " + version);
         }
         int featureCount = in.readInt();
         int labelCount = in.readInt();
-        LearningSettings settings = new LearningSettings(ModelType.valueOf(in.readUTF()), in.readInt(),
+        LearningSettings saved = new LearningSettings(ModelType.valueOf(in.readUTF()), in.readInt(),
                 OptimizerType.valueOf(in.readUTF()), in.readDouble(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readBoolean(), in.readLong());
-        FeedForwardModel model = new FeedForwardModel(featureCount, labelCount, settings);
+        if (featureCount != configuredFeatureCount) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.FEATURE_COUNT,
+                    Integer.toString(featureCount), Integer.toString(configuredFeatureCount));
+        }
+        if (saved.modelType() != configured.modelType()) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.MODEL_TYPE,
+                    saved.modelType().configName(), configured.modelType().configName());
+        }
+        if (saved.modelType() == ModelType.MLP && saved.hiddenUnits() != configured.hiddenUnits()) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.HIDDEN_UNITS,
+                    Integer.toString(saved.hiddenUnits()), Integer.toString(configured.hiddenUnits()));
+        }
+        FeedForwardModel model = new FeedForwardModel(featureCount, labelCount, configured);
         model.steps = in.readLong();
         model.skippedSteps = in.readLong();
         model.biasInitialised = in.readBoolean();
-        model.standardiser.readFrom(in);
+        model.standardiser.readFrom(in, version == 1);
+        // The saved optimiser state is read by an optimiser of the saved kind; kept only if it is still the one.
+        boolean sameOptimiser = saved.optimizer() == configured.optimizer();
+        Optimiser reader = sameOptimiser ? model.optimiser : Optimiser.create(saved, model.parameters);
         for (int index = 0; index < model.parameters.size(); index++) {
             model.parameters.get(index).readFrom(in);
-            model.optimiser.readState(index, in);
+            reader.readState(index, in);
+        }
+        if (!sameOptimiser) {
+            notices.accept("optimiser changed from " + saved.optimizer().configName() + " to "
+                    + configured.optimizer().configName() + ": its state starts afresh (the parameters are kept)");
         }
         return model;
     }

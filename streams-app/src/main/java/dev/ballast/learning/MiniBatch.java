@@ -238,14 +238,21 @@ public final class MiniBatch {
         }
     }
 
-    /** Reads a batch written by {@link #writeTo}. */
-    public static MiniBatch readFrom(DataInput in) throws IOException {
+    /**
+     * Reads the rows of a batch written by {@link #writeTo} into a batch of {@code capacity} rows, the batch size
+     * configured now, or of one row more than it holds when the saved batch was larger (so that one more row fits
+     * and completes it).
+     */
+    public static MiniBatch readFrom(DataInput in, int capacity) throws IOException {
         byte version = in.readByte();
         if (version != FORMAT_VERSION) {
             throw new IOException("Unsupported MiniBatch format version " + version);
         }
-        MiniBatch batch = new MiniBatch(in.readInt(), in.readInt(), in.readInt());
+        in.readInt();
+        int features = in.readInt();
+        int labels = in.readInt();
         int rows = in.readInt();
+        MiniBatch batch = new MiniBatch(Math.max(capacity, rows + 1), features, labels);
         float[] rowTargets = new float[batch.labelCount];
         for (int row = 0; row < rows; row++) {
             boolean isSparse = in.readBoolean();

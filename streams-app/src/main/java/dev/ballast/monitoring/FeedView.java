@@ -1,5 +1,6 @@
 package dev.ballast.monitoring;
 
+import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ImbalanceAlert;
 import java.util.Collections;
 import java.util.List;
@@ -13,12 +14,20 @@ import java.util.TreeMap;
  * @param models       per model id, in id order
  * @param recentAlerts the most recent alerts of all models, oldest first
  * @param deadLetters  records on the dead-letter topic
+ * @param recentDeadLetters the most recent of them, oldest first
  */
-public record FeedView(Map<String, ModelView> models, List<ImbalanceAlert> recentAlerts, long deadLetters) {
+public record FeedView(Map<String, ModelView> models, List<ImbalanceAlert> recentAlerts, long deadLetters,
+        List<DeadLetter> recentDeadLetters) {
 
     public FeedView {
         models = Collections.unmodifiableSortedMap(new TreeMap<>(models));
         recentAlerts = List.copyOf(recentAlerts);
+        recentDeadLetters = List.copyOf(recentDeadLetters);
+    }
+
+    /** A view whose dead letters are only counted. */
+    public FeedView(Map<String, ModelView> models, List<ImbalanceAlert> recentAlerts, long deadLetters) {
+        this(models, recentAlerts, deadLetters, List.of());
     }
 
     /** The model's view; empty when the feed has read nothing of it. */

@@ -2,6 +2,7 @@ package dev.ballast.monitoring;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.schema.AlertKind;
+import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.TrainingMetrics;
@@ -26,7 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Follows Ballast's output topics as a {@code read_committed} consumer without a group (nothing is committed, any
  * number of feeds can watch one cluster): the newest snapshot per model, the last {@code historyLength} metrics records
- * per model, alert counts by model and kind, the most recent alerts, and the number of dead letters.
+ * per model, alert counts by model and kind (resolutions not counted), the most recent alerts, and the number of dead letters and the most recent ones.
  *
  * <p>Snapshots, alerts and dead letters are read from the beginning of their topics; metrics from shortly before the
  * end (enough for {@code historyLength} records), so a long-lived metrics topic costs little at start-up.
@@ -40,6 +41,7 @@ public final class MetricsFeed implements AutoCloseable {
     public static final int DEFAULT_HISTORY_LENGTH = 720;
 
     private static final int RECENT_ALERTS = 50;
+    private static final int RECENT_DEAD_LETTERS = 20;
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -54,6 +56,7 @@ public final class MetricsFeed implements AutoCloseable {
     private final Map<String, ArrayDeque<TrainingMetrics>> histories = new HashMap<>();
     private final Map<String, Map<AlertKind, Long>> alertCounts = new HashMap<>();
     private final ArrayDeque<ImbalanceAlert> recentAlerts = new ArrayDeque<>();
+    private final ArrayDeque<DeadLetter> recentDeadLetters = new ArrayDeque<>();
     private long deadLetters;
 
     /**
@@ -68,18 +71,7 @@ public final class MetricsFeed implements AutoCloseable {
             throw new IllegalArgumentException("historyLength must be at least 1, got " + historyLength);
         }
         this.historyLength = historyLength;
-        Map<String, Object> properties = new HashMap<>();
-        for (String name : ConsumerConfig.configNames()) {
-            if (clientProperties.containsKey(name)) {
-                properties.put(name, clientProperties.get(name));
-            }
-        }
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        properties.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
-        this.consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(readerProperties(clientProperties), new StringDeserializer(), new ByteArrayDeserializer());
         this.serdes = BallastSerdes.fromConfig(clientProperties);
         this.snapshotsTopic = config.getString(BallastConfig.MODEL_UPDATES_TOPIC);
         this.metricsTopic = config.getString(BallastConfig.METRICS_TOPIC);
@@ -91,6 +83,25 @@ public final class MetricsFeed implements AutoCloseable {
             consumer.close();
             throw e;
         }
+    }
+
+    /**
+     * Consumer settings of a reader of Ballast's output topics: the client settings a consumer knows,
+     * {@code read_committed}, no group and nothing committed.
+     */
+    public static Map<String, Object> readerProperties(Map<String, Object> clientProperties) {
+        Map<String, Object> properties = new HashMap<>();
+        for (String name : ConsumerConfig.configNames()) {
+            if (clientProperties.containsKey(name)) {
+                properties.put(name, clientProperties.get(name));
+            }
+        }
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        properties.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
+        return properties;
     }
 
     private void position() {
@@ -139,14 +150,20 @@ public final class MetricsFeed implements AutoCloseable {
             }
         } else if (topic.equals(alertsTopic)) {
             ImbalanceAlert alert = serdes.alerts().deserializer().deserialize(topic, value);
-            alertCounts.computeIfAbsent(alert.getModelId(), id -> new EnumMap<>(AlertKind.class))
-                    .merge(alert.getKind(), 1L, Long::sum);
+            if (!alert.getResolved()) {
+                alertCounts.computeIfAbsent(alert.getModelId(), id -> new EnumMap<>(AlertKind.class))
+                        .merge(alert.getKind(), 1L, Long::sum);
+            }
             recentAlerts.addLast(alert);
             if (recentAlerts.size() > RECENT_ALERTS) {
                 recentAlerts.removeFirst();
             }
         } else if (topic.equals(deadLettersTopic)) {
             deadLetters++;
+            recentDeadLetters.addLast(serdes.deadLetters().deserializer().deserialize(topic, value));
+            if (recentDeadLetters.size() > RECENT_DEAD_LETTERS) {
+                recentDeadLetters.removeFirst();
+            }
         }
     }
 
@@ -171,7 +188,7 @@ public final class MetricsFeed implements AutoCloseable {
                     new ArrayList<>(histories.getOrDefault(modelId, new ArrayDeque<>())),
                     alertCounts.getOrDefault(modelId, Map.of())));
         }
-        return new FeedView(models, new ArrayList<>(recentAlerts), deadLetters);
+        return new FeedView(models, new ArrayList<>(recentAlerts), deadLetters, new ArrayList<>(recentDeadLetters));
     }
 
     /** Makes a blocked or the next {@link #poll} throw {@link org.apache.kafka.common.errors.WakeupException}. */

@@ -14,6 +14,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * The JSON behind the web dashboard's charts, column-wise per model so the page plots without reshaping:
  * <pre>{"deadLetters": n, "alerts": [{model, label, kind, time, message}, ...],
+ *  "recentDeadLetters": [{kind, reason, sourceTopic, sourcePartition, sourceOffset, eventId, failedAt, key, value}, ...],
  *  "models": [{"model", "currentVersion", "eventsTrained", "alertCount", "labels": [names],
  *              "time": [ms...], "macroF1": [...], "version": [...], "eventsPerSecond": [...],
  *              "prevalence": {label: [...]}, "posWeight": {label: [...]}, "recall": {label: [...]}}]}</pre>
@@ -38,6 +39,8 @@ final class SeriesJson {
             node.put("time", alert.getTimestamp().toEpochMilli());
             node.put("message", alert.getMessage());
         }
+        ArrayNode deadLetters = root.putArray("recentDeadLetters");
+        view.recentDeadLetters().forEach(deadLetter -> DeadLetterText.json(deadLetter, deadLetters.addObject()));
         ArrayNode models = root.putArray("models");
         view.models().values().forEach(model -> writeModel(model, models.addObject()));
         try {

@@ -1,16 +1,18 @@
 package dev.ballast.processor;
 
 import dev.ballast.training.OnlineTrainer;
-import dev.ballast.training.TrainerSettings;
+import dev.ballast.config.ModelDeclaration;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.ballast.evaluation.drift.AlertGate;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * One model's trainer plus what publishing needs to survive a restart: the last snapshot version and the input
@@ -52,6 +54,8 @@ final class ModelState {
     private long pendingNext;
 
     // Wall-clock bookkeeping for the punctuators; not persisted (a restart simply publishes a little sooner).
+    /** Cool-down and open conditions of the alerts; after a restart a condition still present is raised once more. */
+    AlertGate alertGate;
     long lastEventWallMs;
     long lastSnapshotWallMs;
     long lastMetricsWallMs;
@@ -138,7 +142,14 @@ final class ModelState {
         return bytes.toByteArray();
     }
 
-    static ModelState deserialise(String modelId, byte[] bytes, TrainerSettings settings, long nowMs) {
+    /**
+     * Restores a saved state under the model's declaration now (see {@link OnlineTrainer#readFrom}).
+     *
+     * @param notices what the restore changed (a reset optimiser, restarted metrics), for the log
+     * @throws dev.ballast.learning.IncompatibleStateException when the saved model cannot take the declaration
+     */
+    static ModelState deserialise(byte[] bytes, ModelDeclaration declaration, long nowMs, Consumer<String> notices) {
+        String modelId = declaration.modelId();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
             if (version != FORMAT_VERSION) {
@@ -152,7 +163,8 @@ final class ModelState {
             for (int i = 0; i < partitions; i++) {
                 offsets.put(in.readUTF(), in.readLong());
             }
-            OnlineTrainer trainer = OnlineTrainer.readFrom(in, settings);
+            OnlineTrainer trainer = OnlineTrainer.readFrom(in, declaration.trainerSettings(), declaration.featureCount(),
+                    declaration.labelNames(), notices);
             return new ModelState(modelId, trainer, saveSequence, snapshotVersion, batchesAtLastSnapshot, offsets, nowMs);
         } catch (IOException e) {
             throw new UncheckedIOException("model state of '" + modelId + "' is unreadable", e);

@@ -1,10 +1,11 @@
 package dev.ballast.processor;
 
-import dev.ballast.evaluation.drift.ImbalanceSignal;
+import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.evaluation.LabelReport;
 import dev.ballast.evaluation.PrequentialMetrics;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.schema.AlertKind;
+import dev.ballast.schema.AlertSeverity;
 import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.LabelMetrics;
@@ -113,21 +114,20 @@ public final class OutputRecords {
                 .build();
     }
 
-    public static ImbalanceAlert alert(String modelId, ImbalanceSignal signal, List<String> labelNames,
+    public static ImbalanceAlert alert(String modelId, AlertGate.Alert alert, List<String> labelNames,
             long eventsTrained, long nowMs) {
-        AlertKind kind = AlertKind.valueOf(signal.kind().name());
-        String label = labelNames.get(signal.label());
         return ImbalanceAlert.newBuilder()
                 .setModelId(modelId)
-                .setLabel(label)
-                .setKind(kind)
-                .setDetector(signal.detector())
-                .setBefore(signal.before())
-                .setAfter(signal.after())
+                .setLabel(labelNames.get(alert.label()))
+                .setKind(AlertKind.valueOf(alert.kind().name()))
+                .setDetector(alert.detector())
+                .setBefore(alert.before())
+                .setAfter(alert.after())
                 .setEventsTrained(eventsTrained)
                 .setTimestamp(Instant.ofEpochMilli(nowMs))
-                .setMessage(String.format(java.util.Locale.ROOT, "%s on label '%s': %.4g -> %.4g (%s)",
-                        kind, label, signal.before(), signal.after(), signal.detector()))
+                .setMessage(alert.message())
+                .setSeverity(AlertSeverity.valueOf(alert.severity().name()))
+                .setResolved(alert.resolved())
                 .build();
     }
 
@@ -142,6 +142,7 @@ public final class OutputRecords {
                 .setEventsTrained(eventsTrained)
                 .setTimestamp(Instant.ofEpochMilli(nowMs))
                 .setMessage("optimiser step skipped, last good parameters kept: " + reason)
+                .setSeverity(AlertSeverity.CRITICAL)
                 .build();
     }
 

@@ -2,9 +2,11 @@ package dev.ballast.processor;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.config.ModelDeclaration;
+import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.feedback.LabelJoin;
 import dev.ballast.schema.LabelFeedback;
+import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.Prediction;
@@ -12,7 +14,9 @@ import dev.ballast.schema.TrainingMetrics;
 import dev.ballast.training.BatchOutcome;
 import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -308,7 +312,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         ModelState state = saved == null
                 ? new ModelState(declaration.modelId(), OnlineTrainer.create(declaration.trainerSettings(),
                         declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
-                : ModelState.deserialise(declaration.modelId(), saved, declaration.trainerSettings(), now);
+                : restore(saved, declaration, now);
         ModelState loaded = state;
         join.load(declaration.modelId(), () -> OutputRecords.snapshot(loaded.modelId, loaded.snapshotVersion,
                 loaded.trainer, BallastConfig.hyperParameters(loaded.trainer.settings()), loaded.reflectedOffsets, now));
@@ -340,6 +344,20 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
                 + "replayed", declaration.modelId(), saved == null ? "created" : "restored", state.snapshotVersion,
                 state.trainer.eventsTrained(), readBack, eventsTopic, state.journalLength);
         return state;
+    }
+
+    /**
+     * A saved model under its declaration now. The start-up check refuses, by name, a configuration that the model's
+     * last snapshot cannot take (see {@code SavedModelCheck}); a saved state with no snapshot yet is refused here,
+     * stopping the app with the same message rather than training a model the configuration no longer describes.
+     */
+    private ModelState restore(byte[] saved, ModelDeclaration declaration, long now) {
+        try {
+            return ModelState.deserialise(saved, declaration, now,
+                    notice -> LOG.warn("Model '{}' restored under new settings: {}", declaration.modelId(), notice));
+        } catch (IncompatibleStateException e) {
+            throw new IllegalStateException(config.models().refusal(declaration.modelId(), e), e);
+        }
     }
 
     /**
@@ -424,8 +442,15 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         state.pendingTrained();
         state.batchesSinceSave++;
         boolean published = false;
-        for (ImbalanceSignal signal : outcome.signals()) {
-            emit(state.modelId, OutputRecords.alert(state.modelId, signal, declaration.labelNames(),
+        if (state.alertGate == null) {
+            state.alertGate = new AlertGate(declaration.labelNames(), config.forModel(state.modelId).alertSettings());
+        }
+        List<AlertGate.Alert> alerts = new ArrayList<>(state.alertGate.admit(outcome.signals(), now));
+        if (state.alertGate.hasOpenConditions() && state.trainer.imbalanceMonitor() != null) {
+            alerts.addAll(state.alertGate.resolve(state.trainer.imbalanceMonitor(), now));
+        }
+        for (AlertGate.Alert alert : alerts) {
+            emit(state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),
                     state.trainer.eventsTrained(), now));
             published = true;
         }

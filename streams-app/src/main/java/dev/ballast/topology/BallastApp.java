@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class BallastApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BallastApp.class);
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
     /** How long {@link #close()} waits for the stream threads to commit and stop. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -49,12 +47,15 @@ public final class BallastApp implements AutoCloseable {
         NativeRuntime.configure(config.getInt(BallastConfig.NATIVE_THREADS));
         String bootstrap = String.valueOf(properties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         Duration wait = Duration.ofMillis(config.getLong(BallastConfig.STARTUP_WAIT_MS));
-        try (Admin admin = Admin.create(adminProperties(properties))) {
+        Admin admin = Admin.create(StartupChecks.adminProperties(config.nonBallastProperties()));
+        try {
             StartupChecks.awaitKafka(admin, bootstrap, wait);
             if (config.getBoolean(BallastConfig.TOPIC_CREATE)) {
                 TopicProvisioner.ensureTopics(admin, config);
             }
             TopicProvisioner.checkCoPartitioned(admin, config);
+        } finally {
+            StartupChecks.close(admin);
         }
         StartupChecks.awaitSchemaRegistry(config.nonBallastProperties(), wait);
         BallastSerdes serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
@@ -165,17 +166,4 @@ public final class BallastApp implements AutoCloseable {
         });
         return stacks.length() == 0 ? " (none left)" : stacks.toString();
     }
-
-    private static Properties adminProperties(Properties streamsProperties) {
-        Properties admin = new Properties();
-        for (String name : AdminClientConfig.configNames()) {
-            if (streamsProperties.containsKey(name)) {
-                admin.put(name, streamsProperties.get(name));
-            }
-        }
-        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        return admin;
-    }
-
 }

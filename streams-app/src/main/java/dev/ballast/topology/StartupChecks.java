@@ -3,12 +3,17 @@ package dev.ballast.topology;
 import dev.ballast.registry.RestSchemaRegistryClient;
 import dev.ballast.registry.SchemaRegistryException;
 import dev.ballast.serde.SerdeConfig;
+import dev.ballast.config.BallastConfig;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,12 +22,14 @@ import org.slf4j.LoggerFactory;
  * before its dependencies (a compose stack, a rolling restart) comes up by itself, and one started against a
  * wrong address fails after {@code ballast.startup.wait.ms} with one readable line instead of a stack trace.
  */
-final class StartupChecks {
+public final class StartupChecks {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupChecks.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration ADMIN_CALL_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofMillis(500);
     /** A subject nobody registers: asking for it proves the registry answers (with 40401). */
     private static final String PROBE_SUBJECT = "ballast-startup-check";
 
@@ -42,14 +49,68 @@ final class StartupChecks {
     private StartupChecks() {
     }
 
+    /**
+     * What every command that talks to Kafka and the Schema Registry does first, as {@code run} does: fails with the
+     * key's name when {@code bootstrap.servers} or {@code schema.registry.url} is not set, then waits up to
+     * {@code ballast.startup.wait.ms} for each to answer.
+     */
+    public static void awaitKafkaAndRegistry(BallastConfig config) throws InterruptedException {
+        Map<String, Object> client = config.nonBallastProperties();
+        requireClientSettings(client);
+        Duration wait = Duration.ofMillis(config.getLong(BallastConfig.STARTUP_WAIT_MS));
+        Admin admin = Admin.create(adminProperties(client));
+        try {
+            awaitKafka(admin, String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)), wait);
+        } finally {
+            close(admin);
+        }
+        awaitSchemaRegistry(client, wait);
+    }
+
+    /** Fails naming the key when a client setting every command needs is missing or blank. */
+    static void requireClientSettings(Map<String, ?> client) {
+        Map<String, String> examples = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "HOST:PORT",
+                SerdeConfig.SCHEMA_REGISTRY_URL, "http://HOST:PORT");
+        for (String key : List.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SerdeConfig.SCHEMA_REGISTRY_URL)) {
+            Object value = client.get(key);
+            if (value == null || String.valueOf(value).isBlank()) {
+                throw new ConfigException(key + " is not set: give --set " + key + "=" + examples.get(key) + " or put it in --config");
+            }
+        }
+    }
+
+    /** Admin client settings from client settings, with calls bounded so that nothing outlives the start-up wait. */
+    static Map<String, Object> adminProperties(Map<String, ?> client) {
+        Map<String, Object> admin = new HashMap<>();
+        for (String name : AdminClientConfig.configNames()) {
+            if (client.containsKey(name)) {
+                admin.put(name, client.get(name));
+            }
+        }
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_CALL_TIMEOUT.toMillis());
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_CALL_TIMEOUT.toMillis());
+        return admin;
+    }
+
+    /**
+     * Closes an admin client without waiting for its pending calls: {@code Admin.close()} waits for them up to their
+     * own timeout, which after an unanswered describe-cluster kept {@code main} blocked 15 s past the start-up wait.
+     */
+    static void close(Admin admin) {
+        admin.close(ADMIN_CLOSE_TIMEOUT);
+    }
+
     static void awaitKafka(Admin admin, String bootstrapServers, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         await("Kafka at " + bootstrapServers, wait, "check bootstrap.servers and that the brokers are up", () -> {
+            long attemptMs = Math.max(100, Math.min(ATTEMPT_TIMEOUT.toMillis(),
+                    TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             try {
-                admin.describeCluster().clusterId().get(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                admin.describeCluster().clusterId().get(attemptMs, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 throw new Unreachable(e.getCause().getMessage());
             } catch (TimeoutException e) {
-                throw new Unreachable("no answer within " + ATTEMPT_TIMEOUT.toSeconds() + " s");
+                throw new Unreachable(BootstrapProbe.diagnose(bootstrapServers, attemptMs));
             }
         });
     }

@@ -2,8 +2,13 @@ package dev.ballast.training;
 
 import java.util.List;
 
-/** Whole-stream prequential figures of one evaluation run. */
-public record EvaluationReport(long events, double macroF1, double microF1, double macroRecall, double macroPrecision,
+/**
+ * Prequential figures of one evaluation run: over the whole stream, or over its last {@code scoredEvents}.
+ *
+ * @param events every event read, learned from
+ * @param scoredEvents the events the figures count (the last ones); per-label positives and prevalence are theirs
+ */
+public record EvaluationReport(long events, long scoredEvents, double macroF1, double microF1, double macroRecall, double macroPrecision,
         double macroAuprc, int collapsedLabels, long skippedSteps, double eventsPerSecond, double seconds,
         List<Label> labels) {
 

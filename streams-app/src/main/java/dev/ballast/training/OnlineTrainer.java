@@ -4,6 +4,7 @@ import dev.ballast.evaluation.drift.ImbalanceMonitor;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.evaluation.PrequentialMetrics;
 import dev.ballast.evaluation.ThresholdTuner;
+import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.learning.MiniBatch;
 import dev.ballast.learning.Models;
 import dev.ballast.learning.MultiLabelModel;
@@ -13,7 +14,10 @@ import dev.ballast.weighting.WeightPolicy;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Prequential online training of one multi-label model: test on each mini-batch, then train on it.
@@ -35,7 +39,7 @@ public final class OnlineTrainer {
     private final MiniBatch pending;
     private final DecayedLabelStatistics labelStatistics;
     private final WeightPolicy weightPolicy;
-    private final PrequentialMetrics metrics;
+    private PrequentialMetrics metrics;
     private final ThresholdTuner thresholdTuner;
     private final ImbalanceMonitor imbalanceMonitor;
 
@@ -106,7 +110,7 @@ public final class OnlineTrainer {
     public BatchOutcome addDense(float[] features, float[] eventTargets, float importance, float[] served) {
         servedRows[pending.size()] = served;
         pending.addDense(features, eventTargets, importance);
-        return pending.isFull() ? trainPending() : null;
+        return pending.size() >= settings.batchSize() ? trainPending() : null;
     }
 
     /** Adds a sparse event; trains and returns the outcome when it completes a mini-batch, else null. */
@@ -118,7 +122,7 @@ public final class OnlineTrainer {
     public BatchOutcome addSparse(int[] indices, float[] values, float[] eventTargets, float importance, float[] served) {
         servedRows[pending.size()] = served;
         pending.addSparse(indices, values, eventTargets, importance);
-        return pending.isFull() ? trainPending() : null;
+        return pending.size() >= settings.batchSize() ? trainPending() : null;
     }
 
     /** Tests and trains on the pending events now, even if fewer than a batch (end of input). Null if none. */
@@ -184,6 +188,11 @@ public final class OnlineTrainer {
         return model.featureCount();
     }
 
+    /** The drift detectors, null when drift detection is off. */
+    public ImbalanceMonitor imbalanceMonitor() {
+        return imbalanceMonitor;
+    }
+
     public TrainerSettings settings() {
         return settings;
     }
@@ -198,6 +207,18 @@ public final class OnlineTrainer {
 
     public PrequentialMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Forgets the prequential metrics: from now on they count only the events that follow (learning, weights and
+     * thresholds go on as they were). Call it between mini-batches ({@link #trainPending} first).
+     */
+    public void restartMetrics() {
+        if (pending.size() > 0) {
+            throw new IllegalStateException("restart the metrics between mini-batches: " + pending.size()
+                    + " events are pending");
+        }
+        metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
     }
 
     /** Thresholds in force now. */
@@ -258,31 +279,63 @@ public final class OnlineTrainer {
     }
 
     /**
-     * Restores a trainer written by {@link #writeTo}. The model keeps the architecture and optimiser state it was
-     * written with; {@code settings} supplies the weight policy and the batch size from the current configuration.
+     * Restores a trainer written by {@link #writeTo} under the settings configured now: the model's parameters,
+     * the pending events and the label counts are the saved ones; every hyper-parameter (batch size, optimiser and
+     * learning rate, L2, clipping, weighting and its half-life, thresholds, metrics and drift detectors) is
+     * {@code settings}'. A changed optimiser starts its state afresh; metrics, thresholds or detectors whose
+     * settings changed start afresh too. Each of these is said to {@code notices}.
+     *
+     * @throws IncompatibleStateException when the saved model cannot take the configured feature count, model
+     *     type, hidden size or labels
      */
-    public static OnlineTrainer readFrom(DataInput in, TrainerSettings settings) throws IOException {
+    public static OnlineTrainer readFrom(DataInput in, TrainerSettings settings, int featureCount,
+            List<String> labelNames, Consumer<String> notices) throws IOException {
         byte version = in.readByte();
         if (version != FORMAT_VERSION && version != 1) {
             throw new IOException("unsupported trainer state format " + version);
         }
         long eventsTrained = in.readLong();
-        MultiLabelModel model = Models.readFrom(in);
-        MiniBatch pending = MiniBatch.readFrom(in);
-        DecayedLabelStatistics statistics = DecayedLabelStatistics.readFrom(in);
+        MultiLabelModel model = Models.readFrom(in, featureCount, settings.learning(), notices);
+        MiniBatch pending = MiniBatch.readFrom(in, settings.batchSize());
+        DecayedLabelStatistics statistics = DecayedLabelStatistics.readFrom(in, settings.weightingHalfLifeEvents());
         PrequentialMetrics metrics = PrequentialMetrics.readFrom(in);
         ThresholdTuner tuner = ThresholdTuner.readFrom(in);
         ImbalanceMonitor monitor = in.readBoolean() ? ImbalanceMonitor.readFrom(in) : null;
-        // The label names are part of the metrics' state; they are not written twice.
-        OnlineTrainer trainer = new OnlineTrainer(settings, metrics.labelNames(), model, pending, statistics, metrics,
-                tuner, monitor, eventsTrained);
+        // Written by format 2 after the rest: the scores served to pending rows that came with late labels.
+        Map<Integer, float[]> servedRows = new HashMap<>();
         int servedCount = version == 1 ? 0 : in.readInt();
         for (int i = 0; i < servedCount; i++) {
             float[] served = new float[metrics.labelNames().size()];
-            trainer.servedRows[in.readInt()] = served;
+            servedRows.put(in.readInt(), served);
             for (int label = 0; label < served.length; label++) {
                 served[label] = in.readFloat();
             }
+        }
+        // The label names are part of the metrics' state; they are not written twice.
+        if (!metrics.labelNames().equals(labelNames)) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.LABELS,
+                    String.join(",", metrics.labelNames()), String.join(",", labelNames));
+        }
+        if (metrics.halfLifeEvents() != settings.metricsHalfLifeEvents() || metrics.bins() != settings.metricsBins()) {
+            notices.accept("metrics settings changed: the prequential metrics start afresh");
+            metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
+        }
+        if (!tuner.settings().equals(settings.thresholds())) {
+            notices.accept("threshold settings changed: the thresholds start afresh");
+            tuner = new ThresholdTuner(labelNames.size(), settings.thresholds());
+        }
+        if (!settings.driftDetection()) {
+            monitor = null;
+        } else if (monitor == null || !monitor.settings().equals(settings.detectors())) {
+            if (monitor != null) {
+                notices.accept("drift detector settings changed: the detectors start afresh");
+            }
+            monitor = new ImbalanceMonitor(labelNames, settings.detectors());
+        }
+        OnlineTrainer trainer = new OnlineTrainer(settings, labelNames, model, pending, statistics, metrics, tuner,
+                monitor, eventsTrained);
+        for (Map.Entry<Integer, float[]> row : servedRows.entrySet()) {
+            trainer.servedRows[row.getKey()] = row.getValue();
         }
         return trainer;
     }

@@ -94,13 +94,18 @@ public final class DecayedLabelStatistics {
     }
   }
 
-  /** Reads the state written by {@link #writeTo}. */
-  public static DecayedLabelStatistics readFrom(DataInput in) throws IOException {
+  /**
+   * Reads the counts written by {@link #writeTo}; from now on they decay with {@code halfLifeEvents}, the
+   * half-life configured now.
+   */
+  public static DecayedLabelStatistics readFrom(DataInput in, double halfLifeEvents) throws IOException {
     byte version = in.readByte();
     if (version != FORMAT_VERSION) {
       throw new IOException("unsupported DecayedLabelStatistics format version " + version);
     }
-    DecayedLabelStatistics statistics = new DecayedLabelStatistics(in.readInt(), in.readDouble());
+    int labelCount = in.readInt();
+    in.readDouble();
+    DecayedLabelStatistics statistics = new DecayedLabelStatistics(labelCount, halfLifeEvents);
     statistics.eventsObserved = in.readLong();
     statistics.decayedTotal = in.readDouble();
     for (int label = 0; label < statistics.decayedPositives.length; label++) {

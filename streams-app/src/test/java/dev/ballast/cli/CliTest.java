@@ -163,6 +163,49 @@ class CliTest {
     }
 
     @Test
+    void shouldTellARefusedConnectionWithinTheStartupWaitForEveryClusterCommand() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        for (String command : List.of("models", "monitor", "dead-letters", "produce")) {
+            List<String> args = new java.util.ArrayList<>(List.of(command, "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
+                    "--set", "schema.registry.url=http://127.0.0.1:" + closedPort, "--set", "ballast.startup.wait.ms=1000"));
+            if (command.equals("produce")) {
+                args.addAll(List.of("--synthetic", "10"));
+            }
+            long start = System.nanoTime();
+            Run result = run(args.toArray(String[]::new));
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(ReadableErrors.FAILURE, result.exitCode(), command);
+            assertEquals(List.of("ballast " + command + ": Kafka at 127.0.0.1:" + closedPort + " is not reachable (connection "
+                    + "refused at 127.0.0.1:" + closedPort + " (nothing listens there)) after 1 s; check bootstrap.servers and "
+                    + "that the brokers are up", "(set BALLAST_DEBUG=1 for the stack trace)"), result.err().lines().toList());
+            assertTrue(seconds <= 4, command + " gave up after " + seconds + " s, the wait is 1 s");
+        }
+    }
+
+    @Test
+    void shouldSayNoSuchFileWithOneExitCodeWhateverTheMissingFileIsCalled() {
+        for (String missing : List.of("/nonexistent.arff", "/nonexistent", "/nonexistent.csv")) {
+            Run result = run("evaluate", "--input", missing);
+            assertEquals(ReadableErrors.USER_ERROR, result.exitCode(), missing);
+            assertEquals(List.of("ballast evaluate: no such file: " + missing, "(set BALLAST_DEBUG=1 for the stack trace)"),
+                    result.err().lines().toList());
+        }
+    }
+
+    @Test
+    void shouldNameTheMissingClientSettingForEveryClusterCommand() {
+        for (String command : List.of("models", "monitor", "dead-letters")) {
+            Run result = run(command, "--set", "schema.registry.url=http://127.0.0.1:1");
+            assertEquals(ReadableErrors.USER_ERROR, result.exitCode(), command);
+            assertEquals("ballast " + command + ": bootstrap.servers is not set: give --set bootstrap.servers=HOST:PORT or put "
+                    + "it in --config", result.err().lines().findFirst().orElseThrow());
+        }
+    }
+
+    @Test
     @Tag("broker")
     void shouldRunTheDemoUntilASnapshotReflectsEveryEvent() throws Exception {
         Run result = run("demo", "--events", "3000", "--report", "json", "--bad-records", "9");
@@ -174,6 +217,15 @@ class CliTest {
         assertTrue(report.get("modelVersion").asLong() >= 1);
         for (String field : List.of("alerts", "macroF1", "eventsPerSecond")) {
             assertTrue(report.has(field), field);
+        }
+        long byKind = 0;
+        for (JsonNode count : report.get("alertsByKind")) {
+            byKind += count.asLong();
+        }
+        assertEquals(report.get("alerts").asLong(), byKind, report.toString());
+        try (java.util.stream.Stream<Path> left = Files.exists(Path.of("data")) ? Files.list(Path.of("data")) : java.util.stream.Stream.empty()) {
+            assertEquals(List.of(), left.filter(path -> path.getFileName().toString().startsWith("demo-")).toList(),
+                    "the demo deletes its data directory on exit");
         }
     }
 }

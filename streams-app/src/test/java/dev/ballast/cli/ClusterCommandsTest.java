@@ -11,7 +11,17 @@ import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
+import dev.ballast.processor.OutputRecords;
+import dev.ballast.processor.Rejection;
+import dev.ballast.schema.DenseFeatures;
+import dev.ballast.schema.LabelledEvent;
 import dev.ballast.topology.BallastApp;
+import dev.ballast.topology.BallastSerdes;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +114,76 @@ class ClusterCommandsTest {
             assertTrue(model.get("version").asLong() >= 1);
             assertEquals(config.getList(BallastConfig.MODEL_LABELS).size(), model.get("labels").size());
             assertTrue(model.get("steps").asLong() >= 500 / 32);
+        }
+    }
+
+    @Test
+    void shouldShowEveryDeadLetterWithItsSourceAndReplayThoseThatDecode(EmbeddedKafka kafka) throws Exception {
+        List<String> settings = settings(kafka, KafkaTestClient.uniqueName("dead"));
+        BallastConfig config = config(settings);
+        String events = config.getString(BallastConfig.EVENTS_TOPIC);
+        String replayTopic = events + ".replayed";
+        new KafkaTestClient(kafka).createTopics(1, replayTopic);
+        try (BallastApp app = BallastApp.start(config)) {
+            // One malformed record of each of the nine kinds BadRecords makes: four undecodable, five that fail validation.
+            stdout(command(settings, "produce", "--synthetic", "50", "--bad-records", "9"));
+            JsonNode report = null;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                report = new ObjectMapper().readTree(stdout(command(settings, "dead-letters", "--json")));
+                if (report.get("count").asInt() == 9) {
+                    break;
+                }
+                Thread.sleep(300);
+            }
+            assertEquals(9, report.get("count").asInt(), report.toString());
+            assertEquals(4, report.get("byKind").get("DESERIALIZATION").asInt(), report.toString());
+            for (JsonNode deadLetter : report.get("deadLetters")) {
+                String source = deadLetter.get("sourceTopic").asText();
+                assertTrue(source.equals(events) || source.endsWith("-repartition"), source);
+                assertTrue(deadLetter.get("sourceOffset").asLong() >= 0);
+                assertTrue(deadLetter.get("value").asText().matches(
+                        "absent|\\d+ bytes: [0-9a-f]{2}( [0-9a-f]{2})*( \\.\\.\\.)?  \\|.*"), deadLetter.toString());
+            }
+
+            // A dead letter that kept a decodable event's bytes, as one rejected for a setting since fixed would.
+            BallastSerdes serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
+            LabelledEvent valid = LabelledEvent.newBuilder().setId("fixed-1").setEventTime(java.time.Instant.now())
+                    .setModelId("default").setFeatures(new DenseFeatures(java.util.Collections.nCopies(
+                            config.getInt(BallastConfig.MODEL_FEATURES), 0.5f)))
+                    .setLabels(List.of("l0")).setImportance(1f).build();
+            byte[] encoded = serdes.events().serializer().serialize(events, valid);
+            new KafkaTestClient(kafka).produce(config.getString(BallastConfig.DEAD_LETTERS_TOPIC), new StringSerializer(),
+                    serdes.deadLetters().serializer(), List.of(KeyValue.pair("default", OutputRecords.deadLetter(
+                            new Rejection("DIMENSION", "feature dimension 30, model expects 31"), events, 0, 99, "fixed-1",
+                            "default".getBytes(StandardCharsets.UTF_8), encoded, System.currentTimeMillis()))));
+            report = new ObjectMapper().readTree(stdout(command(settings, "dead-letters", "--json")));
+            long decodable = 0;
+            for (JsonNode deadLetter : report.get("deadLetters")) {
+                if (!deadLetter.get("kind").asText().equals("DESERIALIZATION") && deadLetter.get("valueBytes").asInt() > 0) {
+                    decodable++;
+                }
+            }
+            assertTrue(decodable >= 1, report.toString());
+
+            String text = stdout(command(settings, "dead-letters", "--replay-to", replayTopic));
+            List<String> lines = text.lines().toList();
+            String kinds = report.get("byKind").properties().stream().map(kind -> kind.getKey() + " " + kind.getValue().asInt())
+                    .collect(java.util.stream.Collectors.joining(", "));
+            assertEquals("10 dead letters on " + config.getString(BallastConfig.DEAD_LETTERS_TOPIC) + ": " + kinds,
+                    lines.get(lines.size() - 2), text);
+            assertEquals("Re-sent " + decodable + " to " + replayTopic + "; " + (10 - decodable)
+                    + " do not decode as a LabelledEvent (or lost their bytes) and were not re-sent", lines.get(lines.size() - 1), text);
+            assertTrue(text.contains("DIMENSION  " + events + "-0@99  event fixed-1  at "), text);
+            assertTrue(text.contains("  reason: feature dimension 30, model expects 31"), text);
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> replayed = new KafkaTestClient(kafka).consumeAll(
+                    replayTopic, new StringDeserializer(), new ByteArrayDeserializer(), (int) decodable, Duration.ofSeconds(30));
+            assertTrue(replayed.stream().anyMatch(record -> java.util.Arrays.equals(encoded, record.value())
+                    && "default".equals(record.key())), "the fixed event's original key and bytes");
+
+            String fraud = stdout(command(settings, "dead-letters", "--model", "fraud"));
+            assertEquals(List.of("0 dead letters on " + config.getString(BallastConfig.DEAD_LETTERS_TOPIC) + " for model fraud"),
+                    fraud.lines().toList());
         }
     }
 

@@ -28,7 +28,7 @@ class ExampleSourcesTest {
     @Test
     void shouldKeepEveryExampleAndTheNamesWhenShuffling() {
         ExampleSource shuffled = ExampleSources.shuffled(new DriftingStream(SPEC, 200), 9);
-        assertEquals(List.of("label0", "label1"), shuffled.labelNames());
+        assertEquals(List.of("l0", "l1"), shuffled.labelNames());
         assertEquals(200, shuffled.size());
         List<Example> examples = drain(shuffled);
         assertEquals(200, shuffled.position());

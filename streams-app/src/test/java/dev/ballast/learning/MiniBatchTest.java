@@ -20,7 +20,7 @@ class MiniBatchTest {
         batch.addDense(new float[] {1.5f, -0f, Float.MIN_VALUE}, new float[] {1, 0}, 2f);
         batch.addSparse(new int[] {2, 0}, new float[] {7f, -3f}, new float[] {0, 1}, 0.5f);
 
-        MiniBatch restored = MiniBatch.readFrom(new DataInputStream(new ByteArrayInputStream(bytes(batch))));
+        MiniBatch restored = MiniBatch.readFrom(new DataInputStream(new ByteArrayInputStream(bytes(batch))), 4);
 
         assertArrayEquals(bytes(batch), bytes(restored));
         assertEquals(2, restored.size());

@@ -102,7 +102,8 @@ class MultiLabelModelContractTest {
         MiniBatch batch = new MiniBatch(16, SyntheticProblem.FEATURES, SyntheticProblem.LABELS);
         train(original, new SyntheticProblem(5), batch, 20);
         byte[] saved = serialise(original);
-        MultiLabelModel restored = Models.readFrom(new DataInputStream(new ByteArrayInputStream(saved)));
+        MultiLabelModel restored = Models.readFrom(new DataInputStream(new ByteArrayInputStream(saved)), original.featureCount(),
+                original.settings(), notice -> { });
 
         assertArrayEquals(saved, serialise(restored));
         assertEquals(original.steps(), restored.steps());
@@ -185,7 +186,8 @@ class MultiLabelModelContractTest {
         assertTrue(result.skipped());
         assertEquals(1, model.skippedSteps());
         assertEquals(3, model.steps());
-        assertParametersIdentical(Models.readFrom(new DataInputStream(new ByteArrayInputStream(before))), model);
+        assertParametersIdentical(Models.readFrom(new DataInputStream(new ByteArrayInputStream(before)), model.featureCount(),
+                model.settings(), notice -> { }), model);
     }
 
     @ParameterizedTest(name = "{0} {1}")

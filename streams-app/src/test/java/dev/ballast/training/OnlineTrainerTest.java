@@ -60,7 +60,8 @@ class OnlineTrainerTest {
         feed(original, random, 29);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         original.writeTo(new DataOutputStream(bytes));
-        OnlineTrainer restored = OnlineTrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), settings);
+        OnlineTrainer restored = OnlineTrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), settings,
+                4, LABELS, notice -> { });
         assertEquals(LABELS, restored.labelNames());
         assertEquals(original.pendingEvents(), restored.pendingEvents());
         long seed = random.nextLong();

@@ -65,6 +65,7 @@ class ServedScoresTest {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             trainer.writeTo(out);
         }
-        return OnlineTrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), SETTINGS);
+        return OnlineTrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), SETTINGS, 3, LABELS,
+                notice -> { });
     }
 }

@@ -105,7 +105,7 @@ class DecayedLabelStatisticsTest {
   void shouldRejectUnknownFormatVersion() {
     byte[] bytes = {99, 0, 0, 0, 1};
     assertThrows(IOException.class,
-        () -> DecayedLabelStatistics.readFrom(new DataInputStream(new ByteArrayInputStream(bytes))));
+        () -> DecayedLabelStatistics.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), 100));
   }
 
   private static void randomTargets(Random random, float[] targets) {
@@ -117,6 +117,7 @@ class DecayedLabelStatisticsTest {
   private static DecayedLabelStatistics roundTrip(DecayedLabelStatistics statistics) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     statistics.writeTo(new DataOutputStream(bytes));
-    return DecayedLabelStatistics.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    return DecayedLabelStatistics.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+        statistics.halfLifeEvents());
   }
 }

@@ -280,13 +280,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path root) {
+    /** Deletes a directory tree, logging (not throwing) what cannot be deleted. */
+    public static void deleteRecursively(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {
-            LOG.warn("Could not delete the temporary Kafka data directory {}", root, e);
+            LOG.warn("Could not delete the temporary directory {}", root, e);
         }
     }
 

@@ -59,6 +59,11 @@ public final class CollapseDetector {
     return Optional.empty();
   }
 
+  /** Whether the detector fired and the model has not predicted the label positive since. */
+  public boolean collapsed() {
+    return !armed;
+  }
+
   /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
   public void writeTo(DataOutput out) throws IOException {
     out.writeByte(FORMAT_VERSION);

@@ -66,6 +66,16 @@ public final class ImbalanceMonitor {
     return signals;
   }
 
+  /** The label's recall as the recall-drop detector sees it now ({@link MinorityRecallDropDetector#settledRecall}). */
+  public double recall(int label) {
+    return recallDrop[label].settledRecall();
+  }
+
+  /** Whether the label's collapse detector fired and the model has not predicted the label positive since. */
+  public boolean collapsed(int label) {
+    return collapse[label].collapsed();
+  }
+
   public List<String> labelNames() {
     return labelNames;
   }

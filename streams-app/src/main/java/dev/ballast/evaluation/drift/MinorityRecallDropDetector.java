@@ -99,6 +99,14 @@ public final class MinorityRecallDropDetector {
     return decayedPositives == 0 ? 0 : decayedHits / decayedPositives;
   }
 
+  /**
+   * The current decayed recall once the detector has seen its minimum of positives since the start or its last
+   * firing, NaN before: after a drop, the recall of the new regime alone.
+   */
+  public double settledRecall() {
+    return decayedPositives < minPositives ? Double.NaN : decayedHits / decayedPositives;
+  }
+
   private void reset() {
     decayedPositives = 0;
     decayedSquaredWeights = 0;

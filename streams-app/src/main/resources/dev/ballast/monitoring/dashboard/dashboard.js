@@ -99,6 +99,12 @@ function render(series) {
   }
   const model = series.models.find(m => m.model === select.value) || series.models[0];
   document.getElementById('dead-letters').textContent = series.deadLetters.toLocaleString();
+  const deadLetters = document.getElementById('dead-letter-list');
+  deadLetters.replaceChildren(...(series.recentDeadLetters.length === 0
+    ? [Object.assign(document.createElement('li'), { className: 'none', textContent: 'none' })]
+    : series.recentDeadLetters.slice().reverse().map(d => Object.assign(document.createElement('li'),
+        { textContent: clock(d.failedAt) + '  ' + d.kind + '  ' + d.sourceTopic + '-' + d.sourcePartition + '@'
+            + d.sourceOffset + '  ' + d.reason + '  value ' + d.value }))));
   if (!model) {
     return;
   }

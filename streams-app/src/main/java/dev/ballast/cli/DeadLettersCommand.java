@@ -1,0 +1,191 @@
+package dev.ballast.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.config.BallastConfig;
+import dev.ballast.monitoring.DeadLetterText;
+import dev.ballast.monitoring.MetricsFeed;
+import dev.ballast.schema.DeadLetter;
+import dev.ballast.topology.BallastSerdes;
+import dev.ballast.topology.StartupChecks;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "dead-letters", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show what the dead-letter topic holds, and re-send fixed records.",
+            "",
+            "Per record the kind, the reason, the source topic, partition and offset, the event id, and the original "
+                + "key and value bytes (hex and printable excerpt); then a summary by kind. --replay-to re-sends the "
+                + "original bytes of the records that decode as events.", ""},
+        footer = {"", "Examples:",
+            "  ballast dead-letters --config config/production.properties",
+            "  ballast dead-letters --model fraud --json",
+            "  ballast dead-letters --follow    # then new ones as they arrive; Ctrl-C stops",
+            "  ballast dead-letters --replay-to ballast.events    # after fixing the cause"})
+final class DeadLettersCommand implements Callable<Integer> {
+
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    @Option(names = "--model", paramLabel = "ID", description = "Only dead letters whose record key is this model id.")
+    String modelId;
+
+    @Option(names = "--follow", description = "After the summary, keep printing dead letters as they arrive.")
+    boolean follow;
+
+    @Option(names = "--json", description = "One JSON object on stdout: {\"topic\",\"count\",\"byKind\",\"deadLetters\":[...]};"
+            + " with --follow, one object per dead letter and line.")
+    boolean json;
+
+    @Option(names = "--replay-to", paramLabel = "TOPIC",
+            description = "Re-send the original key and value of every shown record that decodes as a LabelledEvent.")
+    String replayTopic;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    private final Map<String, Long> byKind = new TreeMap<>();
+    private long replayed;
+    private long undecodable;
+
+    @Override
+    public Integer call() throws Exception {
+        BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
+        Map<String, Object> client = config.nonBallastProperties();
+        StartupChecks.awaitKafkaAndRegistry(config);
+        String topic = config.getString(BallastConfig.DEAD_LETTERS_TOPIC);
+        BallastSerdes serdes = BallastSerdes.fromConfig(client);
+        PrintStream out = System.out;
+        ObjectMapper mapper = new ObjectMapper();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(MetricsFeed.readerProperties(client),
+                new StringDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> producer = replayTopic == null ? null : replayProducer(client)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            ArrayNode shown = mapper.createArrayNode();
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline
+                    && ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    DeadLetter deadLetter = take(record, serdes, producer);
+                    if (deadLetter != null && json) {
+                        DeadLetterText.json(deadLetter, shown.addObject());
+                    } else if (deadLetter != null) {
+                        out.print(DeadLetterText.describe(deadLetter));
+                    }
+                }
+            }
+            if (json && !follow) {
+                out.println(report(mapper, topic, shown));
+            } else if (!json) {
+                out.println(DeadLetterText.summary(topic + (modelId == null ? "" : " for model " + modelId), byKind));
+                if (replayTopic != null) {
+                    out.println(replaySummary());
+                }
+            }
+            out.flush();
+            while (follow) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                    DeadLetter deadLetter = take(record, serdes, producer);
+                    if (deadLetter != null) {
+                        out.print(json ? mapper.writeValueAsString(DeadLetterText.json(deadLetter, mapper.createObjectNode()))
+                                + System.lineSeparator() : DeadLetterText.describe(deadLetter));
+                        out.flush();
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Counts, and replays when asked, a dead letter of the chosen model; null for a tombstone or another model. */
+    private DeadLetter take(ConsumerRecord<String, byte[]> record, BallastSerdes serdes, KafkaProducer<byte[], byte[]> producer) {
+        if (record.value() == null || (modelId != null && !modelId.equals(record.key()))) {
+            return null;
+        }
+        DeadLetter deadLetter = serdes.deadLetters().deserializer().deserialize(record.topic(), record.value());
+        byKind.merge(deadLetter.getErrorKind(), 1L, Long::sum);
+        if (producer != null) {
+            byte[] value = bytes(deadLetter.getValue());
+            if (value != null && decodes(serdes, value)) {
+                producer.send(new ProducerRecord<>(replayTopic, bytes(deadLetter.getKey()), value));
+                replayed++;
+            } else {
+                undecodable++;
+            }
+        }
+        return deadLetter;
+    }
+
+    private static boolean decodes(BallastSerdes serdes, byte[] value) {
+        try {
+            serdes.events().deserializer().deserialize(null, value);
+            return true;
+        } catch (SerializationException | org.apache.avro.AvroRuntimeException | IndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
+    private String replaySummary() {
+        return "Re-sent " + replayed + " to " + replayTopic + "; " + undecodable
+                + " do not decode as a LabelledEvent (or lost their bytes) and were not re-sent";
+    }
+
+    private String report(ObjectMapper mapper, String topic, ArrayNode shown) throws Exception {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("topic", topic);
+        root.put("count", shown.size());
+        ObjectNode kinds = root.putObject("byKind");
+        byKind.forEach(kinds::put);
+        if (replayTopic != null) {
+            root.put("replayedTo", replayTopic);
+            root.put("replayed", replayed);
+            root.put("notReplayed", undecodable);
+        }
+        root.set("deadLetters", shown);
+        return mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+    }
+
+    private static KafkaProducer<byte[], byte[]> replayProducer(Map<String, Object> client) {
+        Map<String, Object> properties = new java.util.HashMap<>();
+        for (String name : ProducerConfig.configNames()) {
+            if (client.containsKey(name)) {
+                properties.put(name, client.get(name));
+            }
+        }
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.ballast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code ballast evaluate --sweep} and {@code --score-from}, run as a user runs them. */
+class EvaluateCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Run(int exitCode, String out, String err) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(out);
+        }
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            CommandLine commandLine = Ballast.commandLine();
+            commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+            int code = commandLine.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+        }
+    }
+
+    @Test
+    void shouldListEveryCombinationWithTheFirstSweepVaryingSlowest() {
+        List<Map<String, String>> combinations = EvaluateCommand.combinations(
+                List.of("a=1,2", "b=x, y ,z"));
+        assertEquals(6, combinations.size());
+        assertEquals(Map.of("a", "1", "b", "x"), combinations.get(0));
+        assertEquals(Map.of("a", "1", "b", "y"), combinations.get(1));
+        assertEquals(Map.of("a", "2", "b", "z"), combinations.get(5));
+        assertEquals(List.of(Map.of()), EvaluateCommand.combinations(List.of()));
+    }
+
+    @Test
+    void shouldReportEachSweptRunAsTheSameRunWithThoseSettingsWould() throws Exception {
+        Run sweep = run("evaluate", "--synthetic", "3000", "--no-progress", "--report", "json",
+                "--sweep", "ballast.weighting.policy=none,sqrt", "--sweep", "ballast.batch.size=8,32");
+        assertEquals(0, sweep.exitCode(), sweep.err());
+        JsonNode runs = sweep.json().get("runs");
+        assertEquals(4, runs.size());
+        JsonNode third = runs.get(2);
+        assertEquals("sqrt", third.get("swept").get("ballast.weighting.policy").asText());
+        assertEquals("8", third.get("swept").get("ballast.batch.size").asText());
+        assertEquals("8", third.get("settings").get("ballast.batch.size").asText());
+
+        Run single = run("evaluate", "--synthetic", "3000", "--no-progress", "--report", "json",
+                "--set", "ballast.weighting.policy=sqrt", "--set", "ballast.batch.size=8");
+        assertEquals(single.json().get("macroF1").asDouble(), third.get("macroF1").asDouble());
+        assertTrue(runs.get(0).get("macroF1").asDouble() != third.get("macroF1").asDouble(),
+                "different settings give different figures");
+
+        Run table = run("evaluate", "--synthetic", "3000", "--no-progress", "--sweep", "ballast.batch.size=8,32");
+        assertEquals(0, table.exitCode(), table.err());
+        assertEquals(4, table.out().lines().count(), table.out());
+        assertTrue(table.out().contains("batch.size"), table.out());
+    }
+
+    @Test
+    void shouldNameTheKeyWhenASweptValueIsInvalid() {
+        Run result = run("evaluate", "--synthetic", "100", "--no-progress",
+                "--sweep", "ballast.weighting.policy=none,squareroot");
+        assertEquals(ReadableErrors.USER_ERROR, result.exitCode());
+        assertTrue(result.err().contains("ballast.weighting.policy"), result.err());
+        Run malformed = run("evaluate", "--synthetic", "100", "--no-progress", "--sweep", "ballast.batch.size");
+        assertEquals(ReadableErrors.USER_ERROR, malformed.exitCode());
+    }
+
+    @Test
+    void shouldCountOnlyTheEventsFromTheFractionOnWhileLearningFromAll() throws Exception {
+        JsonNode whole = run("evaluate", "--synthetic", "4000", "--no-progress", "--report", "json").json();
+        Run lastQuarter = run("evaluate", "--synthetic", "4000", "--no-progress", "--report", "json",
+                "--score-from", "0.75");
+        assertEquals(0, lastQuarter.exitCode(), lastQuarter.err());
+        JsonNode report = lastQuarter.json();
+        assertEquals(4000, report.get("events").asLong());
+        assertEquals(1000, report.get("scoredEvents").asLong());
+        assertEquals(4000, whole.get("scoredEvents").asLong());
+        long positivesLast = 0;
+        long positivesAll = 0;
+        for (int label = 0; label < report.get("labels").size(); label++) {
+            positivesLast += report.get("labels").get(label).get("positives").asLong();
+            positivesAll += whole.get("labels").get(label).get("positives").asLong();
+        }
+        assertTrue(positivesLast > 0 && positivesLast < positivesAll, positivesLast + " of " + positivesAll);
+        assertTrue(report.get("macroF1").asDouble() != whole.get("macroF1").asDouble());
+
+        Run outOfRange = run("evaluate", "--synthetic", "100", "--no-progress", "--score-from", "1.5");
+        assertEquals(ReadableErrors.USER_ERROR, outOfRange.exitCode());
+        assertTrue(outOfRange.err().contains("--score-from"), outOfRange.err());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ballast.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ballast.config.BallastConfig;
+import java.io.InputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A model state saved by an earlier release restores to the same model, and trains on exactly as the original did.
+ * The fixtures (model-state-v1-*.bin) were written by the code of format 1 from {@link SavedStateFixtures}' settings
+ * and events 0-61; the JSON beside each holds what it restores to and the state after events 62-99.
+ */
+class SavedStateFixtureTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linear-adagrad", "mlp-adam"})
+    void shouldRestoreAndGoOnTrainingWhenTheStateWasSavedByTheFirstFormat(String fixture) throws Exception {
+        BallastConfig config = new BallastConfig(SavedStateFixtures.settings().get(fixture));
+        ModelState restored = ModelState.deserialise(resource("model-state-v1-" + fixture + ".bin"),
+                config.models().declaration("default").orElseThrow(), 0, notice -> { });
+        ObjectNode expected = (ObjectNode) JSON.readTree(resource("model-state-v1-" + fixture + ".json"));
+        JsonNode after = expected.remove("after100Events");
+        assertEquals(expected, asRead(SavedStateFixtures.describe(restored)));
+        SavedStateFixtures.feed(restored.trainer, 62, 100);
+        assertEquals(after, asRead(SavedStateFixtures.describe(restored)));
+    }
+
+    /** The node as the fixture's JSON reads back (numbers typed by their text, not by how they were added). */
+    private static JsonNode asRead(JsonNode node) throws Exception {
+        return JSON.readTree(JSON.writeValueAsString(node));
+    }
+
+    private static byte[] resource(String name) throws Exception {
+        try (InputStream in = SavedStateFixtureTest.class.getResourceAsStream(name)) {
+            return in.readAllBytes();
+        }
+    }
+}

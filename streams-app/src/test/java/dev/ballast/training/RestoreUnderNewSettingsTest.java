@@ -1,0 +1,104 @@
+package dev.ballast.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ballast.config.BallastConfig;
+import dev.ballast.learning.IncompatibleStateException;
+import dev.ballast.learning.ModelType;
+import dev.ballast.learning.OptimizerType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The rule for a restored model: hyper-parameters follow the configuration; what the parameters cannot take is refused. */
+class RestoreUnderNewSettingsTest {
+
+    private static final List<String> LABELS = List.of("a", "b");
+    private static final int FEATURES = 4;
+
+    @Test
+    void shouldTrainWithTheConfiguredHyperParametersWhenRestoredUnderNewOnes() throws IOException {
+        OnlineTrainer original = OnlineTrainer.create(settings(Map.of(BallastConfig.BATCH_SIZE, "8")), FEATURES, LABELS);
+        feed(original, new Random(1), 21);
+        TrainerSettings changed = settings(Map.of(BallastConfig.BATCH_SIZE, "4", BallastConfig.LEARNING_RATE, "0.02",
+                BallastConfig.OPTIMIZER, "sgd", BallastConfig.WEIGHTING_HALF_LIFE, "50", BallastConfig.THRESHOLD_POLICY, "fixed"));
+        List<String> notices = new ArrayList<>();
+        OnlineTrainer restored = OnlineTrainer.readFrom(input(original), changed, FEATURES, LABELS, notices::add);
+
+        assertEquals(changed, restored.settings());
+        assertEquals(changed.learning(), restored.model().settings(), "the model steps with the configured learning rate");
+        assertEquals(50, restored.labelStatistics().halfLifeEvents());
+        assertEquals(original.model().parameters().get(0).data()[0], restored.model().parameters().get(0).data()[0]);
+        assertEquals(5, restored.pendingEvents());
+        assertTrue(notices.stream().anyMatch(notice -> notice.contains("optimiser changed from adagrad to sgd")), notices.toString());
+        assertTrue(notices.stream().anyMatch(notice -> notice.contains("thresholds start afresh")), notices.toString());
+
+        long steps = restored.model().steps();
+        feed(restored, new Random(2), 3);
+        assertEquals(steps + 1, restored.model().steps(), "the 5 saved pending events and 3 more: one batch of 8 >= 4");
+        feed(restored, new Random(3), 12);
+        assertEquals(steps + 4, restored.model().steps(), "then one step per 4 events");
+    }
+
+    @Test
+    void shouldRefuseNamingWhatDiffersWhenTheParametersCannotTakeTheConfiguration() throws IOException {
+        OnlineTrainer original = OnlineTrainer.create(settings(Map.of()), FEATURES, LABELS);
+        feed(original, new Random(1), 40);
+
+        IncompatibleStateException features = assertThrows(IncompatibleStateException.class,
+                () -> OnlineTrainer.readFrom(input(original), settings(Map.of()), FEATURES + 1, LABELS, notice -> { }));
+        assertEquals(IncompatibleStateException.Aspect.FEATURE_COUNT, features.aspect());
+        assertEquals("4", features.saved());
+
+        TrainerSettings mlp = settings(Map.of(BallastConfig.MODEL_TYPE, "mlp"));
+        assertEquals(ModelType.MLP, mlp.learning().modelType());
+        assertEquals(IncompatibleStateException.Aspect.MODEL_TYPE, assertThrows(IncompatibleStateException.class,
+                () -> OnlineTrainer.readFrom(input(original), mlp, FEATURES, LABELS, notice -> { })).aspect());
+
+        assertEquals(IncompatibleStateException.Aspect.LABELS, assertThrows(IncompatibleStateException.class,
+                () -> OnlineTrainer.readFrom(input(original), settings(Map.of()), FEATURES, List.of("a"), notice -> { })).aspect());
+    }
+
+    @Test
+    void shouldNameTheOverrideKeyAndTheWaysOutWhenARestoreIsRefused() {
+        BallastConfig config = new BallastConfig(Map.of(BallastConfig.MODELS, "fraud",
+                "ballast.models.fraud.model.features", "5"));
+        String refusal = config.models().refusal("fraud", new IncompatibleStateException(
+                IncompatibleStateException.Aspect.FEATURE_COUNT, "4", "5"));
+        assertTrue(refusal.contains("ballast.models.fraud.model.features"), refusal);
+        assertTrue(refusal.contains("back to 4") && refusal.contains("new model id")
+                && refusal.contains("ballast models reset --model fraud"), refusal);
+        assertEquals(OptimizerType.ADAGRAD, config.models().declaration("fraud").orElseThrow()
+                .trainerSettings().learning().optimizer());
+    }
+
+    private static TrainerSettings settings(Map<String, String> values) {
+        return new BallastConfig(new HashMap<>(values)).trainerSettings();
+    }
+
+    private static DataInputStream input(OnlineTrainer trainer) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        trainer.writeTo(new DataOutputStream(bytes));
+        return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+    }
+
+    private static void feed(OnlineTrainer trainer, Random random, int events) {
+        for (int event = 0; event < events; event++) {
+            float[] features = new float[FEATURES];
+            for (int i = 0; i < features.length; i++) {
+                features[i] = (float) random.nextGaussian();
+            }
+            trainer.addDense(features, new float[] {features[0] > 0 ? 1 : 0, features[1] > 1.5f ? 1 : 0}, 1f);
+        }
+    }
+}
