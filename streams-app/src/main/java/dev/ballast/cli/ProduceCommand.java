@@ -82,13 +82,10 @@ final class ProduceCommand implements Callable<Integer> {
             long max = input.synthetic != null ? input.synthetic : Long.MAX_VALUE;
             List<String> labels = input.file != null ? source.labelNames()
                     : config.forModel(modelId).getList(BallastConfig.MODEL_LABELS);
-            if (unlabelledFraction != null && !(unlabelledFraction >= 0 && unlabelledFraction <= 1)) {
-                throw new UserFacingException("--unlabelled-fraction " + unlabelledFraction + ": expected a share in [0, 1]");
-            }
             if (labelDelay != null) {
                 long[] delay = delayRange(labelDelay);
                 publisher.lateLabels(config.getString(BallastConfig.LABELS_TOPIC), serdes.labels().serializer(),
-                        unlabelledFraction == null ? 1.0 : unlabelledFraction, delay[0], delay[1], seed);
+                        unlabelledFraction == null ? 1.0 : share(unlabelledFraction), delay[0], delay[1], seed);
             } else if (unlabelledFraction != null) {
                 throw new UserFacingException("--unlabelled-fraction needs --label-delay-ms A-B (when the labels follow)");
             }
@@ -103,8 +100,16 @@ final class ProduceCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** "A-B" (or "A") in milliseconds, 0 <= A <= B. */
-    private static long[] delayRange(String text) {
+    /** --unlabelled-fraction, checked: a share in [0, 1]. */
+    static double share(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new UserFacingException("--unlabelled-fraction " + fraction + ": expected a share in [0, 1]");
+        }
+        return fraction;
+    }
+
+    /** --label-delay-ms "A-B" (or "A") in milliseconds, 0 <= A <= B. */
+    static long[] delayRange(String text) {
         String[] parts = text.trim().split("-", -1);
         try {
             long min = Long.parseLong(parts[0].trim());
