@@ -7,6 +7,7 @@ import dev.ballast.evaluation.drift.DetectorSettings;
 import dev.ballast.feedback.FeedbackSettings;
 import dev.ballast.feedback.MissingLabels;
 import dev.ballast.learning.LearningSettings;
+import dev.ballast.learning.StandardiserSettings;
 import dev.ballast.learning.ModelType;
 import dev.ballast.learning.OptimizerType;
 import dev.ballast.training.TrainerSettings;
@@ -58,6 +59,8 @@ public final class BallastConfig extends AbstractConfig {
     public static final String MODEL_TYPE = "ballast.model.type";
     public static final String MODEL_HIDDEN_UNITS = "ballast.model.hidden.units";
     public static final String MODEL_STANDARDIZE = "ballast.model.standardize";
+    public static final String MODEL_STANDARDIZE_HALF_LIFE = "ballast.model.standardize.half.life.events";
+    public static final String MODEL_STANDARDIZE_CLIP = "ballast.model.standardize.clip.deviations";
     public static final String MODEL_SEED = "ballast.model.seed";
     public static final String BATCH_SIZE = "ballast.batch.size";
     public static final String BATCH_LINGER_MS = "ballast.batch.linger.ms";
@@ -135,6 +138,7 @@ public final class BallastConfig extends AbstractConfig {
 
     /** The learning defaults are the learning package's own, chosen there with evidence; declared once. */
     private static final LearningSettings LEARNING_DEFAULTS = LearningSettings.defaults();
+    private static final StandardiserSettings STANDARDISER_DEFAULTS = StandardiserSettings.defaults();
     /** Likewise the drift detectors' defaults, chosen in the evaluation package. */
     private static final DetectorSettings DETECTOR_DEFAULTS = DetectorSettings.defaults();
 
@@ -207,6 +211,14 @@ public final class BallastConfig extends AbstractConfig {
                 "Hidden units of the mlp model.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_HIDDEN_UNITS);
         def.define(MODEL_STANDARDIZE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Standardise dense features online (running mean and variance).", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE);
+        def.define(MODEL_STANDARDIZE_HALF_LIFE, Type.DOUBLE, STANDARDISER_DEFAULTS.halfLifeRows(), Range.atLeast(0.0), Importance.LOW,
+                "Dense events after which an event's weight in the standardisation's mean and variance has halved, so the "
+                        + "scale follows drifting inputs and forgets an extreme one; 0 = never forget.",
+                MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE_HALF_LIFE);
+        def.define(MODEL_STANDARDIZE_CLIP, Type.DOUBLE, STANDARDISER_DEFAULTS.clipDeviations(), Range.atLeast(0.0), Importance.LOW,
+                "Standard deviations from the mean at which a feature value is clipped (after 16 dense events), before it "
+                        + "updates the standardisation and before the model sees it: one extreme event moves the model by one "
+                        + "bounded step; 0 = no clipping.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE_CLIP);
         def.define(MODEL_SEED, Type.LONG, LEARNING_DEFAULTS.seed(), Importance.LOW,
                 "Seed of the parameter initialisation.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_SEED);
         def.define(BATCH_SIZE, Type.INT, 32, Range.between(1, 65536), Importance.MEDIUM,
@@ -494,7 +506,9 @@ public final class BallastConfig extends AbstractConfig {
                 getInt(MODEL_HIDDEN_UNITS),
                 getEnum(OPTIMIZER, OPTIMIZERS),
                 getDouble(LEARNING_RATE), getDouble(MOMENTUM), getDouble(L2), getDouble(CLIP_NORM),
-                getBoolean(MODEL_STANDARDIZE), getLong(MODEL_SEED));
+                getBoolean(MODEL_STANDARDIZE), getLong(MODEL_SEED))
+                .withStandardiser(new StandardiserSettings(halfLife(MODEL_STANDARDIZE_HALF_LIFE),
+                        getDouble(MODEL_STANDARDIZE_CLIP) == 0 ? Double.POSITIVE_INFINITY : getDouble(MODEL_STANDARDIZE_CLIP)));
         WeightPolicySettings weighting = new WeightPolicySettings(
                 getEnum(WEIGHTING_POLICY, WEIGHT_POLICIES),
                 getDouble(WEIGHTING_SMOOTHING), getDouble(WEIGHTING_MIN), getDouble(WEIGHTING_MAX),
@@ -521,6 +535,9 @@ public final class BallastConfig extends AbstractConfig {
         values.put(MODEL_TYPE, MODEL_TYPES.nameOf(learning.modelType()));
         values.put(MODEL_HIDDEN_UNITS, Integer.toString(learning.hiddenUnits()));
         values.put(MODEL_STANDARDIZE, Boolean.toString(learning.standardize()));
+        values.put(MODEL_STANDARDIZE_HALF_LIFE, configHalfLife(learning.standardiser().halfLifeRows()));
+        double clip = learning.standardiser().clipDeviations();
+        values.put(MODEL_STANDARDIZE_CLIP, Double.toString(Double.isInfinite(clip) ? 0.0 : clip));
         values.put(MODEL_SEED, Long.toString(learning.seed()));
         values.put(BATCH_SIZE, Integer.toString(settings.batchSize()));
         values.put(OPTIMIZER, OPTIMIZERS.nameOf(learning.optimizer()));

@@ -73,7 +73,7 @@ final class FeedForwardModel implements MultiLabelModel {
         this.settings = settings;
         this.featureCount = featureCount;
         this.labelCount = labelCount;
-        this.standardiser = new Standardiser(featureCount);
+        this.standardiser = new Standardiser(featureCount, settings.standardiser());
         if (settings.modelType() == ModelType.LINEAR) {
             layerWidths = new int[] {featureCount, labelCount};
             addLayer("W", "b");

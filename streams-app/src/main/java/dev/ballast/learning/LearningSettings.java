@@ -13,14 +13,15 @@ package dev.ballast.learning;
  * @param standardize      online standardisation of the input (see {@link MultiLabelModel})
  * @param seed             seed of the weight initialisation
  * @param objective        the loss trained on
+ * @param standardiser     how the standardisation forgets and clips (used when {@code standardize})
  */
 public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerType optimizer, double learningRate,
                                double momentum, double l2, double gradientClipNorm, boolean standardize, long seed,
-                               ObjectiveSettings objective) {
+                               ObjectiveSettings objective, StandardiserSettings standardiser) {
 
     public LearningSettings {
-        if (modelType == null || optimizer == null || objective == null) {
-            throw new IllegalArgumentException("modelType, optimizer and objective are required");
+        if (modelType == null || optimizer == null || objective == null || standardiser == null) {
+            throw new IllegalArgumentException("modelType, optimizer, objective and standardiser are required");
         }
         if (hiddenUnits <= 0) {
             throw new IllegalArgumentException("hiddenUnits must be > 0, got " + hiddenUnits);
@@ -43,7 +44,7 @@ public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerTy
     public LearningSettings(ModelType modelType, int hiddenUnits, OptimizerType optimizer, double learningRate,
             double momentum, double l2, double gradientClipNorm, boolean standardize, long seed) {
         this(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm, standardize, seed,
-                ObjectiveSettings.defaults());
+                ObjectiveSettings.defaults(), StandardiserSettings.defaults());
     }
 
     /**
@@ -61,18 +62,24 @@ public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerTy
     /** A copy with another model type. */
     public LearningSettings withModelType(ModelType type) {
         return new LearningSettings(type, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed, objective);
+                standardize, seed, objective, standardiser);
     }
 
     /** A copy with another optimiser and learning rate. */
     public LearningSettings withOptimizer(OptimizerType type, double rate) {
         return new LearningSettings(modelType, hiddenUnits, type, rate, momentum, l2, gradientClipNorm,
-                standardize, seed, objective);
+                standardize, seed, objective, standardiser);
     }
 
     /** A copy with another objective. */
     public LearningSettings withObjective(ObjectiveSettings newObjective) {
         return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed, newObjective);
+                standardize, seed, newObjective, standardiser);
+    }
+
+    /** A copy with other standardisation settings. */
+    public LearningSettings withStandardiser(StandardiserSettings newStandardiser) {
+        return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
+                standardize, seed, objective, newStandardiser);
     }
 }

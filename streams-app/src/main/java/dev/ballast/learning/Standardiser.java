@@ -9,37 +9,27 @@ import java.util.Arrays;
  * Per-feature mean and variance that forget and resist outliers, exposed as the float32 {@code featureMean} and
  * {@code featureScale} in force. See {@link MultiLabelModel}.
  *
- * <p>Forgetting: each row's weight halves every {@link #HALF_LIFE_ROWS} rows (exponentially weighted Welford, in
- * float64 so that no finite float32 input overflows it), so the scale follows a drifting input and an extreme row
- * that got in is forgotten. Resisting: once {@link #WARM_UP_ROWS} rows have been seen, each value of a row is
- * clipped at {@link #CLIP_DEVIATIONS} standard deviations from the mean before it updates the moments, and the model
- * clips each standardised input at the same bound ({@link #clipBound}), so one row, however extreme, moves the
- * moments by a bounded amount and the model by one bounded step. The warm-up exists because the first rows have no
- * variance to clip against: an outlier among them is taken as it is and forgotten with the half-life.
+ * <p>Forgetting: each row's weight halves every {@link StandardiserSettings#halfLifeRows} rows (exponentially
+ * weighted Welford, in float64 so that no finite float32 input overflows it), so the scale follows a drifting input
+ * and an extreme row that got in is forgotten. Resisting: once {@link #WARM_UP_ROWS} rows have been seen, each value
+ * of a row is clipped at {@link StandardiserSettings#clipDeviations} standard deviations from the mean before it
+ * updates the moments, and the model clips each standardised input at the same bound ({@link #clipBound}), so one
+ * row, however extreme, moves the moments by a bounded amount and the model by one bounded step. The warm-up exists
+ * because the first rows have no variance to clip against: an outlier among them is taken as it is and forgotten
+ * with the half-life.
  *
  * <p>Persisted as the row count, then per feature the mean and the decayed sum of squared deviations: the shape of
  * the undecayed statistics it replaces, whose sums are rescaled on reading (see {@link #readFrom}).
  */
 final class Standardiser {
 
-    /**
-     * Rows after which a row's weight in the moments has halved. Ten thousand rows, as the label statistics' default
-     * half-life: slow enough that the scale is steady over a data set the size of Yeast (2,417 rows), quick enough
-     * that a stream whose inputs drift is rescaled within tens of thousands of events.
-     */
-    static final double HALF_LIFE_ROWS = 10_000;
-    /**
-     * Clipping bound in standard deviations. Three clips a Gaussian feature in 0.27% of rows, and only to 3
-     * deviations; prequential macro-F1 with 3 was higher than with 4 or 5 on Yeast (0.4654) and Music (0.6351). It
-     * bounds what one extreme row can do: it moves a feature's mean by at most 3 standard deviations over the
-     * rows' weight sum, and enters the model as at most 3.
-     */
-    static final double CLIP_DEVIATIONS = 3;
     /** Rows before clipping starts: the variance of fewer rows is too uncertain to clip against. */
     static final long WARM_UP_ROWS = 16;
 
     private static final double VARIANCE_FLOOR = 1e-8;
-    private static final double DECAY = Math.pow(0.5, 1 / HALF_LIFE_ROWS);
+    /** A row's weight relative to the next one's: 1 when the half-life is infinite. */
+    private final double decay;
+    private final double clipDeviations;
 
     private final double[] mean;
     private final double[] sumSquaredDeviations;
@@ -49,7 +39,9 @@ final class Standardiser {
     /** The decayed weight of the rows seen: {@link #weightSumOf} the count. */
     private double weightSum;
 
-    Standardiser(int featureCount) {
+    Standardiser(int featureCount, StandardiserSettings settings) {
+        decay = Math.pow(0.5, 1 / settings.halfLifeRows());
+        clipDeviations = settings.clipDeviations();
         mean = new double[featureCount];
         sumSquaredDeviations = new double[featureCount];
         meanInForce = new float[featureCount];
@@ -69,7 +61,7 @@ final class Standardiser {
             if (sparseRows[row]) {
                 continue;
             }
-            boolean clipping = count >= WARM_UP_ROWS;
+            boolean clipping = count >= WARM_UP_ROWS && clipDeviations < Double.POSITIVE_INFINITY;
             double previousWeightSum = weightSum;
             count++;
             weightSum = weightSumOf(count);
@@ -79,20 +71,20 @@ final class Standardiser {
             for (int j = 0; j < featureCount; j++) {
                 double x = features[offset + j];
                 if (clipping) {
-                    double bound = CLIP_DEVIATIONS * Math.sqrt(sumSquaredDeviations[j] / previousWeightSum + VARIANCE_FLOOR);
+                    double bound = clipDeviations * Math.sqrt(sumSquaredDeviations[j] / previousWeightSum + VARIANCE_FLOOR);
                     x = Math.max(mean[j] - bound, Math.min(mean[j] + bound, x));
                 }
                 double delta = x - mean[j];
                 mean[j] += delta * weight;
-                sumSquaredDeviations[j] = DECAY * sumSquaredDeviations[j] + delta * (x - mean[j]);
+                sumSquaredDeviations[j] = decay * sumSquaredDeviations[j] + delta * (x - mean[j]);
             }
         }
         refresh();
     }
 
-    /** {@code 1 + DECAY + ... + DECAY^(rows-1)}, in closed form so that a restored state continues bit for bit. */
-    private static double weightSumOf(long rows) {
-        return (1 - Math.pow(DECAY, rows)) / (1 - DECAY);
+    /** {@code 1 + decay + ... + decay^(rows-1)}, in closed form so that a restored state continues bit for bit. */
+    private double weightSumOf(long rows) {
+        return decay == 1 ? rows : (1 - Math.pow(decay, rows)) / (1 - decay);
     }
 
     private void refresh() {
@@ -109,7 +101,7 @@ final class Standardiser {
 
     /** The bound a standardised input is clipped at: infinite during the warm-up. */
     float clipBound() {
-        return count > WARM_UP_ROWS ? (float) CLIP_DEVIATIONS : Float.POSITIVE_INFINITY;
+        return count > WARM_UP_ROWS ? (float) clipDeviations : Float.POSITIVE_INFINITY;
     }
 
     float[] meanInForce() {

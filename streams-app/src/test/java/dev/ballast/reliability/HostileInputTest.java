@@ -10,6 +10,8 @@ import dev.ballast.config.BallastConfig;
 import dev.ballast.embedded.BadRecords;
 import dev.ballast.embedded.Events;
 import dev.ballast.embedded.kafka.EmbeddedKafka;
+import dev.ballast.processor.OutputRecords;
+import dev.ballast.processor.Rejection;
 import dev.ballast.io.DriftingStream;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.schema.DeadLetter;
@@ -47,9 +49,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every kind of malformed record a hostile or broken producer can send, over and over between good events: each
- * lands in the dead letters once with its kind and a short reason, the good events around them are all trained, and
- * the heap does not grow with the hostile volume.
+ * Every kind of malformed or edge-case record a hostile or broken producer can send, over and over between good
+ * events: each malformed one lands in the dead letters once with its kind, a short reason and its own offset in the
+ * events topic (also when it was dead-lettered after the repartition); each edge case that is a valid event (no
+ * timestamp, a wrong or missing key, extreme finite features, a large event keyed right) is trained; the good events
+ * around them are all trained, and the heap does not grow with the hostile volume.
  */
 @BrokerTest
 class HostileInputTest {
@@ -61,24 +65,32 @@ class HostileInputTest {
     private static final int HUGE_STRING_CHARS = 200_000;
     private static final int MAX_REASON_CHARS = 1_000;
     private static final long HEAP_GROWTH_BOUND_BYTES = 64L * 1024 * 1024;
+    /** The size cap of re-keyed events: above the 200,000-character model id, so that one is re-keyed. */
+    private static final int MAX_EVENT_BYTES = 512 * 1024;
 
     private static String topic;
     private static long goodEvents;
     private static final Map<Long, Hostile> HOSTILE_BY_OFFSET = new LinkedHashMap<>();
-    private static final Map<String, Hostile> HOSTILE_BY_EVENT_ID = new HashMap<>();
     private static long heapGrowth;
     private static AppOutputs outputs;
 
-    /** A hostile record, the dead-letter kind it must get, and its event id when it decodes. */
-    private record Hostile(String name, String expectedKind, byte[] value, String eventId) {
+    /**
+     * A hostile record: its key, its value, whether it is written without a timestamp, and the dead-letter kind it
+     * must get; null for an edge case that is a valid event and must be trained.
+     */
+    private record Hostile(String name, String expectedKind, String key, byte[] value, boolean noTimestamp) {
 
         Hostile(String name, String expectedKind, byte[] value) {
-            this(name, expectedKind, value, null);
+            this(name, expectedKind, MODEL, value, false);
+        }
+
+        boolean valid() {
+            return expectedKind == null;
         }
 
         /** What is remembered once sent: not the value, so the test's own memory stays out of the heap figures. */
         Hostile withoutValue() {
-            return new Hostile(name, expectedKind, null, eventId);
+            return new Hostile(name, expectedKind, null, null, noTimestamp);
         }
     }
 
@@ -87,11 +99,16 @@ class HostileInputTest {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
             Map<String, String> settings = TestApps.settings(kafka.bootstrapServers(), registry.url(), KafkaTestClient.uniqueName("hostile"), 1);
             settings.put("state.dir", work.toString());
+            settings.put(BallastConfig.EVENT_MAX_BYTES, Integer.toString(MAX_EVENT_BYTES));
             BallastConfig config = new BallastConfig(settings);
             topic = config.getString(BallastConfig.EVENTS_TOPIC);
             new KafkaTestClient(kafka).createTopics(1, topic);
             Map<String, Object> client = config.nonBallastProperties();
-            Serializer<LabelledEvent> serializer = BallastSerdes.fromConfig(client).events().serializer();
+            BallastSerdes serdes = BallastSerdes.fromConfig(client);
+            Serializer<LabelledEvent> serializer = serdes.events().serializer();
+            // A record of another type, registered under another subject: its schema cannot be read as an event.
+            byte[] otherSchema = serdes.deadLetters().serializer().serialize(topic + "-other", OutputRecords.deadLetter(
+                    new Rejection(Rejection.INVALID, "another type"), topic, 0, 0, null, null, null, 0));
             try (BallastApp app = BallastApp.start(config);
                  KafkaProducer<String, byte[]> producer = producer(kafka);
                  DriftingStream stream = new DriftingStream(TestApps.STREAM, (long) ROUNDS * GOOD_EVENTS_PER_ROUND)) {
@@ -102,10 +119,13 @@ class HostileInputTest {
                     LabelledEvent template = Events.of(stream.next(), TestApps.labels(), MODEL, round);
                     goodEvents++;
                     send(producer, serializer.serialize(topic, template));
-                    for (Hostile hostile : hostileRecords(template, event -> serializer.serialize(topic, event), round)) {
-                        HOSTILE_BY_OFFSET.put(send(producer, hostile.value()), hostile.withoutValue());
-                        if (hostile.eventId() != null) {
-                            HOSTILE_BY_EVENT_ID.put(hostile.eventId(), hostile.withoutValue());
+                    for (Hostile hostile : hostileRecords(template, event -> serializer.serialize(topic, event),
+                            otherSchema, round)) {
+                        long offset = send(producer, hostile);
+                        if (hostile.valid()) {
+                            goodEvents++;
+                        } else {
+                            HOSTILE_BY_OFFSET.put(offset, hostile.withoutValue());
                         }
                     }
                     goodEvents += sendGood(producer, serializer, stream, GOOD_EVENTS_PER_ROUND - 1);
@@ -116,8 +136,9 @@ class HostileInputTest {
                 heapGrowth = heapAfterGc() - heapBefore;
             }
             LoggerFactory.getLogger(HostileInputTest.class).info("Hostile input result: hostileRecords={} kinds={} "
-                    + "goodEvents={} heapGrowthAfterGc={} KB", HOSTILE_BY_OFFSET.size(), hostileKinds().size(),
-                    goodEvents, heapGrowth / 1024);
+                    + "(of which trained: {}) goodEvents={} heapGrowthAfterGc={} KB peakRss={}", HOSTILE_BY_OFFSET.size(),
+                    hostileKinds().size(), hostileKinds().stream().filter(Hostile::valid).count(), goodEvents,
+                    heapGrowth / 1024, peakRss());
             outputs = AppOutputs.read(config);
         }
     }
@@ -132,8 +153,9 @@ class HostileInputTest {
             assertFalse(letter.getReason().isBlank(), hostile.name() + " has a reason");
             seen.merge(hostile.name(), 1L, Long::sum);
         }
-        for (String kind : hostileKinds()) {
-            assertEquals(ROUNDS - 1, seen.getOrDefault(kind, 0L), kind + " dead-lettered once per round");
+        for (Hostile kind : hostileKinds()) {
+            assertEquals(kind.valid() ? 0 : ROUNDS - 1, seen.getOrDefault(kind.name(), 0L),
+                    kind.name() + (kind.valid() ? " trained, never dead-lettered" : " dead-lettered once per round"));
         }
     }
 
@@ -157,12 +179,12 @@ class HostileInputTest {
     }
 
     /**
-     * The hostile record a dead letter is about. An event whose model id differs from its key is dead-lettered after
-     * the repartition, so its dead letter points into the repartition topic; it is found by its event id instead.
+     * The hostile record a dead letter is about, by the place the dead letter names: the record's own offset in the
+     * events topic, also when it was dead-lettered after the repartition.
      */
     private static Hostile hostileOf(DeadLetter letter) {
-        Hostile hostile = letter.getSourceTopic().equals(topic) ? HOSTILE_BY_OFFSET.get(letter.getSourceOffset())
-                : HOSTILE_BY_EVENT_ID.get(letter.getEventId());
+        assertEquals(topic, letter.getSourceTopic(), "names the events topic: " + shorten(letter.toString()));
+        Hostile hostile = HOSTILE_BY_OFFSET.get(letter.getSourceOffset());
         assertNotNull(hostile, "a dead letter for a record that was not hostile: " + shorten(letter.toString()));
         return hostile;
     }
@@ -171,14 +193,14 @@ class HostileInputTest {
         return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
-    private static List<String> hostileKinds() {
+    private static List<Hostile> hostileKinds() {
         return hostileRecords(Events.of(new DriftingStream(TestApps.STREAM, 1).next(), TestApps.labels(), MODEL, 0),
-                event -> new byte[8], 0).stream().map(Hostile::name).toList();
+                event -> new byte[8], new byte[8], 0);
     }
 
     /** One record of every hostile kind, built from a valid event. */
     private static List<Hostile> hostileRecords(LabelledEvent valid, Function<LabelledEvent, byte[]> encode,
-            int round) {
+            byte[] otherSchema, int round) {
         List<Hostile> records = new ArrayList<>();
         for (BadRecords.BadRecord bad : BadRecords.make(BadRecords.Kind.values().length, valid, encode)) {
             if (bad.rawValue() != null) {
@@ -218,13 +240,42 @@ class HostileInputTest {
                 LabelledEvent.newBuilder(valid).setModelId("m".repeat(HUGE_STRING_CHARS)).build()));
         records.add(hostileEvent("HUGE_LABEL", "UNKNOWN_LABEL", encode, round,
                 LabelledEvent.newBuilder(valid).setLabels(List.of("l".repeat(HUGE_STRING_CHARS))).build()));
+        records.add(new Hostile("TOMBSTONE", "DESERIALIZATION", null));
+        records.add(new Hostile("BAD_UNION_INDEX", "DESERIALIZATION", withBody(header, encoder -> {
+            encoder.writeString("bad-union-" + round);
+            encoder.writeLong(System.currentTimeMillis());
+            encoder.writeString(MODEL);
+            encoder.writeIndex(9);
+        })));
+        records.add(new Hostile("OTHER_SUBJECT_SCHEMA", "DESERIALIZATION", otherSchema));
+        records.add(keyed("NAN_KEYED_WRONG", "NON_FINITE", "wrong-key", false, encode, round, withDense(valid, 0, Float.NaN)));
+        records.add(keyed("UNKNOWN_MODEL_UNKEYED", "UNKNOWN_MODEL", null, false, encode, round,
+                LabelledEvent.newBuilder(valid).setModelId("no-such-model").build()));
+        records.add(keyed("OVERSIZE_EVENT_ID_UNKEYED", "OVERSIZE", null, false, encode, round,
+                LabelledEvent.newBuilder(valid).setId("i".repeat(MAX_EVENT_BYTES + 1)).build()));
+        records.add(keyed("OVERSIZE_MODEL_ID", "OVERSIZE", MODEL, false, encode, round,
+                LabelledEvent.newBuilder(valid).setModelId("m".repeat(MAX_EVENT_BYTES / 2 + 1)).build()));
+        records.add(keyed("NO_TIMESTAMP", null, MODEL, true, encode, round, valid));
+        records.add(keyed("NO_TIMESTAMP_UNKEYED", null, null, true, encode, round, valid));
+        records.add(keyed("OVERSIZE_KEYED_RIGHT", null, MODEL, false, encode, round,
+                LabelledEvent.newBuilder(valid).setId("i".repeat(MAX_EVENT_BYTES + 1)).build()));
+        records.add(keyed("WRONG_KEY", null, "someone-else", false, encode, round, valid));
+        records.add(keyed("EXTREME_FINITE", null, MODEL, false, encode, round, withAll(valid, 3.4e38f)));
+        records.add(keyed("EXTREME_FINITE_UNKEYED", null, null, false, encode, round, withAll(valid, -3.4e38f)));
         return records;
+    }
+
+    /** An event sent under {@code key}, optionally without a timestamp. */
+    private static Hostile keyed(String name, String expectedKind, String key, boolean noTimestamp,
+            Function<LabelledEvent, byte[]> encode, int round, LabelledEvent event) {
+        String eventId = event.getId().length() > MAX_EVENT_BYTES ? event.getId() : name.toLowerCase() + "-" + round;
+        return new Hostile(name, expectedKind, key, encode.apply(LabelledEvent.newBuilder(event).setId(eventId).build()),
+                noTimestamp);
     }
 
     private static Hostile hostileEvent(String name, String expectedKind,
             Function<LabelledEvent, byte[]> encode, int round, LabelledEvent event) {
-        String eventId = name.toLowerCase() + "-" + round;
-        return new Hostile(name, expectedKind, encode.apply(LabelledEvent.newBuilder(event).setId(eventId).build()), eventId);
+        return keyed(name, expectedKind, MODEL, false, encode, round, event);
     }
 
     private static String expectedKind(BadRecords.Kind kind) {
@@ -267,6 +318,12 @@ class HostileInputTest {
         return LabelledEvent.newBuilder(event).setFeatures(new DenseFeatures(values)).build();
     }
 
+    private static LabelledEvent withAll(LabelledEvent event, float value) {
+        int features = ((DenseFeatures) event.getFeatures()).getValues().size();
+        return LabelledEvent.newBuilder(event).setFeatures(new DenseFeatures(new ArrayList<>(
+                java.util.Collections.nCopies(features, value)))).build();
+    }
+
     private static LabelledEvent withExtraFeature(LabelledEvent event) {
         List<Float> values = new ArrayList<>(((DenseFeatures) event.getFeatures()).getValues());
         values.add(0f);
@@ -285,6 +342,23 @@ class HostileInputTest {
     private static long send(KafkaProducer<String, byte[]> producer, byte[] value)
             throws InterruptedException, ExecutionException {
         return producer.send(new ProducerRecord<>(topic, MODEL, value)).get().offset();
+    }
+
+    private static long send(KafkaProducer<String, byte[]> producer, Hostile hostile)
+            throws InterruptedException, ExecutionException {
+        return producer.send(hostile.noTimestamp() ? PoisonPillTest.withoutTimestamp(topic, hostile.key(), hostile.value())
+                : new ProducerRecord<>(topic, hostile.key(), hostile.value())).get().offset();
+    }
+
+    /** The test JVM's peak resident set (broker, registry and app together), from /proc; "n/a" elsewhere. */
+    private static String peakRss() {
+        try {
+            return java.nio.file.Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(line -> line.startsWith("VmHWM:")).map(line -> line.substring(6).trim()).findFirst()
+                    .orElse("n/a");
+        } catch (IOException e) {
+            return "n/a";
+        }
     }
 
     private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {

@@ -111,9 +111,10 @@ class NumericalFaultTest {
                 AppOutputs.await(config, read -> read.alerts().stream()
                         .anyMatch(alert -> alert.getKind() == AlertKind.NON_FINITE_STEP), "a NON_FINITE_STEP alert",
                         Duration.ofSeconds(60));
-                // Past the batch linger and the snapshot interval: whatever the app publishes for the last events is out.
-                Thread.sleep(1_500);
-                return new Exploded(AppOutputs.read(config), app.state());
+                // Every event is counted, skipped step or not: wait for the snapshot that reflects the last of them (a
+                // fixed pause was too short on a loaded machine).
+                return new Exploded(AppOutputs.awaitEventsTrained(config, MODEL, EVENTS, Duration.ofSeconds(60)),
+                        app.state());
             }
         }
     }

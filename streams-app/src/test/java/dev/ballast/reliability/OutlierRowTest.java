@@ -37,10 +37,23 @@ class OutlierRowTest {
                 "macro-F1 " + clean.macroF1() + " without the row, " + withOutlier.macroF1() + " with it");
     }
 
-    /** @param extreme the value of every feature of a row inserted at {@link #OUTLIER_AT}; NaN inserts none */
+    @org.junit.jupiter.api.Test
+    void shouldLetOneExtremeRowWreckTheModelWhenTheStandardisationNeitherClipsNorForgets() {
+        Map<String, String> neither = Map.of(BallastConfig.MODEL_STANDARDIZE_CLIP, "0",
+                BallastConfig.MODEL_STANDARDIZE_HALF_LIFE, "0");
+        double clean = evaluate(Float.NaN, neither).macroF1();
+        double withOutlier = evaluate(3.4e38f, neither).macroF1();
+        assertTrue(clean - withOutlier > 0.1, "the settings reach the standardiser: macro-F1 " + clean + " -> " + withOutlier);
+    }
+
     private static EvaluationReport evaluate(float extreme) {
+        return evaluate(extreme, Map.of());
+    }
+
+    /** @param extreme the value of every feature of a row inserted at {@link #OUTLIER_AT}; NaN inserts none */
+    private static EvaluationReport evaluate(float extreme, Map<String, String> settings) {
         try (ExampleSource source = new WithOneRow(new DriftingStream(DriftingStreamSpec.demo(), EVENTS), extreme)) {
-            return PrequentialEvaluation.run(source, new BallastConfig(Map.of()).trainerSettings(), events -> { });
+            return PrequentialEvaluation.run(source, new BallastConfig(settings).trainerSettings(), events -> { });
         }
     }
 

@@ -150,15 +150,21 @@ class PoisonPillTest {
     /** Sends synchronously and returns the offset; {@code noTimestamp} writes CreateTime -1, as some producers do. */
     private static long send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value,
             boolean noTimestamp) throws Exception {
-        ProducerRecord<String, byte[]> record = noTimestamp ? new ProducerRecord<>(topic, 0, null, key, value) {
+        ProducerRecord<String, byte[]> record = noTimestamp ? withoutTimestamp(topic, key, value)
+                : new ProducerRecord<>(topic, 0, null, key, value);
+        return producer.send(record).get().offset();
+    }
+
+    /** A record of partition 0 written with CreateTime -1 ("no timestamp"). */
+    static ProducerRecord<String, byte[]> withoutTimestamp(String topic, String key, byte[] value) {
+        return new ProducerRecord<>(topic, 0, null, key, value) {
             // The Java client refuses a negative timestamp in the constructor and stamps a null one with the clock;
             // the record format's "no timestamp" (-1) is what other clients and old formats write.
             @Override
             public Long timestamp() {
                 return -1L;
             }
-        } : new ProducerRecord<>(topic, 0, null, key, value);
-        return producer.send(record).get().offset();
+        };
     }
 
     private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {

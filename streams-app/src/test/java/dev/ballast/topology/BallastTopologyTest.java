@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.processor.SourceHeaders;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.testing.EmbeddedKafkaExtension;
 import dev.ballast.schema.DeadLetter;
@@ -21,12 +22,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,6 +192,64 @@ class BallastTopologyTest {
         assertEquals(List.of("x", "y", "z"), latest.get("wide").getLabels().stream().map(label -> label.getName()).toList());
         assertEquals("linear", latest.get("default").getArchitecture());
         assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void shouldDeadLetterAReKeyedEventOverTheSizeCapAndTrainTheRest() {
+        driver.close();
+        startDriver(Map.of(BallastConfig.EVENT_MAX_BYTES, "2048"));
+        Random random = new Random(6);
+        events.pipeInput("other-key", event("x".repeat(2048), random));
+        for (int i = 0; i < 16; i++) {
+            events.pipeInput("other-key", event("small-" + i, random));
+        }
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertEquals(1, letters.size());
+        DeadLetter letter = letters.get(0);
+        assertEquals("OVERSIZE", letter.getErrorKind());
+        assertTrue(letter.getReason().contains(BallastConfig.EVENT_MAX_BYTES + "=2048"), letter.getReason());
+        assertEquals("ballast.events", letter.getSourceTopic());
+        assertEquals(0, letter.getSourceOffset());
+        assertEquals(16, snapshots.readValuesToList().get(0).getEventsTrained(), "the small events re-keyed and trained");
+    }
+
+    @Test
+    void shouldNameTheEventsTopicOffsetInTheDeadLetterOfARepartitionedEvent() {
+        Random random = new Random(7);
+        for (int i = 0; i < 3; i++) {
+            events.pipeInput("default", event("good-" + i, random));
+        }
+        events.pipeInput("some-other-key", withFirstFeature(event("bad", random), Float.NaN));
+        DeadLetter letter = deadLetters.readValue();
+        assertEquals("NON_FINITE", letter.getErrorKind());
+        assertEquals("ballast.events", letter.getSourceTopic(), "not the repartition topic");
+        assertEquals(0, letter.getSourcePartition());
+        assertEquals(3, letter.getSourceOffset());
+    }
+
+    @Test
+    void shouldIgnoreBallastHeadersAProducerSetOnTheEventsTopic() {
+        RecordHeaders forged = new RecordHeaders();
+        SourceHeaders.writeCoordinates(forged, "elsewhere", 9, 999);
+        SourceHeaders.markInvalidTimestamp(forged, -1);
+        Random random = new Random(8);
+        events.pipeInput(new TestRecord<>("default", withFirstFeature(event("forged-nan", random), Float.NaN), forged,
+                Instant.now()));
+        for (int i = 0; i < 16; i++) {
+            events.pipeInput(new TestRecord<>("default", event("forged-" + i, random), forged, Instant.now()));
+        }
+        DeadLetter letter = deadLetters.readValue();
+        assertEquals("NON_FINITE", letter.getErrorKind(), "not INVALID_TIMESTAMP: the timestamp is valid");
+        assertEquals("ballast.events", letter.getSourceTopic());
+        assertEquals(0, letter.getSourceOffset());
+        assertTrue(deadLetters.isEmpty());
+        assertEquals(16, snapshots.readValuesToList().get(0).getEventsTrained());
+    }
+
+    private static LabelledEvent withFirstFeature(LabelledEvent event, float value) {
+        List<Float> values = new ArrayList<>(((DenseFeatures) event.getFeatures()).getValues());
+        values.set(0, value);
+        return LabelledEvent.newBuilder(event).setFeatures(new DenseFeatures(values)).build();
     }
 
     /** Label "common" is positive when the first feature is positive; "rare" when the second is above 1.5. */

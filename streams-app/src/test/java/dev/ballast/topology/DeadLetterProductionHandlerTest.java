@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * What happens to an input record when an output it led to cannot be written: the serialisation and production
  * paths of the record-level failures (deserialisation, timestamps, size and validation are covered by
- * {@link RekeyPathTest}, {@link EventTimestampExtractorTest}, {@code BallastTopologyTest} and, on a broker,
+ * {@link BallastTopologyTest} and {@link EventTimestampExtractorTest} and, on a broker,
  * {@code PoisonPillTest} and {@code HostileInputTest}).
  */
 @ExtendWith(EmbeddedKafkaExtension.class) // the shared embedded registry only; no broker
