@@ -70,6 +70,10 @@ class LateLabelTopologyTest {
     }
 
     private void startDriver(String missing) {
+        startDriver(missing, false);
+    }
+
+    private void startDriver(String missing, boolean scoreLabelled) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", "unused:9092");
         settings.put("schema.registry.url", registry.url());
@@ -84,6 +88,7 @@ class LateLabelTopologyTest {
         settings.put(BallastConfig.BATCH_LINGER_MS, "500");
         settings.put(BallastConfig.LABELS_MAX_DELAY_MS, Long.toString(MAX_DELAY_MS));
         settings.put(BallastConfig.LABELS_MISSING, missing);
+        settings.put(BallastConfig.PREDICTIONS_LABELLED, Boolean.toString(scoreLabelled));
         BallastConfig config = new BallastConfig(settings);
         BallastSerdes serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
         driver = new TopologyTestDriver(BallastTopology.build(config, serdes), StreamsSettings.of(config));
@@ -146,6 +151,18 @@ class LateLabelTopologyTest {
         }
         assertTrue(versions.size() >= 4, "predictions follow the published versions: " + versions);
         assertEquals(96L, published.get(published.size() - 1).getEventsTrained(), "unlabelled events do not train");
+    }
+
+    @Test
+    void shouldAlsoScoreLabelledEventsWhenConfiguredAndTrainThemAtOnce() {
+        startDriver("ignore", true);
+        for (int i = 0; i < 16; i++) {
+            events.pipeInput("default", event("l" + i), T0.plusMillis(i));
+        }
+
+        assertEquals(16, predictions.getQueueSize(), "one prediction per labelled event too");
+        assertEquals(16L, snapshots.readValuesToList().get(0).getEventsTrained(), "trained without waiting");
+        assertEquals(0L, latestMetrics().getEventsWaiting());
     }
 
     @Test
