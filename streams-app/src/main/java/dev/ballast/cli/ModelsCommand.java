@@ -10,6 +10,7 @@ import dev.ballast.monitoring.MetricsFeed;
 import dev.ballast.monitoring.ModelView;
 import dev.ballast.schema.LabelState;
 import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.topology.ModelReset;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
                 + "threshold in force.", ""},
         footer = {"", "Examples:",
             "  ballast models --config config/production.properties",
-            "  ballast models --model fraud --json"})
+            "  ballast models --model fraud --json"},
+        subcommands = ModelsCommand.Reset.class)
 final class ModelsCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Only this model id.")
@@ -75,6 +77,8 @@ final class ModelsCommand implements Callable<Integer> {
             model.put("skippedSteps", snapshot.getSkippedSteps());
             model.put("architecture", snapshot.getArchitecture());
             model.put("createdAt", snapshot.getCreatedAt().toString());
+            ObjectNode hyperParameters = model.putObject("hyperParameters");
+            new TreeMap<>(snapshot.getHyperParameters()).forEach(hyperParameters::put);
             ArrayNode labels = model.putArray("labels");
             for (LabelState label : snapshot.getLabels()) {
                 ObjectNode node = labels.addObject();
@@ -96,6 +100,35 @@ final class ModelsCommand implements Callable<Integer> {
         for (LabelState label : snapshot.getLabels()) {
             System.out.printf(Locale.ROOT, "  %-20s %10.4f %9.2f %9.3f%n", label.getName(), label.getPrevalence(),
                     label.getPosWeight(), label.getThreshold());
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = {"Delete one model's saved state so that the next start trains it afresh: its entries in the",
+                "app's changelogged store and its snapshot (a tombstone on the model-update topic; consumers drop the",
+                "model). Every instance of the app must be stopped. The way out when a saved model cannot take a",
+                "changed feature count, model type, hidden size or label list.", ""})
+    static final class Reset implements Callable<Integer> {
+
+        @Option(names = "--model", required = true, description = "The model id to reset.")
+        String modelId;
+
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Override
+        public Integer call() throws Exception {
+            BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
+            ModelReset.Result result;
+            try {
+                result = ModelReset.reset(config, modelId);
+            } catch (ModelReset.AppRunning e) {
+                throw new UserFacingException(e.getMessage(), e);
+            }
+            System.out.printf(Locale.ROOT, "Model '%s' reset: %d store entries deleted (tombstones on %s), snapshot "
+                    + "deleted (tombstone on %s). The next start trains it afresh.%n", modelId, result.storeEntries(),
+                    result.changelogTopic(), config.getString(BallastConfig.MODEL_UPDATES_TOPIC));
+            return 0;
         }
     }
 }

@@ -73,7 +73,7 @@ final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
-        StartupChecks.awaitKafkaAndRegistry(config);
+        StartupChecks.awaitKafkaAndRegistry(config, List.of(config.getString(BallastConfig.EVENTS_TOPIC)));
         Map<String, Object> client = config.nonBallastProperties();
         BallastSerdes serdes = BallastSerdes.fromConfig(client);
         try (ExampleSource source = open(config);

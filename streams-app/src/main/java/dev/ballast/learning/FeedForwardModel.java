@@ -1,14 +1,22 @@
 package dev.ballast.learning;
 
+import dev.ballast.schema.state.SavedModel;
+import dev.ballast.schema.state.SavedParameter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -51,7 +59,8 @@ final class FeedForwardModel implements MultiLabelModel {
     private long skippedSteps;
     /** Sparse-only batches update just the first-layer rows they touch, when that is exact. */
     private final boolean rowSparseSteps;
-    private boolean biasInitialised;
+    /** Per label, whether its output bias was set from its prior (a label added to a restored model is not yet). */
+    private final boolean[] biasInitialised;
     private Workspace workspace;
     private int[] touchedFeatures;
     private int[] featureStamps;
@@ -74,6 +83,7 @@ final class FeedForwardModel implements MultiLabelModel {
         this.featureCount = featureCount;
         this.labelCount = labelCount;
         this.standardiser = new Standardiser(featureCount, settings.standardiser());
+        this.biasInitialised = new boolean[labelCount];
         if (settings.modelType() == ModelType.LINEAR) {
             layerWidths = new int[] {featureCount, labelCount};
             addLayer("W", "b");
@@ -491,16 +501,15 @@ final class FeedForwardModel implements MultiLabelModel {
         if (prevalence.length != labelCount) {
             throw new IllegalArgumentException("Expected " + labelCount + " prevalences, got " + prevalence.length);
         }
-        if (biasInitialised) {
-            return;
-        }
         Parameter outputBias = bias(layers() - 1);
         for (int label = 0; label < labelCount; label++) {
-            double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
-            outputBias.setValue(label, (float) Math.log(p / (1 - p)));
+            if (!biasInitialised[label]) {
+                double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
+                outputBias.setValue(label, (float) Math.log(p / (1 - p)));
+                biasInitialised[label] = true;
+                stateVersion++;
+            }
         }
-        biasInitialised = true;
-        stateVersion++;
     }
 
     @Override
@@ -534,7 +543,12 @@ final class FeedForwardModel implements MultiLabelModel {
         out.writeLong(settings.seed());
         out.writeLong(steps);
         out.writeLong(skippedSteps);
-        out.writeBoolean(biasInitialised);
+        // One flag in this format: a label added since the last batch keeps a zero bias if saved before its first.
+        boolean anyInitialised = false;
+        for (boolean initialised : biasInitialised) {
+            anyInitialised |= initialised;
+        }
+        out.writeBoolean(anyInitialised);
         standardiser.writeTo(out);
         for (int index = 0; index < parameters.size(); index++) {
             parameters.get(index).writeTo(out);
@@ -561,35 +575,172 @@ final class FeedForwardModel implements MultiLabelModel {
         LearningSettings saved = new LearningSettings(ModelType.valueOf(in.readUTF()), in.readInt(),
                 OptimizerType.valueOf(in.readUTF()), in.readDouble(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readBoolean(), in.readLong());
-        if (featureCount != configuredFeatureCount) {
-            throw new IncompatibleStateException(IncompatibleStateException.Aspect.FEATURE_COUNT,
-                    Integer.toString(featureCount), Integer.toString(configuredFeatureCount));
-        }
-        if (saved.modelType() != configured.modelType()) {
-            throw new IncompatibleStateException(IncompatibleStateException.Aspect.MODEL_TYPE,
-                    saved.modelType().configName(), configured.modelType().configName());
-        }
-        if (saved.modelType() == ModelType.MLP && saved.hiddenUnits() != configured.hiddenUnits()) {
-            throw new IncompatibleStateException(IncompatibleStateException.Aspect.HIDDEN_UNITS,
-                    Integer.toString(saved.hiddenUnits()), Integer.toString(configured.hiddenUnits()));
-        }
-        FeedForwardModel model = new FeedForwardModel(featureCount, labelCount, configured);
+        FeedForwardModel model = restorable(featureCount, labelCount, saved.modelType(), saved.hiddenUnits(),
+                configuredFeatureCount, configured);
         model.steps = in.readLong();
         model.skippedSteps = in.readLong();
-        model.biasInitialised = in.readBoolean();
+        Arrays.fill(model.biasInitialised, in.readBoolean());
         model.standardiser.readFrom(in, version == 1);
-        // The saved optimiser state is read by an optimiser of the saved kind; kept only if it is still the one.
-        boolean sameOptimiser = saved.optimizer() == configured.optimizer();
-        Optimiser reader = sameOptimiser ? model.optimiser : Optimiser.create(saved, model.parameters);
+        Optimiser reader = model.stateReader(saved.optimizer(), notices);
         for (int index = 0; index < model.parameters.size(); index++) {
             model.parameters.get(index).readFrom(in);
             reader.readState(index, in);
         }
-        if (!sameOptimiser) {
-            notices.accept("optimiser changed from " + saved.optimizer().configName() + " to "
-                    + configured.optimizer().configName() + ": its state starts afresh (the parameters are kept)");
+        return model;
+    }
+
+    /** The model's state in the saved-state record (format 2 of {@code ModelState}); hyper-parameters are not saved. */
+    SavedModel toSaved() throws IOException {
+        List<Boolean> initialised = new ArrayList<>(labelCount);
+        for (boolean flag : biasInitialised) {
+            initialised.add(flag);
+        }
+        ByteArrayOutputStream standardisation = new ByteArrayOutputStream();
+        standardiser.writeTo(new DataOutputStream(standardisation));
+        List<SavedParameter> saved = new ArrayList<>(parameters.size());
+        for (int index = 0; index < parameters.size(); index++) {
+            ByteArrayOutputStream values = new ByteArrayOutputStream();
+            parameters.get(index).writeTo(new DataOutputStream(values));
+            ByteArrayOutputStream state = new ByteArrayOutputStream();
+            optimiser.writeState(index, new DataOutputStream(state));
+            saved.add(new SavedParameter(parameters.get(index).name, ByteBuffer.wrap(values.toByteArray()),
+                    ByteBuffer.wrap(state.toByteArray())));
+        }
+        return new SavedModel(settings.modelType().configName(), featureCount, labelCount, settings.hiddenUnits(),
+                settings.optimizer().configName(), steps, skippedSteps, initialised,
+                ByteBuffer.wrap(standardisation.toByteArray()), saved);
+    }
+
+    /** Restores a model from {@link #toSaved}'s record, as {@link #readFrom} does from the first format. */
+    static FeedForwardModel fromSaved(SavedModel saved, int configuredFeatureCount, LearningSettings configured,
+            Consumer<String> notices) throws IOException {
+        FeedForwardModel model = restorable(saved.getFeatureCount(), saved.getLabelCount(),
+                byConfigName(ModelType.values(), saved.getArchitecture(), ModelType::configName), saved.getHiddenUnits(),
+                configuredFeatureCount, configured);
+        if (saved.getParameters().size() != model.parameters.size()) {
+            throw new IOException("saved model has " + saved.getParameters().size() + " parameters, expected "
+                    + model.parameters.size());
+        }
+        model.steps = saved.getSteps();
+        model.skippedSteps = saved.getSkippedSteps();
+        for (int label = 0; label < model.labelCount; label++) {
+            model.biasInitialised[label] = saved.getBiasInitialised().get(label);
+        }
+        model.standardiser.readFrom(input(saved.getStandardiser()), false);
+        Optimiser reader = model.stateReader(
+                byConfigName(OptimizerType.values(), saved.getOptimizer(), OptimizerType::configName), notices);
+        for (int index = 0; index < model.parameters.size(); index++) {
+            model.parameters.get(index).readFrom(input(saved.getParameters().get(index).getValues()));
+            reader.readState(index, input(saved.getParameters().get(index).getOptimiserState()));
         }
         return model;
+    }
+
+    /**
+     * A fresh model of the configured settings with the saved shape.
+     *
+     * @throws IncompatibleStateException when the saved parameters cannot take the configured feature count,
+     *     model type or (MLP) hidden size
+     */
+    private static FeedForwardModel restorable(int featureCount, int labelCount, ModelType savedType, int savedHiddenUnits,
+            int configuredFeatureCount, LearningSettings configured) {
+        if (featureCount != configuredFeatureCount) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.FEATURE_COUNT,
+                    Integer.toString(featureCount), Integer.toString(configuredFeatureCount));
+        }
+        if (savedType != configured.modelType()) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.MODEL_TYPE,
+                    savedType.configName(), configured.modelType().configName());
+        }
+        if (savedType == ModelType.MLP && savedHiddenUnits != configured.hiddenUnits()) {
+            throw new IncompatibleStateException(IncompatibleStateException.Aspect.HIDDEN_UNITS,
+                    Integer.toString(savedHiddenUnits), Integer.toString(configured.hiddenUnits()));
+        }
+        return new FeedForwardModel(featureCount, labelCount, configured);
+    }
+
+    /**
+     * What reads the saved optimiser state: this model's optimiser when it is of the saved kind, else one of the
+     * saved kind whose state is dropped (the parameters are kept), said to {@code notices}.
+     */
+    private Optimiser stateReader(OptimizerType saved, Consumer<String> notices) {
+        if (saved == settings.optimizer()) {
+            return optimiser;
+        }
+        notices.accept("optimiser changed from " + saved.configName() + " to " + settings.optimizer().configName()
+                + ": its state starts afresh (the parameters are kept)");
+        return Optimiser.create(settings.withOptimizer(saved, settings.learningRate()), parameters);
+    }
+
+    private static <E> E byConfigName(E[] values, String name, Function<E, String> configName)
+            throws IOException {
+        for (E value : values) {
+            if (configName.apply(value).equals(name)) {
+                return value;
+            }
+        }
+        throw new IOException("unknown saved value '" + name + "'");
+    }
+
+    private static DataInputStream input(ByteBuffer bytes) {
+        ByteBuffer copy = bytes.duplicate();
+        byte[] array = new byte[copy.remaining()];
+        copy.get(array);
+        return new DataInputStream(new ByteArrayInputStream(array));
+    }
+
+    /**
+     * This model for another label list: output {@code l} of the copy is output {@code source[l]} of this one
+     * (weights, bias and optimiser state), or a new one where {@code source[l]} is -1: zero weights, its bias set
+     * from its prior at the next batch, fresh optimiser state. Everything before the output layer is copied.
+     */
+    FeedForwardModel withLabels(int[] source) throws IOException {
+        FeedForwardModel copy = new FeedForwardModel(featureCount, source.length, settings);
+        copy.steps = steps;
+        copy.skippedSteps = skippedSteps;
+        ByteArrayOutputStream standardisation = new ByteArrayOutputStream();
+        standardiser.writeTo(new DataOutputStream(standardisation));
+        copy.standardiser.readFrom(new DataInputStream(new ByteArrayInputStream(standardisation.toByteArray())), false);
+        int outputLayerStart = parameters.size() - 2;
+        for (int index = 0; index < parameters.size(); index++) {
+            boolean output = index >= outputLayerStart;
+            float[] values = parameters.get(index).heapValues;
+            float[] copied = output ? remapColumns(values, labelCount, source) : values;
+            for (int i = 0; i < copied.length; i++) {
+                copy.parameters.get(index).setValue(i, copied[i]);
+            }
+            // The optimiser's state goes through its own saved layout: its slots, each shaped like the parameter.
+            ByteArrayOutputStream state = new ByteArrayOutputStream();
+            optimiser.writeState(index, new DataOutputStream(state));
+            float[] slots = new float[state.size() / Float.BYTES];
+            Parameter.readFloats(new DataInputStream(new ByteArrayInputStream(state.toByteArray())), slots);
+            ByteArrayOutputStream remapped = new ByteArrayOutputStream();
+            DataOutputStream remappedOut = new DataOutputStream(remapped);
+            int length = values.length;
+            for (int slot = 0; slot < slots.length / length; slot++) {
+                float[] slotValues = Arrays.copyOfRange(slots, slot * length, (slot + 1) * length);
+                Parameter.writeFloats(remappedOut, output ? remapColumns(slotValues, labelCount, source) : slotValues);
+            }
+            copy.optimiser.readState(index, new DataInputStream(new ByteArrayInputStream(remapped.toByteArray())));
+        }
+        for (int label = 0; label < source.length; label++) {
+            copy.biasInitialised[label] = source[label] >= 0 && biasInitialised[source[label]];
+        }
+        return copy;
+    }
+
+    /** Row-major {@code [rows, width]} values with their columns picked by {@code source} (-1: a zero column). */
+    private static float[] remapColumns(float[] values, int width, int[] source) {
+        int rows = values.length / width;
+        float[] remapped = new float[rows * source.length];
+        for (int row = 0; row < rows; row++) {
+            for (int column = 0; column < source.length; column++) {
+                if (source[column] >= 0) {
+                    remapped[row * source.length + column] = values[row * width + source[column]];
+                }
+            }
+        }
+        return remapped;
     }
 
     /** A preallocated native matrix of {@code capacity} rows, with a cached view of its first rows. */

@@ -1,9 +1,12 @@
 package dev.ballast.learning;
 
+import dev.ballast.schema.state.SavedRow;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A reusable float32 buffer of up to {@link #capacity()} labelled examples, filled row by row and consumed by
@@ -207,6 +210,85 @@ public final class MiniBatch {
 
     float[] sparseValues() {
         return sparseValues;
+    }
+
+    /**
+     * These rows for another label list: label {@code l} of the copy is label {@code source[l]} here, or negative
+     * where {@code source[l]} is -1 (a label the rows were taken in without).
+     */
+    public MiniBatch withLabels(int[] source) {
+        MiniBatch copy = new MiniBatch(capacity, featureCount, source.length);
+        float[] rowTargets = new float[source.length];
+        for (int row = 0; row < size; row++) {
+            for (int label = 0; label < source.length; label++) {
+                rowTargets[label] = source[label] >= 0 ? targets[row * labelCount + source[label]] : 0f;
+            }
+            if (sparse[row]) {
+                int start = sparseStart[row];
+                int end = sparseStart[row + 1];
+                copy.addSparse(Arrays.copyOfRange(sparseIndices, start, end), Arrays.copyOfRange(sparseValues, start, end),
+                        rowTargets, importance[row]);
+            } else {
+                copy.addDense(Arrays.copyOfRange(denseFeatures, row * featureCount, (row + 1) * featureCount), rowTargets,
+                        importance[row]);
+            }
+        }
+        return copy;
+    }
+
+    /** The pending rows as saved-state records. */
+    public List<SavedRow> toSaved() {
+        List<SavedRow> rows = new ArrayList<>(size);
+        for (int row = 0; row < size; row++) {
+            List<Float> rowTargets = new ArrayList<>(labelCount);
+            for (int label = 0; label < labelCount; label++) {
+                rowTargets.add(targets[row * labelCount + label]);
+            }
+            List<Integer> indices = null;
+            List<Float> values = new ArrayList<>();
+            if (sparse[row]) {
+                indices = new ArrayList<>();
+                for (int k = sparseStart[row]; k < sparseStart[row + 1]; k++) {
+                    indices.add(sparseIndices[k]);
+                    values.add(sparseValues[k]);
+                }
+            } else {
+                for (int j = 0; j < featureCount; j++) {
+                    values.add(denseFeatures[row * featureCount + j]);
+                }
+            }
+            // The served scores of a late-labelled row are the trainer's to add (OnlineTrainer.saveTo).
+            rows.add(SavedRow.newBuilder().setIndices(indices).setValues(values).setTargets(rowTargets)
+                    .setImportance(importance[row]).build());
+        }
+        return rows;
+    }
+
+    /**
+     * A batch of the saved rows, of {@code capacity} rows (the batch size configured now) or one more than it holds
+     * when more were saved, as {@link #readFrom} does.
+     */
+    public static MiniBatch fromSaved(List<SavedRow> rows, int capacity, int featureCount, int labelCount) {
+        MiniBatch batch = new MiniBatch(Math.max(capacity, rows.size() + 1), featureCount, labelCount);
+        for (SavedRow row : rows) {
+            float[] rowTargets = floats(row.getTargets());
+            float[] values = floats(row.getValues());
+            if (row.getIndices() == null) {
+                batch.addDense(values, rowTargets, row.getImportance());
+            } else {
+                batch.addSparse(row.getIndices().stream().mapToInt(Integer::intValue).toArray(), values, rowTargets,
+                        row.getImportance());
+            }
+        }
+        return batch;
+    }
+
+    private static float[] floats(List<Float> list) {
+        float[] array = new float[list.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = list.get(i);
+        }
+        return array;
     }
 
     /** Writes the shape and the pending rows (not the unused capacity). */

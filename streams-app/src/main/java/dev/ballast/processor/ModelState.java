@@ -2,10 +2,10 @@ package dev.ballast.processor;
 
 import dev.ballast.training.OnlineTrainer;
 import dev.ballast.config.ModelDeclaration;
+import dev.ballast.schema.state.SavedModelState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import dev.ballast.evaluation.drift.AlertGate;
@@ -13,16 +13,31 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * One model's trainer plus what publishing needs to survive a restart: the last snapshot version and the input
  * offsets the trained events came from. Saved to the store now and then (see {@link TrainingProcessor}); the events
  * received since the last save are journalled one by one beside it, or, if they came straight from the events
  * topic, found there again (see {@link EventJournal}).
+ *
+ * <p>Saved as {@link SavedModelState} (format 2: a format byte, then the Avro record), which evolves like a topic's
+ * schema; a state saved in the first, hand-written format is still read. Either is restored under the model's
+ * declaration now: the hyper-parameters configured at this start apply (see {@link OnlineTrainer#readFrom}).
  */
 final class ModelState {
 
-    private static final byte FORMAT_VERSION = 1;
+    /** Format 2: an Avro {@link SavedModelState} record. */
+    private static final byte FORMAT_VERSION = 2;
+    private static final byte FIRST_FORMAT = 1;
+    private static final DatumWriter<SavedModelState> WRITER = new SpecificDatumWriter<>(SavedModelState.class);
+    private static final DatumReader<SavedModelState> READER = new SpecificDatumReader<>(SavedModelState.class);
 
     final String modelId;
     final OnlineTrainer trainer;
@@ -123,19 +138,20 @@ final class ModelState {
         pendingOffsets.clear();
     }
 
+    /** The store value: {@link #FORMAT_VERSION}, then the {@link SavedModelState} record in Avro binary. */
     byte[] serialise() {
+        SavedModelState.Builder saved = SavedModelState.newBuilder()
+                .setSaveSequence(saveSequence)
+                .setSnapshotVersion(snapshotVersion)
+                .setBatchesAtLastSnapshot(batchesAtLastSnapshot)
+                .setReflectedOffsets(new TreeMap<>(reflectedOffsets));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT_VERSION);
-            out.writeLong(saveSequence);
-            out.writeLong(snapshotVersion);
-            out.writeLong(batchesAtLastSnapshot);
-            out.writeInt(reflectedOffsets.size());
-            for (Map.Entry<String, Long> entry : reflectedOffsets.entrySet()) {
-                out.writeUTF(entry.getKey());
-                out.writeLong(entry.getValue());
-            }
-            trainer.writeTo(out);
+        try {
+            trainer.saveTo(saved);
+            bytes.write(FORMAT_VERSION);
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+            WRITER.write(saved.build(), encoder);
+            encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -150,9 +166,22 @@ final class ModelState {
      */
     static ModelState deserialise(byte[] bytes, ModelDeclaration declaration, long nowMs, Consumer<String> notices) {
         String modelId = declaration.modelId();
+        if (bytes.length > 0 && bytes[0] == FORMAT_VERSION) {
+            try {
+                SavedModelState saved = READER.read(null,
+                        DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
+                OnlineTrainer trainer = OnlineTrainer.fromSaved(saved, declaration.trainerSettings(),
+                        declaration.featureCount(), declaration.labelNames(), notices);
+                return new ModelState(modelId, trainer, saved.getSaveSequence(), saved.getSnapshotVersion(),
+                        saved.getBatchesAtLastSnapshot(), saved.getReflectedOffsets(), nowMs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("model state of '" + modelId + "' is unreadable", e);
+            }
+        }
+        // The first format: hand-written, read for states saved before format 2.
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            if (version != FIRST_FORMAT) {
                 throw new IOException("unsupported model state format " + version);
             }
             long saveSequence = in.readLong();

@@ -59,6 +59,7 @@ public final class BallastApp implements AutoCloseable {
         }
         StartupChecks.awaitSchemaRegistry(config.nonBallastProperties(), wait);
         BallastSerdes serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
+        SavedModelCheck.check(config, properties, serdes.snapshots().deserializer());
         Topology topology = BallastTopology.build(config, serdes);
         KafkaStreams streams = new KafkaStreams(topology, properties);
         BallastApp app = new BallastApp(streams);

@@ -55,12 +55,33 @@ public final class StartupChecks {
      * {@code ballast.startup.wait.ms} for each to answer.
      */
     public static void awaitKafkaAndRegistry(BallastConfig config) throws InterruptedException {
+        awaitKafkaAndRegistry(config, List.of());
+    }
+
+    /**
+     * {@link #awaitKafkaAndRegistry(BallastConfig)}, then fails naming the first of {@code requiredTopics} that does
+     * not exist: a producer would otherwise block {@code max.block.ms} on every record and drop it.
+     */
+    public static void awaitKafkaAndRegistry(BallastConfig config, List<String> requiredTopics) throws InterruptedException {
         Map<String, Object> client = config.nonBallastProperties();
         requireClientSettings(client);
         Duration wait = Duration.ofMillis(config.getLong(BallastConfig.STARTUP_WAIT_MS));
+        String bootstrapServers = String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
         Admin admin = Admin.create(adminProperties(client));
         try {
-            awaitKafka(admin, String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)), wait);
+            awaitKafka(admin, bootstrapServers, wait);
+            if (!requiredTopics.isEmpty()) {
+                java.util.Set<String> existing = admin.listTopics().names().get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                for (String topic : requiredTopics) {
+                    if (!existing.contains(topic)) {
+                        throw new IllegalStateException("topic " + topic + " does not exist on Kafka at " + bootstrapServers
+                                + "; 'ballast run' creates Ballast's topics at start-up, or create it yourself");
+                    }
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list the topics of Kafka at " + bootstrapServers + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         } finally {
             close(admin);
         }

@@ -9,14 +9,20 @@ import dev.ballast.learning.MiniBatch;
 import dev.ballast.learning.Models;
 import dev.ballast.learning.MultiLabelModel;
 import dev.ballast.learning.StepResult;
+import dev.ballast.schema.state.SavedModelState;
+import dev.ballast.schema.state.SavedRow;
 import dev.ballast.weighting.DecayedLabelStatistics;
 import dev.ballast.weighting.WeightPolicy;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.HashMap;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -30,8 +36,7 @@ import java.util.function.Consumer;
  */
 public final class OnlineTrainer {
 
-    /** 2 adds the served scores of pending rows; 1 is still read. */
-    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_VERSION = 1;
 
     private final TrainerSettings settings;
     private final List<String> labelNames;
@@ -48,12 +53,12 @@ public final class OnlineTrainer {
     private final float[] positiveWeights;
     private final float[] negativeWeights;
     private final double[] prevalences;
-    private final float[] logitOffsets;
     /**
      * Per pending row, the probabilities it was served when it was scored before its labels came (a late-labelled
      * event), or null: its prequential test uses those, not a re-prediction by the newer model.
      */
     private final float[][] servedRows;
+    private final float[] logitOffsets;
 
     private long eventsTrained;
     private StepResult lastStep;
@@ -77,8 +82,8 @@ public final class OnlineTrainer {
         this.positiveWeights = new float[labels];
         this.negativeWeights = new float[labels];
         this.prevalences = new double[labels];
-        this.logitOffsets = new float[labels];
         this.servedRows = new float[pending.capacity()][];
+        this.logitOffsets = new float[labels];
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
     }
 
@@ -263,19 +268,6 @@ public final class OnlineTrainer {
         if (imbalanceMonitor != null) {
             imbalanceMonitor.writeTo(out);
         }
-        int servedCount = 0;
-        for (int row = 0; row < pending.size(); row++) {
-            servedCount += servedRows[row] != null ? 1 : 0;
-        }
-        out.writeInt(servedCount);
-        for (int row = 0; row < pending.size(); row++) {
-            if (servedRows[row] != null) {
-                out.writeInt(row);
-                for (float probability : servedRows[row]) {
-                    out.writeFloat(probability);
-                }
-            }
-        }
     }
 
     /**
@@ -291,7 +283,7 @@ public final class OnlineTrainer {
     public static OnlineTrainer readFrom(DataInput in, TrainerSettings settings, int featureCount,
             List<String> labelNames, Consumer<String> notices) throws IOException {
         byte version = in.readByte();
-        if (version != FORMAT_VERSION && version != 1) {
+        if (version != FORMAT_VERSION) {
             throw new IOException("unsupported trainer state format " + version);
         }
         long eventsTrained = in.readLong();
@@ -301,20 +293,91 @@ public final class OnlineTrainer {
         PrequentialMetrics metrics = PrequentialMetrics.readFrom(in);
         ThresholdTuner tuner = ThresholdTuner.readFrom(in);
         ImbalanceMonitor monitor = in.readBoolean() ? ImbalanceMonitor.readFrom(in) : null;
-        // Written by format 2 after the rest: the scores served to pending rows that came with late labels.
-        Map<Integer, float[]> servedRows = new HashMap<>();
-        int servedCount = version == 1 ? 0 : in.readInt();
-        for (int i = 0; i < servedCount; i++) {
-            float[] served = new float[metrics.labelNames().size()];
-            servedRows.put(in.readInt(), served);
-            for (int label = 0; label < served.length; label++) {
-                served[label] = in.readFloat();
+        return reconciled(settings, labelNames, notices, eventsTrained, model, pending, statistics, metrics, tuner,
+                monitor);
+    }
+
+    /** Fills the trainer's part of a saved-state record (format 2 of the saved state). */
+    public void saveTo(SavedModelState.Builder saved) throws IOException {
+        List<SavedRow> rows = pending.toSaved();
+        for (int row = 0; row < rows.size(); row++) {
+            if (servedRows[row] != null) {
+                List<Float> served = new ArrayList<>(servedRows[row].length);
+                for (float probability : servedRows[row]) {
+                    served.add(probability);
+                }
+                rows.get(row).setServed(served);
             }
         }
-        // The label names are part of the metrics' state; they are not written twice.
-        if (!metrics.labelNames().equals(labelNames)) {
-            throw new IncompatibleStateException(IncompatibleStateException.Aspect.LABELS,
-                    String.join(",", metrics.labelNames()), String.join(",", labelNames));
+        saved.setEventsTrained(eventsTrained)
+                .setModel(Models.toSaved(model))
+                .setPending(rows)
+                .setLabelCounts(labelStatistics.toSaved())
+                .setMetrics(bytes(metrics::writeTo))
+                .setThresholds(bytes(thresholdTuner::writeTo))
+                .setDetectors(imbalanceMonitor == null ? null : bytes(imbalanceMonitor::writeTo));
+    }
+
+    /** Restores a trainer from a record {@link #saveTo} filled, under the settings configured now (see {@link #readFrom}). */
+    public static OnlineTrainer fromSaved(SavedModelState saved, TrainerSettings settings, int featureCount,
+            List<String> labelNames, Consumer<String> notices) throws IOException {
+        MultiLabelModel model = Models.fromSaved(saved.getModel(), featureCount, settings.learning(), notices);
+        MiniBatch pending = MiniBatch.fromSaved(saved.getPending(), settings.batchSize(), model.featureCount(),
+                model.labelCount());
+        DecayedLabelStatistics statistics = DecayedLabelStatistics.fromSaved(saved.getLabelCounts(),
+                settings.weightingHalfLifeEvents());
+        PrequentialMetrics metrics = PrequentialMetrics.readFrom(input(saved.getMetrics()));
+        ThresholdTuner tuner = ThresholdTuner.readFrom(input(saved.getThresholds()));
+        ImbalanceMonitor monitor = saved.getDetectors() == null ? null : ImbalanceMonitor.readFrom(input(saved.getDetectors()));
+        OnlineTrainer trainer = reconciled(settings, labelNames, notices, saved.getEventsTrained(), model, pending,
+                statistics, metrics, tuner, monitor);
+        List<SavedRow> rows = saved.getPending();
+        for (int row = 0; row < rows.size(); row++) {
+            List<Float> served = rows.get(row).getServed();
+            // Scores of another label set (the labels changed) would not line up; those rows are re-predicted.
+            if (served != null && served.size() == labelNames.size() && labelNames.equals(metrics.labelNames())) {
+                trainer.servedRows[row] = new float[served.size()];
+                for (int label = 0; label < served.size(); label++) {
+                    trainer.servedRows[row][label] = served.get(label);
+                }
+            }
+        }
+        return trainer;
+    }
+
+    private interface Writer {
+        void writeTo(DataOutput out) throws IOException;
+    }
+
+    private static ByteBuffer bytes(Writer writer) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        writer.writeTo(new DataOutputStream(bytes));
+        return ByteBuffer.wrap(bytes.toByteArray());
+    }
+
+    private static DataInputStream input(ByteBuffer bytes) {
+        ByteBuffer copy = bytes.duplicate();
+        byte[] array = new byte[copy.remaining()];
+        copy.get(array);
+        return new DataInputStream(new ByteArrayInputStream(array));
+    }
+
+    /** The restored parts under the configured settings and labels (the rule of {@link #readFrom}). */
+    private static OnlineTrainer reconciled(TrainerSettings settings, List<String> labelNames, Consumer<String> notices,
+            long eventsTrained, MultiLabelModel model, MiniBatch pending, DecayedLabelStatistics statistics,
+            PrequentialMetrics metrics, ThresholdTuner tuner, ImbalanceMonitor monitor) throws IOException {
+        // The label names are part of the metrics' state; they are not saved twice.
+        List<String> savedLabels = metrics.labelNames();
+        if (!savedLabels.equals(labelNames)) {
+            int[] source = labelSource(savedLabels, labelNames);
+            notices.accept("labels changed from " + savedLabels + " to " + labelNames + ": a new label's output starts "
+                    + "from its prior and its counts from zero; the metrics, thresholds and detectors start afresh");
+            model = Models.withLabels(model, source);
+            pending = pending.withLabels(source);
+            statistics = statistics.withLabels(source);
+            metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
+            tuner = new ThresholdTuner(labelNames.size(), settings.thresholds());
+            monitor = null;
         }
         if (metrics.halfLifeEvents() != settings.metricsHalfLifeEvents() || metrics.bins() != settings.metricsBins()) {
             notices.accept("metrics settings changed: the prequential metrics start afresh");
@@ -332,11 +395,22 @@ public final class OnlineTrainer {
             }
             monitor = new ImbalanceMonitor(labelNames, settings.detectors());
         }
-        OnlineTrainer trainer = new OnlineTrainer(settings, labelNames, model, pending, statistics, metrics, tuner,
-                monitor, eventsTrained);
-        for (Map.Entry<Integer, float[]> row : servedRows.entrySet()) {
-            trainer.servedRows[row.getKey()] = row.getValue();
+        return new OnlineTrainer(settings, labelNames, model, pending, statistics, metrics, tuner, monitor,
+                eventsTrained);
+    }
+
+    /**
+     * Per configured label, its index among the saved ones, or -1 for a label added since.
+     *
+     * @throws IncompatibleStateException when a saved label is no longer configured
+     */
+    public static int[] labelSource(List<String> saved, List<String> configured) {
+        for (String label : saved) {
+            if (!configured.contains(label)) {
+                throw new IncompatibleStateException(IncompatibleStateException.Aspect.LABELS, String.join(",", saved),
+                        String.join(",", configured));
+            }
         }
-        return trainer;
+        return configured.stream().mapToInt(saved::indexOf).toArray();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ballast.weighting;
 
+import dev.ballast.schema.state.SavedLabelCounts;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -15,12 +16,14 @@ import java.util.Arrays;
  */
 public final class DecayedLabelStatistics {
 
-  private static final byte FORMAT_VERSION = 1;
+  /** Format 2 keeps a total per label (a label added later counts from then on); format 1 kept one for all. */
+  private static final byte FORMAT_VERSION = 2;
+  private static final byte ONE_TOTAL_FORMAT = 1;
 
   private final double halfLifeEvents;
   private final double decayFactor;
   private final double[] decayedPositives;
-  private double decayedTotal;
+  private final double[] decayedTotals;
   private long eventsObserved;
 
   /**
@@ -34,6 +37,7 @@ public final class DecayedLabelStatistics {
     this.halfLifeEvents = halfLifeEvents;
     this.decayFactor = HalfLife.decayFactor(halfLifeEvents);
     this.decayedPositives = new double[labelCount];
+    this.decayedTotals = new double[labelCount];
   }
 
   /**
@@ -46,8 +50,8 @@ public final class DecayedLabelStatistics {
   public void observe(float[] targets, int offset) {
     for (int label = 0; label < decayedPositives.length; label++) {
       decayedPositives[label] = decayedPositives[label] * decayFactor + (targets[offset + label] >= 0.5f ? 1.0 : 0.0);
+      decayedTotals[label] = decayedTotals[label] * decayFactor + 1.0;
     }
-    decayedTotal = decayedTotal * decayFactor + 1.0;
     eventsObserved++;
   }
 
@@ -57,16 +61,32 @@ public final class DecayedLabelStatistics {
   }
 
   /**
-   * Decayed count of all events. Every event carries every label (absent means negative), so the total
-   * is the same for each label; the parameter keeps the per-label reading explicit.
+   * Decayed count of all events since the label was declared. Every event carries every label (absent means
+   * negative), so the total is the same for every label but one added to a running model, which counts from then.
    */
   public double total(int label) {
-    return decayedTotal;
+    return decayedTotals[label];
   }
 
-  /** Decayed positives over decayed total; 0 before the first event. */
+  /** Decayed positives over decayed total; 0 before the label's first event. */
   public double prevalence(int label) {
-    return decayedTotal == 0 ? 0 : decayedPositives[label] / decayedTotal;
+    return decayedTotals[label] == 0 ? 0 : decayedPositives[label] / decayedTotals[label];
+  }
+
+  /**
+   * These counts for another label list: label {@code l} of the copy has the counts of label {@code source[l]}
+   * here, or none (counting from now) where {@code source[l]} is -1.
+   */
+  public DecayedLabelStatistics withLabels(int[] source) {
+    DecayedLabelStatistics copy = new DecayedLabelStatistics(source.length, halfLifeEvents);
+    copy.eventsObserved = eventsObserved;
+    for (int label = 0; label < source.length; label++) {
+      if (source[label] >= 0) {
+        copy.decayedPositives[label] = decayedPositives[source[label]];
+        copy.decayedTotals[label] = decayedTotals[source[label]];
+      }
+    }
+    return copy;
   }
 
   /** Number of events observed, undecayed. */
@@ -82,34 +102,58 @@ public final class DecayedLabelStatistics {
     return halfLifeEvents;
   }
 
+  /** The counts as a saved-state record (the half-life is configuration, not saved). */
+  public SavedLabelCounts toSaved() {
+    return new SavedLabelCounts(eventsObserved, Arrays.stream(decayedPositives).boxed().toList(),
+        Arrays.stream(decayedTotals).boxed().toList());
+  }
+
+  /** The counts of {@link #toSaved}'s record; from now on they decay with {@code halfLifeEvents}. */
+  public static DecayedLabelStatistics fromSaved(SavedLabelCounts saved, double halfLifeEvents) {
+    DecayedLabelStatistics statistics = new DecayedLabelStatistics(saved.getPositives().size(), halfLifeEvents);
+    statistics.eventsObserved = saved.getEventsObserved();
+    for (int label = 0; label < statistics.decayedPositives.length; label++) {
+      statistics.decayedPositives[label] = saved.getPositives().get(label);
+      statistics.decayedTotals[label] = saved.getTotals().get(label);
+    }
+    return statistics;
+  }
+
   /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
   public void writeTo(DataOutput out) throws IOException {
     out.writeByte(FORMAT_VERSION);
     out.writeInt(decayedPositives.length);
     out.writeDouble(halfLifeEvents);
     out.writeLong(eventsObserved);
-    out.writeDouble(decayedTotal);
-    for (double positives : decayedPositives) {
-      out.writeDouble(positives);
+    for (int label = 0; label < decayedPositives.length; label++) {
+      out.writeDouble(decayedPositives[label]);
+      out.writeDouble(decayedTotals[label]);
     }
   }
 
   /**
-   * Reads the counts written by {@link #writeTo}; from now on they decay with {@code halfLifeEvents}, the
-   * half-life configured now.
+   * Reads the counts written by {@link #writeTo} (or by format 1, with one total for all labels); from now on they
+   * decay with {@code halfLifeEvents}, the half-life configured now.
    */
   public static DecayedLabelStatistics readFrom(DataInput in, double halfLifeEvents) throws IOException {
     byte version = in.readByte();
-    if (version != FORMAT_VERSION) {
+    if (version != FORMAT_VERSION && version != ONE_TOTAL_FORMAT) {
       throw new IOException("unsupported DecayedLabelStatistics format version " + version);
     }
     int labelCount = in.readInt();
     in.readDouble();
     DecayedLabelStatistics statistics = new DecayedLabelStatistics(labelCount, halfLifeEvents);
     statistics.eventsObserved = in.readLong();
-    statistics.decayedTotal = in.readDouble();
-    for (int label = 0; label < statistics.decayedPositives.length; label++) {
-      statistics.decayedPositives[label] = in.readDouble();
+    if (version == ONE_TOTAL_FORMAT) {
+      Arrays.fill(statistics.decayedTotals, in.readDouble());
+      for (int label = 0; label < labelCount; label++) {
+        statistics.decayedPositives[label] = in.readDouble();
+      }
+    } else {
+      for (int label = 0; label < labelCount; label++) {
+        statistics.decayedPositives[label] = in.readDouble();
+        statistics.decayedTotals[label] = in.readDouble();
+      }
     }
     return statistics;
   }
@@ -117,6 +161,6 @@ public final class DecayedLabelStatistics {
   @Override
   public String toString() {
     return "DecayedLabelStatistics{halfLifeEvents=" + halfLifeEvents + ", events=" + eventsObserved
-        + ", total=" + decayedTotal + ", positives=" + Arrays.toString(decayedPositives) + '}';
+        + ", totals=" + Arrays.toString(decayedTotals) + ", positives=" + Arrays.toString(decayedPositives) + '}';
   }
 }

@@ -224,6 +224,21 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void shouldRefuseToProduceWhenTheEventsTopicDoesNotExist(EmbeddedKafka kafka) {
+        List<String> settings = settings(kafka, KafkaTestClient.uniqueName("no-topic"));
+        String events = config(settings).getString(BallastConfig.EVENTS_TOPIC);
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine commandLine = Ballast.commandLine();
+        commandLine.setErr(new java.io.PrintWriter(err, true));
+        long start = System.nanoTime();
+        int exitCode = commandLine.execute(command(settings, "produce", "--synthetic", "100"));
+        assertEquals(ReadableErrors.FAILURE, exitCode, err.toString());
+        assertEquals("ballast produce: topic " + events + " does not exist on Kafka at " + kafka.bootstrapServers()
+                + "; 'ballast run' creates Ballast's topics at start-up, or create it yourself", err.toString().lines().findFirst().orElseThrow());
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "fails at once instead of blocking on every record");
+    }
+
+    @Test
     void shouldStopGracefullyOnSigterm(EmbeddedKafka kafka) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ballast",

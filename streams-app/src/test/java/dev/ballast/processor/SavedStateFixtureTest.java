@@ -1,11 +1,13 @@
 package dev.ballast.processor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.config.BallastConfig;
+import dev.ballast.config.ModelDeclaration;
 import java.io.InputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +32,24 @@ class SavedStateFixtureTest {
         assertEquals(expected, asRead(SavedStateFixtures.describe(restored)));
         SavedStateFixtures.feed(restored.trainer, 62, 100);
         assertEquals(after, asRead(SavedStateFixtures.describe(restored)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linear-adagrad", "mlp-adam"})
+    void shouldSaveARestoredFixtureInTheCurrentFormatAndRestoreItToTheSameModel(String fixture) throws Exception {
+        BallastConfig config = new BallastConfig(SavedStateFixtures.settings().get(fixture));
+        ModelDeclaration declaration = config.models().declaration("default").orElseThrow();
+        byte[] first = resource("model-state-v1-" + fixture + ".bin");
+        byte[] current = ModelState.deserialise(first, declaration, 0, notice -> { }).serialise();
+        assertEquals(2, current[0], "saved in format 2");
+        ModelState restored = ModelState.deserialise(current, declaration, 0, notice -> { });
+        ObjectNode expected = (ObjectNode) JSON.readTree(resource("model-state-v1-" + fixture + ".json"));
+        JsonNode after = expected.remove("after100Events");
+        assertEquals(expected, asRead(SavedStateFixtures.describe(restored)));
+        SavedStateFixtures.feed(restored.trainer, 62, 100);
+        assertEquals(after, asRead(SavedStateFixtures.describe(restored)));
+        assertArrayEquals(restored.serialise(), ModelState.deserialise(restored.serialise(), declaration, 0,
+                notice -> { }).serialise(), "format 2 restores bit-exactly");
     }
 
     /** The node as the fixture's JSON reads back (numbers typed by their text, not by how they were added). */

@@ -84,6 +84,9 @@ record AppOutputs(List<ModelSnapshot> snapshots, List<DeadLetter> deadLetters, L
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     String topic = record.topic();
+                    if (record.value() == null) {
+                        continue; // a tombstone: 'ballast models reset' deleted the model's snapshot
+                    }
                     if (topic.equals(snapshotTopic)) {
                         snapshots.add(serdes.snapshots().deserializer().deserialize(topic, record.value()));
                     } else if (topic.equals(deadLetterTopic)) {

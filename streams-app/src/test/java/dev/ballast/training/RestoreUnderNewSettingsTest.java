@@ -70,6 +70,41 @@ class RestoreUnderNewSettingsTest {
     }
 
     @Test
+    void shouldKeepEveryOutputAndStartANewOneFromItsPriorWhenALabelIsAdded() throws IOException {
+        TrainerSettings settings = settings(Map.of(BallastConfig.BATCH_SIZE, "8"));
+        OnlineTrainer original = OnlineTrainer.create(settings, FEATURES, LABELS);
+        feed(original, new Random(1), 43);
+        List<String> withNew = List.of("a", "new", "b");
+        List<String> notices = new ArrayList<>();
+        OnlineTrainer restored = OnlineTrainer.readFrom(input(original), settings, FEATURES, withNew, notices::add);
+
+        assertEquals(withNew, restored.labelNames());
+        assertTrue(notices.stream().anyMatch(notice -> notice.contains("labels changed")), notices.toString());
+        float[] before = original.model().parameters().get(0).data();
+        float[] after = restored.model().parameters().get(0).data();
+        for (int feature = 0; feature < FEATURES; feature++) {
+            assertEquals(before[feature * 2], after[feature * 3], "label a keeps its weights");
+            assertEquals(0f, after[feature * 3 + 1], "the new label starts from zero weights");
+            assertEquals(before[feature * 2 + 1], after[feature * 3 + 2], "label b keeps its weights");
+        }
+        assertEquals(original.labelStatistics().total(0), restored.labelStatistics().total(0));
+        assertEquals(0.0, restored.labelStatistics().total(1), "the new label counts from zero");
+        assertEquals(original.labelStatistics().positives(1), restored.labelStatistics().positives(2));
+        assertEquals(3, restored.pendingEvents());
+
+        Random random = new Random(2);
+        for (int event = 0; event < 5; event++) {
+            float[] features = {(float) random.nextGaussian(), 0f, 0f, 0f};
+            restored.addDense(features, new float[] {1f, event < 2 ? 1f : 0f, 0f}, 1f);
+        }
+        double prior = restored.labelStatistics().prevalence(1);
+        assertEquals(2.0 / 8, prior, 1e-6, "2 positives in the 8 (decayed) events since the label was added");
+        float bias = restored.model().parameters().get(1).data()[1];
+        assertTrue(Math.abs(bias - Math.log(prior / (1 - prior))) < 0.2, "the new output starts from its prior: " + bias);
+        assertEquals(original.model().steps() + 1, restored.model().steps(), "training goes on");
+    }
+
+    @Test
     void shouldNameTheOverrideKeyAndTheWaysOutWhenARestoreIsRefused() {
         BallastConfig config = new BallastConfig(Map.of(BallastConfig.MODELS, "fraud",
                 "ballast.models.fraud.model.features", "5"));

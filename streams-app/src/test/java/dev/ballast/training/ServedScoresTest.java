@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import dev.ballast.schema.state.SavedModelState;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -60,12 +57,11 @@ class ServedScoresTest {
         assertEquals(uninterrupted.metrics().label(0).auprc(), saved.metrics().label(0).auprc(), 0.0);
     }
 
+    /** Through the record the processor saves in its store. */
     private static OnlineTrainer roundTrip(OnlineTrainer trainer) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            trainer.writeTo(out);
-        }
-        return OnlineTrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), SETTINGS, 3, LABELS,
-                notice -> { });
+        SavedModelState.Builder saved = SavedModelState.newBuilder().setSaveSequence(1).setSnapshotVersion(0)
+                .setBatchesAtLastSnapshot(0).setReflectedOffsets(Map.of());
+        trainer.saveTo(saved);
+        return OnlineTrainer.fromSaved(saved.build(), SETTINGS, 3, LABELS, notice -> { });
     }
 }
