@@ -6,7 +6,10 @@ import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.LabelMetrics;
 import dev.ballast.schema.LabelState;
+import dev.ballast.schema.LabelFeedback;
+import dev.ballast.schema.LabelScore;
 import dev.ballast.schema.LabelledEvent;
+import dev.ballast.schema.Prediction;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.SparseFeatures;
 import dev.ballast.schema.Tensor;
@@ -33,6 +36,25 @@ final class SampleRecords {
                 .setFeatures(DenseFeatures.newBuilder().setValues(List.of(0.5f, -1.25f, 3.0e-7f, Float.MAX_VALUE)).build())
                 .setLabels(List.of("urgent", "billing"))
                 .setImportance(2.5f)
+                .build();
+    }
+
+    static Prediction prediction() {
+        return Prediction.newBuilder()
+                .setEventId("event-2")
+                .setModelId("spam")
+                .setModelVersion(12)
+                .setScoredAt(TIME)
+                .setLabels(List.of(new LabelScore("urgent", 0.75f, 0.4f, true), new LabelScore("billing", 0.01f, 0.5f, false)))
+                .build();
+    }
+
+    static LabelFeedback labelFeedback() {
+        return LabelFeedback.newBuilder()
+                .setEventId("event-2")
+                .setModelId("spam")
+                .setLabels(List.of("urgent"))
+                .setLabelTime(TIME)
                 .build();
     }
 

@@ -52,8 +52,9 @@ class SchemaEvolutionTest {
     }
 
     static Stream<SpecificRecord> everySchema() {
-        return Stream.of(SampleRecords.denseEvent(), SampleRecords.snapshot(), SampleRecords.metrics(),
-                SampleRecords.alert(), SampleRecords.deadLetter());
+        return Stream.of(SampleRecords.denseEvent(), SampleRecords.sparseEvent(), SampleRecords.snapshot(),
+                SampleRecords.metrics(), SampleRecords.alert(), SampleRecords.deadLetter(), SampleRecords.prediction(),
+                SampleRecords.labelFeedback());
     }
 
     @ParameterizedTest

@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
             ""},
         footer = {"", "Run 'ballast COMMAND --help' for a command's options. Start with 'ballast demo'."},
         subcommands = {DemoCommand.class, EvaluateCommand.class, RunCommand.class, StackCommand.class, ProduceCommand.class,
-            ModelsCommand.class, MonitorCommand.class, DeadLettersCommand.class, BenchCommand.class, RegistryCommand.class,
-            ConfigCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
+            ModelsCommand.class, PredictionsCommand.class, MonitorCommand.class, DeadLettersCommand.class,
+            BenchCommand.class, RegistryCommand.class, ConfigCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
 public final class Ballast implements Runnable {
 
     @CommandLine.Spec

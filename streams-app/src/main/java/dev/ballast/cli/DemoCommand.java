@@ -44,8 +44,10 @@ import picocli.CommandLine.Option;
             "A Kafka broker (KRaft) and a Schema Registry in-process, the Ballast stream processor, and a generator of "
                 + "drifting, imbalanced multi-label events (label prevalence shifting by 10x and more, some labels under "
                 + "1%%). Shows a live view of each label's prevalence, weight, threshold, recall and F1, and the model "
-                + "version, with the dashboard's address; logs go to data/demo.log meanwhile. Ctrl-C stops it and "
-                + "deletes its data.", ""},
+                + "version, with the dashboard's address; logs go to data/demo.log meanwhile. A share of the events "
+                + "comes unlabelled, scored on the predictions topic, with its labels a few seconds later "
+                + "(--label-delay-ms, --unlabelled-fraction), as a service that learns the truth later would. Ctrl-C "
+                + "stops it and deletes its data.", ""},
         footer = {"", "Examples:",
             "  ballast demo                               # runs until Ctrl-C",
             "  ballast demo --events 50000 --report json",
@@ -64,6 +66,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--bad-records", defaultValue = "25", paramLabel = "N", description = "Malformed records mixed in (default ${DEFAULT-VALUE}).")
     int badRecords;
+
+    @Option(names = "--label-delay-ms", defaultValue = "1000-5000", paramLabel = "A-B",
+            description = "Labels of unlabelled events come A to B ms after them (default ${DEFAULT-VALUE}).")
+    String labelDelay;
+
+    @Option(names = "--unlabelled-fraction", defaultValue = "0.2", paramLabel = "F",
+            description = "Share of the events sent unlabelled; 0 sends every event with its labels (default ${DEFAULT-VALUE}).")
+    double unlabelledFraction;
 
     @Option(names = "--report", defaultValue = "live", paramLabel = "live|json", description = "live (default) or json: one JSON object on stdout at the end.")
     Report report;
@@ -138,7 +148,10 @@ final class DemoCommand implements Callable<Integer> {
 
             try (BallastApp app = BallastApp.start(config);
                  EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
-                         config.getString(BallastConfig.EVENTS_TOPIC));
+                         config.getString(BallastConfig.EVENTS_TOPIC)).lateLabels(
+                         config.getString(BallastConfig.LABELS_TOPIC), BallastSerdes.fromConfig(client).labels().serializer(),
+                         ProduceCommand.share(unlabelledFraction), ProduceCommand.delayRange(labelDelay)[0],
+                         ProduceCommand.delayRange(labelDelay)[1], spec.seed());
                  MetricsFeed feed = new MetricsFeed(config, client, TextDashboard.TREND_LENGTH)) {
                 String dashboard = app.dashboardUrl().map(url -> "dashboard " + url + "  metrics " + url + "metrics").orElse("");
                 if (!dashboard.isEmpty()) {

@@ -22,11 +22,15 @@ import picocli.CommandLine.Option;
         description = {"Send labelled events to the events topic, from a file or the built-in generator.",
             "",
             "The generator makes drifting, imbalanced multi-label data. --bad-records mixes in malformed records of "
-                + "every kind.", ""},
+                + "every kind. --label-delay-ms sends events unlabelled and their labels to the labels topic later, "
+                + "as a service that scores now and learns the truth later would.", ""},
         footer = {"", "Examples:",
             "  ballast produce --synthetic 100000 --set bootstrap.servers=localhost:9092 \\",
             "                  --set schema.registry.url=http://localhost:8081",
-            "  ballast produce --input Yeast.arff --model yeast --config my.properties"})
+            "  ballast produce --input Yeast.arff --model yeast --config my.properties",
+            "  ballast produce --synthetic 10000 --rate 500 --label-delay-ms 2000-30000",
+            "  ballast produce --synthetic 5000 --label-delay-ms 100-5000 \\",
+            "                  --unlabelled-fraction 0.3"})
 final class ProduceCommand implements Callable<Integer> {
 
     static final class Input {
@@ -55,6 +59,14 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "Seed of the generator and of where bad records go.")
     long seed;
 
+    @Option(names = "--label-delay-ms", paramLabel = "A-B", description = {"Send events unlabelled and their labels to "
+            + "the labels topic A to B ms later (uniform); the command returns once the last label is sent."})
+    String labelDelay;
+
+    @Option(names = "--unlabelled-fraction", paramLabel = "F", description = "With --label-delay-ms: the share of "
+            + "events sent unlabelled (default 1: all).")
+    Double unlabelledFraction;
+
     @Mixin
     ConfigOptions configOptions;
 
@@ -70,11 +82,45 @@ final class ProduceCommand implements Callable<Integer> {
             long max = input.synthetic != null ? input.synthetic : Long.MAX_VALUE;
             List<String> labels = input.file != null ? source.labelNames()
                     : config.forModel(modelId).getList(BallastConfig.MODEL_LABELS);
+            if (labelDelay != null) {
+                long[] delay = delayRange(labelDelay);
+                publisher.lateLabels(config.getString(BallastConfig.LABELS_TOPIC), serdes.labels().serializer(),
+                        unlabelledFraction == null ? 1.0 : share(unlabelledFraction), delay[0], delay[1], seed);
+            } else if (unlabelledFraction != null) {
+                throw new UserFacingException("--unlabelled-fraction needs --label-delay-ms A-B (when the labels follow)");
+            }
             EventPublisher.Sent sent = publisher.publish(source, labels, modelId, max, badRecords, rate, seed);
             System.out.printf("Sent %,d events and %,d malformed records to %s%n", sent.valid(), sent.bad(),
                     config.getString(BallastConfig.EVENTS_TOPIC));
+            if (labelDelay != null) {
+                System.out.printf("%,d of them unlabelled, their labels sent %s ms later to %s%n", publisher.unlabelled(),
+                        labelDelay, config.getString(BallastConfig.LABELS_TOPIC));
+            }
         }
         return 0;
+    }
+
+    /** --unlabelled-fraction, checked: a share in [0, 1]. */
+    static double share(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new UserFacingException("--unlabelled-fraction " + fraction + ": expected a share in [0, 1]");
+        }
+        return fraction;
+    }
+
+    /** --label-delay-ms "A-B" (or "A") in milliseconds, 0 <= A <= B. */
+    static long[] delayRange(String text) {
+        String[] parts = text.trim().split("-", -1);
+        try {
+            long min = Long.parseLong(parts[0].trim());
+            long max = parts.length == 2 ? Long.parseLong(parts[1].trim()) : min;
+            if (parts.length <= 2 && min >= 0 && max >= min) {
+                return new long[] {min, max};
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the expected form.
+        }
+        throw new UserFacingException("--label-delay-ms '" + text + "': expected A-B in milliseconds, 0 <= A <= B");
     }
 
     private ExampleSource open(BallastConfig config) throws Exception {

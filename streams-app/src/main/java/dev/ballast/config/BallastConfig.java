@@ -4,6 +4,8 @@ import dev.ballast.evaluation.ThresholdMetric;
 import dev.ballast.evaluation.ThresholdPolicy;
 import dev.ballast.evaluation.ThresholdSettings;
 import dev.ballast.evaluation.drift.DetectorSettings;
+import dev.ballast.feedback.FeedbackSettings;
+import dev.ballast.feedback.MissingLabels;
 import dev.ballast.learning.LearningSettings;
 import dev.ballast.learning.ObjectiveSettings;
 import dev.ballast.learning.ObjectiveType;
@@ -129,6 +131,13 @@ public final class BallastConfig extends AbstractConfig {
     public static final String DASHBOARD_PORT = "ballast.dashboard.port";
     public static final String DASHBOARD_HOST = "ballast.dashboard.host";
 
+    // Serving and late labels (the feedback package)
+    public static final String PREDICTIONS_TOPIC = "ballast.topic.predictions";
+    public static final String LABELS_TOPIC = "ballast.topic.labels";
+    public static final String LABELS_MAX_DELAY_MS = "ballast.labels.max.delay.ms";
+    public static final String LABELS_MISSING = "ballast.labels.missing";
+    public static final String PREDICTIONS_LABELLED = "ballast.predictions.labelled";
+
     private static final String TOPICS = "Topics";
     private static final String MODEL = "Model";
     private static final String OPTIMISER = "Optimiser";
@@ -137,6 +146,7 @@ public final class BallastConfig extends AbstractConfig {
     private static final String THRESHOLDS = "Decision thresholds";
     private static final String MONITORING = "Metrics, drift and publishing";
     private static final String RUNTIME = "Runtime";
+    private static final String FEEDBACK = "Serving and late labels";
 
     /** The learning defaults are the learning package's own, chosen there with evidence; declared once. */
     private static final LearningSettings LEARNING_DEFAULTS = LearningSettings.defaults();
@@ -145,6 +155,7 @@ public final class BallastConfig extends AbstractConfig {
     private static final DetectorSettings DETECTOR_DEFAULTS = DetectorSettings.defaults();
 
     // The enum-valued settings: one validator and parser each, allowed values taken from the enum.
+    static final EnumSetting<MissingLabels> MISSING_LABELS = EnumSetting.of(MissingLabels.class, MissingLabels::configName);
     static final EnumSetting<ModelType> MODEL_TYPES = EnumSetting.of(ModelType.class, ModelType::configName);
     static final EnumSetting<ObjectiveType> LOSSES = EnumSetting.of(ObjectiveType.class, ObjectiveType::configName);
     static final EnumSetting<OptimizerType> OPTIMIZERS = EnumSetting.of(OptimizerType.class, OptimizerType::configName);
@@ -372,6 +383,23 @@ public final class BallastConfig extends AbstractConfig {
         def.define(DASHBOARD_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
                 "Address the dashboard binds; loopback by default, 0.0.0.0 in a container so Prometheus can scrape it.",
                 RUNTIME, ++order, ConfigDef.Width.SHORT, DASHBOARD_HOST);
+
+        order = 0;
+        def.define(PREDICTIONS_TOPIC, Type.STRING, "ballast.predictions", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                "Output topic of Prediction records (key: model id): one per unlabelled event, scored by the latest "
+                        + "published snapshot.", FEEDBACK, ++order, ConfigDef.Width.MEDIUM, PREDICTIONS_TOPIC);
+        def.define(LABELS_TOPIC, Type.STRING, "ballast.labels", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                "Input topic of LabelFeedback records (key: model id), the labels of events sent unlabelled; "
+                        + "co-partitioned with the events topic.", FEEDBACK, ++order, ConfigDef.Width.MEDIUM, LABELS_TOPIC);
+        def.define(LABELS_MAX_DELAY_MS, Type.LONG, 7L * 24 * 60 * 60 * 1000, Range.atLeast(1), Importance.MEDIUM,
+                "How long (in record time) an unlabelled event waits for its labels, and a label for its event.",
+                FEEDBACK, ++order, ConfigDef.Width.SHORT, LABELS_MAX_DELAY_MS);
+        def.define(LABELS_MISSING, Type.STRING, MISSING_LABELS.nameOf(MissingLabels.IGNORE), MISSING_LABELS, Importance.MEDIUM,
+                "An unlabelled event whose labels did not come within " + LABELS_MAX_DELAY_MS + ": ignore (dropped) or "
+                        + "negative (trained as all-negative).", FEEDBACK, ++order, ConfigDef.Width.SHORT, LABELS_MISSING);
+        def.define(PREDICTIONS_LABELLED, Type.BOOLEAN, false, Importance.LOW,
+                "Also publish a Prediction for each labelled event.", FEEDBACK, ++order, ConfigDef.Width.SHORT,
+                PREDICTIONS_LABELLED);
         return def;
     }
 
@@ -506,6 +534,12 @@ public final class BallastConfig extends AbstractConfig {
     /** The value of an enum-valued setting. */
     public <E extends Enum<E>> E getEnum(String key, EnumSetting<E> setting) {
         return setting.parse(key, getString(key));
+    }
+
+    /** The serving and late-label settings. */
+    public FeedbackSettings feedbackSettings() {
+        return new FeedbackSettings(getLong(LABELS_MAX_DELAY_MS), getEnum(LABELS_MISSING, MISSING_LABELS),
+                getBoolean(PREDICTIONS_LABELLED));
     }
 
     /**

@@ -2,11 +2,15 @@ package dev.ballast.embedded;
 
 import dev.ballast.io.Example;
 import dev.ballast.io.ExampleSource;
+import dev.ballast.schema.LabelFeedback;
 import dev.ballast.schema.LabelledEvent;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,8 +21,9 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sends labelled events, keyed by model id, to the events topic; optionally mixes in malformed records. Idempotent
- * producer, so a retried send is not a duplicate.
+ * Sends labelled events, keyed by model id, to the events topic; optionally mixes in malformed records, and sends a
+ * share of the events unlabelled with their labels following later on the labels topic ({@link #lateLabels}).
+ * Idempotent producer, so a retried send is not a duplicate.
  */
 public final class EventPublisher implements AutoCloseable {
 
@@ -33,6 +38,18 @@ public final class EventPublisher implements AutoCloseable {
     private final AtomicLong bad = new AtomicLong();
     private double misKeyedShare;
     private Random misKeying;
+    private LateLabels lateLabels;
+    private final AtomicLong unlabelled = new AtomicLong();
+    private final PriorityQueue<PendingLabel> pendingLabels = new PriorityQueue<>(
+            Comparator.comparingLong(PendingLabel::dueNanos));
+
+    /** How labels follow unlabelled events: see {@link #lateLabels}. */
+    private record LateLabels(String topic, Serializer<LabelFeedback> serializer, double unlabelledFraction,
+            long minDelayMs, long maxDelayMs, Random random) {
+    }
+
+    private record PendingLabel(long dueNanos, ProducerRecord<String, byte[]> record) {
+    }
 
     public EventPublisher(Map<String, Object> clientProperties, Serializer<LabelledEvent> serializer, String topic) {
         Map<String, Object> properties = new HashMap<>();
@@ -58,6 +75,23 @@ public final class EventPublisher implements AutoCloseable {
     public EventPublisher misKeying(double share, long seed) {
         this.misKeyedShare = share;
         this.misKeying = new Random(seed);
+        return this;
+    }
+
+    /**
+     * Sends about {@code unlabelledFraction} of the events without labels ({@code labels = null}: scored by Ballast,
+     * waiting for their labels) and, after a delay drawn uniformly from [{@code minDelayMs}, {@code maxDelayMs}],
+     * their labels as a {@link LabelFeedback} to {@code labelsTopic}: a service that scores now and learns the truth
+     * later. {@link #publish} returns once the last label is sent.
+     */
+    public EventPublisher lateLabels(String labelsTopic, Serializer<LabelFeedback> labelSerializer,
+            double unlabelledFraction, long minDelayMs, long maxDelayMs, long seed) {
+        if (unlabelledFraction < 0 || unlabelledFraction > 1 || minDelayMs < 0 || maxDelayMs < minDelayMs) {
+            throw new IllegalArgumentException("unlabelled fraction " + unlabelledFraction + " outside [0, 1] or delay "
+                    + minDelayMs + "-" + maxDelayMs + " ms not a range of non-negative values");
+        }
+        this.lateLabels = new LateLabels(labelsTopic, labelSerializer, unlabelledFraction, minDelayMs, maxDelayMs,
+                new Random(seed));
         return this;
     }
 
@@ -95,17 +129,51 @@ public final class EventPublisher implements AutoCloseable {
         for (BadRecords.BadRecord record : pendingBad) {
             sendBad(record, modelId);
         }
+        while (!pendingLabels.isEmpty()) {
+            long wait = pendingLabels.peek().dueNanos() - System.nanoTime();
+            if (wait > 0) {
+                producer.flush();
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            sendDueLabels();
+        }
         producer.flush();
         return sent();
     }
 
     public void send(LabelledEvent event) {
+        sendDueLabels();
+        if (lateLabels != null && event.getLabels() != null
+                && lateLabels.random().nextDouble() < lateLabels.unlabelledFraction()) {
+            long delayMs = lateLabels.minDelayMs()
+                    + (long) (lateLabels.random().nextDouble() * (lateLabels.maxDelayMs() - lateLabels.minDelayMs()));
+            // Its labelTime is when it falls due: what a labelling service that reports after the delay would write.
+            LabelFeedback label = new LabelFeedback(event.getId(), event.getModelId(), event.getLabels(),
+                    Instant.ofEpochMilli(System.currentTimeMillis() + delayMs));
+            pendingLabels.add(new PendingLabel(System.nanoTime() + delayMs * 1_000_000, new ProducerRecord<>(
+                    lateLabels.topic(), event.getModelId(), lateLabels.serializer().serialize(lateLabels.topic(), label))));
+            event = LabelledEvent.newBuilder(event).setLabels(null).build();
+            unlabelled.incrementAndGet();
+        }
         String key = event.getModelId();
         if (misKeyedShare > 0 && misKeying.nextDouble() < misKeyedShare) {
             key = misKeying.nextBoolean() ? null : event.getId();
         }
         producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, event)));
         valid.incrementAndGet();
+    }
+
+    /** Sends the labels whose delay is over. */
+    private void sendDueLabels() {
+        while (!pendingLabels.isEmpty() && pendingLabels.peek().dueNanos() <= System.nanoTime()) {
+            ProducerRecord<String, byte[]> record = pendingLabels.poll().record();
+            producer.send(record);
+        }
+    }
+
+    /** Events sent without labels (their labels follow on the labels topic). */
+    public long unlabelled() {
+        return unlabelled.get();
     }
 
     private void sendBad(BadRecords.BadRecord record, String modelId) {

@@ -257,7 +257,9 @@ public final class MiniBatch {
                     values.add(denseFeatures[row * featureCount + j]);
                 }
             }
-            rows.add(new SavedRow(indices, values, rowTargets, importance[row]));
+            // The served scores of a late-labelled row are the trainer's to add (OnlineTrainer.saveTo).
+            rows.add(SavedRow.newBuilder().setIndices(indices).setValues(values).setTargets(rowTargets)
+                    .setImportance(importance[row]).build());
         }
         return rows;
     }

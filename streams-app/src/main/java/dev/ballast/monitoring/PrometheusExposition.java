@@ -76,6 +76,7 @@ final class PrometheusExposition {
                 metrics.getCollapsedLabels());
         sample("ballast_metrics_timestamp_seconds", "gauge", "When the latest metrics record was taken (Unix time).",
                 modelLabel, metrics.getTimestamp().toEpochMilli() / 1000.0);
+        addJoin(modelLabel, metrics);
         for (LabelMetrics label : metrics.getLabels()) {
             Map<String, String> labelLabels = labels("model", modelLabel.get("model"), "label", label.getName());
             labelSample("ballast_label_prevalence", "Decayed share of events with this label positive.", labelLabels, label,
@@ -91,6 +92,27 @@ final class PrometheusExposition {
                     labelLabels, label, LabelMetrics::getAuprc);
             labelSample("ballast_label_support", "Decayed positives behind the label's figures.", labelLabels, label,
                     LabelMetrics::getSupport);
+        }
+    }
+
+    /** The late-label join's figures; absent from the metrics of a Ballast that does not join labels. */
+    private void addJoin(Map<String, String> modelLabel, TrainingMetrics metrics) {
+        if (metrics.getEventsWaiting() == null) {
+            return;
+        }
+        sample("ballast_events_waiting", "gauge", "Unlabelled events scored and waiting for their labels.", modelLabel,
+                metrics.getEventsWaiting());
+        sample("ballast_events_joined_total", "counter", "Unlabelled events joined with their late labels and trained.",
+                modelLabel, metrics.getEventsJoined());
+        sample("ballast_events_expired_total", "counter", "Unlabelled events whose labels never came within the delay.",
+                modelLabel, metrics.getEventsExpired());
+        sample("ballast_orphan_labels_total", "counter", "Labels dead-lettered: no event within the delay, or duplicates.",
+                modelLabel, metrics.getOrphanLabels());
+        if (metrics.getLabelDelayP50Ms() != null) {
+            sample("ballast_label_delay_seconds", "gauge", "Delay from an event to its labels over the joined events.",
+                    labels("model", modelLabel.get("model"), "quantile", "0.5"), metrics.getLabelDelayP50Ms() / 1000.0);
+            sample("ballast_label_delay_seconds", "gauge", "Delay from an event to its labels over the joined events.",
+                    labels("model", modelLabel.get("model"), "quantile", "0.99"), metrics.getLabelDelayP99Ms() / 1000.0);
         }
     }
 

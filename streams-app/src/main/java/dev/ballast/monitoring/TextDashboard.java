@@ -85,11 +85,29 @@ public final class TextDashboard {
         }
         text.append(String.format(Locale.ROOT, "%n  macro-F1 %.3f  micro-F1 %.3f  weighted loss %.4f  unweighted loss %.4f%n",
                 latest.getMacroF1(), latest.getMicroF1(), latest.getWeightedLoss(), latest.getUnweightedLoss()));
+        // Late labels: shown once the model has served an unlabelled event.
+        if (latest.getEventsWaiting() != null && latest.getEventsWaiting() + latest.getEventsJoined()
+                + latest.getEventsExpired() + latest.getOrphanLabels() > 0) {
+            text.append(String.format(Locale.ROOT, "  late labels: waiting %,d  joined %,d  expired %,d  orphan labels %,d"
+                    + "  delay p50 %s  p99 %s%n", latest.getEventsWaiting(), latest.getEventsJoined(),
+                    latest.getEventsExpired(), latest.getOrphanLabels(), delay(latest.getLabelDelayP50Ms()),
+                    delay(latest.getLabelDelayP99Ms())));
+        }
         if (!model.alertCounts().isEmpty()) {
             text.append("  alerts: ").append(model.alertCounts().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .map(count -> count.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " " + count.getValue())
                     .collect(Collectors.joining(", "))).append('\n');
         }
+    }
+
+    private static String delay(Double ms) {
+        if (ms == null) {
+            return "-";
+        }
+        return ms < 1_000 ? String.format(Locale.ROOT, "%.0f ms", ms)
+                : ms < 120_000 ? String.format(Locale.ROOT, "%.1f s", ms / 1_000)
+                : ms < 7_200_000 ? String.format(Locale.ROOT, "%.1f min", ms / 60_000)
+                : String.format(Locale.ROOT, "%.1f h", ms / 3_600_000);
     }
 
     private static double prevalenceOf(TrainingMetrics metrics, String label) {

@@ -38,6 +38,8 @@ final class EventJournal {
      * encoding of a non-negative stamp, whose first byte is even.
      */
     private static final byte FORMAT = 1;
+    /** An entry of {@link #FORMAT} followed by the probabilities it was served (a late-labelled event); odd, as above. */
+    private static final byte FORMAT_SERVED = 3;
     private static final byte DENSE = 0;
     private static final byte SPARSE = 1;
 
@@ -50,17 +52,28 @@ final class EventJournal {
      * @param indices    the sparse non-zeros' feature indices; null for a dense row
      * @param targets    1 for each positive label (in declaration order), 0 otherwise
      * @param importance the event's weight
+     * @param served     the probabilities the event was served before its labels came, or null: its prequential
+     *                   test uses them
      */
-    record Input(float[] values, int[] indices, float[] targets, float importance) {
+    record Input(float[] values, int[] indices, float[] targets, float importance, float[] served) {
 
-        /** Converts a validated event: its labels are all in {@code labelIndex}. */
+        Input(float[] values, int[] indices, float[] targets, float importance) {
+            this(values, indices, targets, importance, null);
+        }
+
+        /** Converts a validated event with known labels: they are all in {@code labelIndex}. */
         static Input of(LabelledEvent event, Map<String, Integer> labelIndex, int labelCount) {
+            return of(event, labelIndex, labelCount, null);
+        }
+
+        /** As {@link #of(LabelledEvent, Map, int)}, for an event served {@code served} before its labels came. */
+        static Input of(LabelledEvent event, Map<String, Integer> labelIndex, int labelCount, float[] served) {
             float[] targets = new float[labelCount];
             for (String label : event.getLabels()) {
                 targets[labelIndex.get(label)] = 1f;
             }
             if (event.getFeatures() instanceof DenseFeatures dense) {
-                return new Input(floats(dense.getValues()), null, targets, event.getImportance());
+                return new Input(floats(dense.getValues()), null, targets, event.getImportance(), served);
             }
             SparseFeatures sparse = (SparseFeatures) event.getFeatures();
             List<Integer> indexList = sparse.getIndices();
@@ -68,7 +81,7 @@ final class EventJournal {
             for (int i = 0; i < indices.length; i++) {
                 indices[i] = indexList.get(i);
             }
-            return new Input(floats(sparse.getValues()), indices, targets, event.getImportance());
+            return new Input(floats(sparse.getValues()), indices, targets, event.getImportance(), served);
         }
 
         private static float[] floats(List<Float> list) {
@@ -139,9 +152,9 @@ final class EventJournal {
         }
         int nonZeros = input.values().length;
         int size = 1 + 8 + 4 + partition.length + 8 + 4 + 1 + 4 + nonZeros * (input.indices() == null ? 4 : 8)
-                + 4 + 4 + positives * 4;
+                + 4 + 4 + positives * 4 + (input.served() == null ? 0 : input.targets().length * 4);
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(FORMAT).putLong(stamp).putInt(partition.length).put(partition).putLong(offset)
+        out.put(input.served() == null ? FORMAT : FORMAT_SERVED).putLong(stamp).putInt(partition.length).put(partition).putLong(offset)
                 .putFloat(input.importance());
         out.put(input.indices() == null ? DENSE : SPARSE).putInt(nonZeros);
         for (int i = 0; i < nonZeros; i++) {
@@ -156,6 +169,11 @@ final class EventJournal {
                 out.putInt(label);
             }
         }
+        if (input.served() != null) {
+            for (float probability : input.served()) {
+                out.putFloat(probability);
+            }
+        }
         return out.array();
     }
 
@@ -163,12 +181,12 @@ final class EventJournal {
      * @param legacy converts an event of an entry in the earlier (Avro) format
      */
     static Entry decode(byte[] bytes, Function<LabelledEvent, Input> legacy) {
-        if (bytes.length > 0 && bytes[0] != FORMAT) {
+        if (bytes.length > 0 && bytes[0] != FORMAT && bytes[0] != FORMAT_SERVED) {
             return decodeLegacy(bytes, legacy);
         }
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
-            in.get();
+            boolean withServed = in.get() == FORMAT_SERVED;
             long stamp = in.getLong();
             byte[] partition = new byte[in.getInt()];
             in.get(partition);
@@ -189,8 +207,12 @@ final class EventJournal {
             for (int i = 0; i < positives; i++) {
                 targets[in.getInt()] = 1f;
             }
+            float[] served = withServed ? new float[targets.length] : null;
+            for (int label = 0; withServed && label < targets.length; label++) {
+                served[label] = in.getFloat();
+            }
             return new Entry(stamp, new String(partition, StandardCharsets.UTF_8), offset,
-                    new Input(values, indices, targets, importance));
+                    new Input(values, indices, targets, importance, served));
         } catch (BufferUnderflowException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new IllegalStateException("journal entry is unreadable (" + bytes.length + " bytes)", e);
         }

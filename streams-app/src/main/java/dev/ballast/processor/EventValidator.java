@@ -32,11 +32,11 @@ public final class EventValidator {
         } else {
             return new Rejection(Rejection.INVALID, "features are missing");
         }
-        for (String label : event.getLabels()) {
-            if (!labelIndex.containsKey(label)) {
-                return new Rejection(Rejection.UNKNOWN_LABEL, "unknown label '" + shorten(label) + "'; model '"
-                        + event.getModelId() + "' declares " + labelIndex.size() + " labels");
-            }
+        // Null labels: not known yet (the event is scored and waits for them).
+        Rejection unknown = event.getLabels() == null ? null
+                : checkLabels(event.getLabels(), event.getModelId(), labelIndex);
+        if (unknown != null) {
+            return unknown;
         }
         float importance = event.getImportance();
         if (!Float.isFinite(importance)) {
@@ -44,6 +44,17 @@ public final class EventValidator {
         }
         if (importance < 0) {
             return new Rejection(Rejection.NEGATIVE_WEIGHT, "importance " + importance + " is negative");
+        }
+        return null;
+    }
+
+    /** The first label name the model does not declare, as a rejection; null when all are declared. */
+    static Rejection checkLabels(List<String> labels, String modelId, Map<String, Integer> labelIndex) {
+        for (String label : labels) {
+            if (!labelIndex.containsKey(label)) {
+                return new Rejection(Rejection.UNKNOWN_LABEL, "unknown label '" + shorten(label) + "'; model '"
+                        + modelId + "' declares " + labelIndex.size() + " labels");
+            }
         }
         return null;
     }

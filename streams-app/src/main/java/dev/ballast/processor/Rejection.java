@@ -23,4 +23,8 @@ public record Rejection(String kind, String reason) {
     public static final String SERIALIZATION = "SERIALIZATION";
     /** An output the input led to was refused by the producer or the broker. */
     public static final String PRODUCTION = "PRODUCTION";
+    /** A label whose event never came within {@code ballast.labels.max.delay.ms}. */
+    public static final String ORPHAN_LABEL = "ORPHAN_LABEL";
+    /** A second label for an event, or a second unlabelled event with the same id: the first is kept. */
+    public static final String DUPLICATE = "DUPLICATE";
 }

@@ -4,8 +4,13 @@ import dev.ballast.config.BallastConfig;
 import dev.ballast.config.ModelDeclaration;
 import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
+import dev.ballast.feedback.LabelJoin;
+import dev.ballast.schema.LabelFeedback;
 import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.schema.LabelledEvent;
+import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.schema.Prediction;
+import dev.ballast.schema.TrainingMetrics;
 import dev.ballast.training.BatchOutcome;
 import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
@@ -51,8 +56,15 @@ import org.slf4j.LoggerFactory;
  * {@code ballast.snapshot.interval.steps} steps or {@code ballast.snapshot.interval.ms}, {@code TrainingMetrics}
  * every {@code ballast.metrics.interval.ms}, {@code ImbalanceAlert} when a detector fires or a step is skipped, and
  * {@code DeadLetter} for events that fail validation or that the timestamp extractor marked (see {@link SourceHeaders}).
+ *
+ * <p>Serving and late labels: the processor also takes the labels topic ({@code LabelFeedback}). An event without
+ * labels is scored with the model's last published snapshot ({@code Prediction}, emitted once, in the transaction
+ * that consumes the event) and handed to the {@link LabelJoin}; what the join makes ready (an event with its late
+ * labels, or one expired as all-negative) is taken in through the journal, like a repartitioned event, with the
+ * probabilities it was served for its prequential test. Such an event is never read back from the events topic
+ * (it is there without labels), so a restore replays it from the journal exactly once.
  */
-public final class TrainingProcessor implements Processor<String, LabelledEvent, String, SpecificRecord> {
+public final class TrainingProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     /** Name of the changelogged store of model states and pending events. */
     public static final String STORE = "ballast-models";
@@ -70,6 +82,19 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     private final int saveIntervalBatches;
     private final Map<String, ModelDeclaration> declarations = new HashMap<>();
     private final Map<String, ModelState> models = new HashMap<>();
+    private final LabelJoin join;
+    private final LabelJoin.Expiry expiry = new LabelJoin.Expiry() {
+        @Override
+        public void trainAsNegative(LabelJoin.Joined event) {
+            takeInJoined(event, null);
+        }
+
+        @Override
+        public void orphaned(LabelFeedback label, LabelJoin.Origin origin, String reason) {
+            deadLetter(new Rejection(Rejection.ORPHAN_LABEL, reason), origin.topic(), origin.partition(),
+                    origin.offset(), label.getEventId(), label.getModelId());
+        }
+    };
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> store;
@@ -91,6 +116,7 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         this.metricsIntervalMs = config.getLong(BallastConfig.METRICS_INTERVAL_MS);
         this.lingerMs = config.getLong(BallastConfig.BATCH_LINGER_MS);
         this.saveIntervalBatches = config.getInt(BallastConfig.STATE_SAVE_INTERVAL_BATCHES);
+        this.join = new LabelJoin(config.feedbackSettings());
     }
 
     @Override
@@ -99,15 +125,22 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         this.store = context.getStateStore(STORE);
         // A task re-initialised after an aborted transaction must reload from the (rolled-back) store.
         models.clear();
+        join.init(context.getStateStore(LabelJoin.STORE));
         savedModelsRestored = false;
         long tick = Math.max(10, Math.min(lingerMs, Math.min(snapshotIntervalMs, metricsIntervalMs)) / 2);
         context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
-    public void process(Record<String, LabelledEvent> record) {
-        LabelledEvent event = record.value();
+    public void process(Record<String, SpecificRecord> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
+        // Expire what is due before this record's time, so that a replay joins exactly as the first run did.
+        join.advance(record.timestamp(), expiry);
+        if (record.value() instanceof LabelFeedback label) {
+            processLabel(record.key(), label, source, record.timestamp());
+            return;
+        }
+        LabelledEvent event = (LabelledEvent) record.value();
         if (event == null) {
             deadLetter(new Rejection(Rejection.INVALID, "record has no value"), record, source, null);
             return;
@@ -131,22 +164,90 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
             deadLetter(rejection, record, source, event.getId());
             return;
         }
-        ModelState state = models.get(modelId);
-        if (state == null) {
-            state = load(declaration, source);
-            models.put(modelId, state);
+        ModelState state = modelState(declaration, source);
+        if (event.getLabels() == null || join.settings().scoreLabelled()) {
+            if (event.getLabels() == null && join.received(event)) {
+                deadLetter(new Rejection(Rejection.DUPLICATE, "event id '" + EventValidator.shorten(event.getId())
+                        + "' of model '" + modelId + "' was already received unlabelled; the first is kept"), record,
+                        source, event.getId());
+                return;
+            }
+            Prediction prediction = join.score(event, context.currentSystemTimeMs());
+            emit(modelId, prediction);
+            if (event.getLabels() == null) {
+                if (join.onEvent(event, prediction, origin(source, record.timestamp())) instanceof LabelJoin.Ready ready) {
+                    takeInJoined(ready.joined(), source);
+                }
+                return;
+            }
         }
-        String topicPartition = topicPartition(source);
-        EventJournal.Input input = toInput(event, declaration);
-        if (!state.journalling && source.topic().equals(eventsTopic)
-                && (state.sourceRange == null || state.sourceRange.partition() == source.partition())) {
+        takeIn(state, declaration, toInput(event, declaration), source.topic(), source.partition(), source.offset());
+    }
+
+    /** Labels of an event sent unlabelled: checked, then joined with their event (see {@link LabelJoin}). */
+    private void processLabel(String key, LabelFeedback label, RecordMetadata source, long timestamp) {
+        String modelId = label.getModelId();
+        ModelDeclaration declaration = declarationOf(modelId);
+        Rejection rejection = declaration == null
+                ? new Rejection(Rejection.UNKNOWN_MODEL, "model id '" + EventValidator.shorten(modelId)
+                        + "' is not declared in " + BallastConfig.MODELS)
+                : !modelId.equals(key)
+                ? new Rejection(Rejection.INVALID, "label keyed '" + (key == null ? "" : EventValidator.shorten(key))
+                        + "' for model '" + EventValidator.shorten(modelId) + "': the labels topic is keyed by model "
+                        + "id, as its events are")
+                : EventValidator.checkLabels(label.getLabels(), modelId, declaration.labelIndex());
+        if (rejection != null) {
+            deadLetter(rejection, source.topic(), source.partition(), source.offset(), label.getEventId(), key);
+            return;
+        }
+        LabelJoin.Result result = join.onLabel(label, origin(source, timestamp));
+        if (result instanceof LabelJoin.Ready ready) {
+            takeInJoined(ready.joined(), source);
+        } else if (result instanceof LabelJoin.Duplicate duplicate) {
+            deadLetter(new Rejection(Rejection.DUPLICATE, duplicate.reason()), source.topic(), source.partition(),
+                    source.offset(), label.getEventId(), key);
+        }
+    }
+
+    /** Trains an event the join made ready, through the journal (see the class doc). */
+    private void takeInJoined(LabelJoin.Joined joined, RecordMetadata trigger) {
+        ModelDeclaration declaration = declarationOf(joined.event().getModelId());
+        ModelState state = modelState(declaration, trigger);
+        EventJournal.Input input = EventJournal.Input.of(joined.event(), declaration.labelIndex(),
+                declaration.labelNames().size(), joined.served());
+        LabelJoin.Origin origin = joined.origin();
+        takeIn(state, declaration, input, origin.topic(), origin.partition(), origin.offset());
+    }
+
+    private static LabelJoin.Origin origin(RecordMetadata source, long timestamp) {
+        return new LabelJoin.Origin(source.topic(), source.partition(), source.offset(), timestamp);
+    }
+
+    /** The model's state, restored at its first record since the task was (re)initialised. */
+    private ModelState modelState(ModelDeclaration declaration, RecordMetadata trigger) {
+        ModelState state = models.get(declaration.modelId());
+        if (state == null) {
+            state = load(declaration, trigger);
+            models.put(declaration.modelId(), state);
+        }
+        return state;
+    }
+
+    /**
+     * Takes in an event the model trains on: noted as part of the cycle's range of the events topic when it came
+     * straight from there with its labels, journalled otherwise (see the class doc).
+     */
+    private void takeIn(ModelState state, ModelDeclaration declaration, EventJournal.Input input, String topic,
+            int partition, long offset) {
+        String topicPartition = topicPartition(topic, partition);
+        if (!state.journalling && input.served() == null && topic.equals(eventsTopic)
+                && (state.sourceRange == null || state.sourceRange.partition() == partition)) {
             // Found again in the events topic on restore: only the first of the cycle's events is noted.
             if (state.sourceRange == null) {
-                state.sourceRange = new EventJournal.SourceRange(state.saveSequence, source.topic(), source.partition(),
-                        source.offset(), -1);
+                state.sourceRange = new EventJournal.SourceRange(state.saveSequence, topic, partition, offset, -1);
                 store.put(state.sourceRangeKey, state.sourceRange.encode());
             }
-            state.sourceNext = source.offset() + 1;
+            state.sourceNext = offset + 1;
         } else {
             if (!state.journalling) {
                 state.journalling = true;
@@ -156,11 +257,11 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                 }
             }
             store.put(state.journalKey(state.journalLength++),
-                    EventJournal.encode(state.saveSequence, topicPartition, source.offset(), input));
+                    EventJournal.encode(state.saveSequence, topicPartition, offset, input));
         }
         state.lastEventWallMs = context.currentSystemTimeMs();
         BatchOutcome outcome = add(state, input);
-        state.notePending(topicPartition, source.offset());
+        state.notePending(topicPartition, offset);
         if (outcome != null) {
             afterBatch(state, declaration, outcome, false);
         }
@@ -178,11 +279,11 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         return declaration;
     }
 
-    /** "topic-partition" of the record being processed; the string is reused while the partition stays the same. */
-    private String topicPartition(RecordMetadata source) {
-        if (!source.topic().equals(lastTopic) || source.partition() != lastPartition) {
-            lastTopic = source.topic();
-            lastPartition = source.partition();
+    /** "topic-partition"; the string is reused while the partition stays the same. */
+    private String topicPartition(String topic, int partition) {
+        if (!topic.equals(lastTopic) || partition != lastPartition) {
+            lastTopic = topic;
+            lastPartition = partition;
             lastTopicPartition = lastTopic + "-" + lastPartition;
         }
         return lastTopicPartition;
@@ -195,8 +296,8 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
     private static BatchOutcome add(ModelState state, EventJournal.Input input) {
         OnlineTrainer trainer = state.trainer;
         return input.indices() == null
-                ? trainer.addDense(input.values(), input.targets(), input.importance())
-                : trainer.addSparse(input.indices(), input.values(), input.targets(), input.importance());
+                ? trainer.addDense(input.values(), input.targets(), input.importance(), input.served())
+                : trainer.addSparse(input.indices(), input.values(), input.targets(), input.importance(), input.served());
     }
 
     /**
@@ -212,6 +313,9 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
                 ? new ModelState(declaration.modelId(), OnlineTrainer.create(declaration.trainerSettings(),
                         declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
                 : restore(saved, declaration, now);
+        ModelState loaded = state;
+        join.load(declaration.modelId(), () -> OutputRecords.snapshot(loaded.modelId, loaded.snapshotVersion,
+                loaded.trainer, BallastConfig.hyperParameters(loaded.trainer.settings()), loaded.reflectedOffsets, now));
         byte[] rangeBytes = store.get(state.sourceRangeKey);
         EventJournal.SourceRange range = rangeBytes == null ? null : EventJournal.SourceRange.decode(rangeBytes);
         long readBack = 0;
@@ -290,7 +394,8 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         sourceLog().read(partition, range.from(), to, (offset, key, event) -> {
             // What process() took in from the events topic: keyed by its own declared model id, and valid. The rest
             // went elsewhere (another model, the repartition topic, the dead-letter topic) when it first arrived.
-            if (state.modelId.equals(key) && key.equals(event.getModelId())
+            // Unlabelled events were scored and handed to the join: what of them trained came through the journal.
+            if (state.modelId.equals(key) && key.equals(event.getModelId()) && event.getLabels() != null
                     && EventValidator.validate(event, declaration.featureCount(), declaration.labelIndex()) == null) {
                 takeInRestored(state, toInput(event, declaration), topicPartition, offset);
                 count[0]++;
@@ -404,8 +509,10 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
             long newEvents = state.trainer.eventsTrained() - state.eventsAtLastMetrics;
             if (newEvents > 0 && now - state.lastMetricsWallMs >= metricsIntervalMs) {
                 double seconds = Math.max(1e-3, (now - state.lastMetricsWallMs) / 1000.0);
-                emit(state.modelId, OutputRecords.metrics(state.modelId, state.snapshotVersion, state.trainer,
-                        newEvents / seconds, now));
+                TrainingMetrics metrics = OutputRecords.metrics(state.modelId, state.snapshotVersion, state.trainer,
+                        newEvents / seconds, now);
+                join.describe(state.modelId, metrics);
+                emit(state.modelId, metrics);
                 state.lastMetricsWallMs = now;
                 state.eventsAtLastMetrics = state.trainer.eventsTrained();
             }
@@ -416,26 +523,31 @@ public final class TrainingProcessor implements Processor<String, LabelledEvent,
         state.snapshotVersion++;
         state.batchesAtLastSnapshot = state.batchesTrained();
         state.lastSnapshotWallMs = now;
-        emit(state.modelId, OutputRecords.snapshot(state.modelId, state.snapshotVersion, state.trainer,
-                BallastConfig.hyperParameters(state.trainer.settings()), state.reflectedOffsets, now));
+        ModelSnapshot snapshot = OutputRecords.snapshot(state.modelId, state.snapshotVersion, state.trainer,
+                BallastConfig.hyperParameters(state.trainer.settings()), state.reflectedOffsets, now);
+        join.published(snapshot);
+        emit(state.modelId, snapshot);
     }
 
     /**
      * Dead-letters the record, naming its place in the events topic: for a repartitioned record, the place its
      * headers carry (only a record from the repartition topic is trusted with them).
      */
-    private void deadLetter(Rejection rejection, Record<String, LabelledEvent> record, RecordMetadata source,
+    private void deadLetter(Rejection rejection, Record<String, SpecificRecord> record, RecordMetadata source,
             String eventId) {
-        long now = context.currentSystemTimeMs();
-        String key = record.key();
-        byte[] keyBytes = key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         SourceHeaders.Coordinates original = source.topic().equals(eventsTopic) ? null
                 : SourceHeaders.coordinates(record.headers());
-        emit(key, original == null
-                ? OutputRecords.deadLetter(rejection, source.topic(), source.partition(), source.offset(), eventId,
-                        keyBytes, null, now)
-                : OutputRecords.deadLetter(rejection, original.topic(), original.partition(), original.offset(), eventId,
-                        keyBytes, null, now));
+        if (original == null) {
+            deadLetter(rejection, source.topic(), source.partition(), source.offset(), eventId, record.key());
+        } else {
+            deadLetter(rejection, original.topic(), original.partition(), original.offset(), eventId, record.key());
+        }
+    }
+
+    private void deadLetter(Rejection rejection, String topic, int partition, long offset, String eventId, String key) {
+        long now = context.currentSystemTimeMs();
+        byte[] keyBytes = key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        emit(key, OutputRecords.deadLetter(rejection, topic, partition, offset, eventId, keyBytes, null, now));
     }
 
     private void emit(String key, SpecificRecord value) {

@@ -53,6 +53,7 @@ public final class BallastApp implements AutoCloseable {
             if (config.getBoolean(BallastConfig.TOPIC_CREATE)) {
                 TopicProvisioner.ensureTopics(admin, config);
             }
+            TopicProvisioner.checkCoPartitioned(admin, config);
         } finally {
             StartupChecks.close(admin);
         }

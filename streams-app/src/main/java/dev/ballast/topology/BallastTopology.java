@@ -1,12 +1,15 @@
 package dev.ballast.topology;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.feedback.LabelJoin;
 import dev.ballast.processor.SourceLog;
 import dev.ballast.processor.TrainingProcessor;
 import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ImbalanceAlert;
+import dev.ballast.schema.LabelFeedback;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.schema.Prediction;
 import dev.ballast.schema.TrainingMetrics;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -29,8 +32,9 @@ import org.apache.kafka.streams.state.Stores;
  * Ballast's topology:
  * <pre>
  * events ─┬─ key == event.modelId ──────────────────────────────┬─ train (per model id, changelogged store) ─┬─ model-updates
- *         └─ key missing or different ─ guard ─ repartition ─────┘                                            ├─ metrics
- *                                         └─ over the size cap ───────────────────────────────────────────────┼─ alerts
+ *         └─ key missing or different ─ guard ─ repartition ─────┤   score unlabelled events, join late labels  ├─ metrics
+ *                                         └─ over the size cap ──┼────────────────────────────────────────────┼─ alerts
+ * labels (key = model id, co-partitioned with events) ───────────┘   (changelogged join store)                 ├─ predictions
  *                                                                                                             └─ dead-letters
  * </pre>
  * The guard ({@link RekeyGuard}) re-keys by model id and carries the record's place in the events topic as headers.
@@ -64,6 +68,11 @@ public final class BallastTopology {
                 // The cache coalesces a model's repeated saves between commits into one changelog write.
                 .withCachingEnabled()
                 .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES))));
+        // Waiting events and early labels; it also keeps each model's serving snapshot, hence the record size.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(LabelJoin.STORE), keys, Serdes.ByteArray())
+                .withCachingEnabled()
+                .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES))));
 
         KStream<String, LabelledEvent> events = builder.stream(config.getString(BallastConfig.EVENTS_TOPIC),
                 Consumed.with(keys, serdes.events()).withName("events"));
@@ -79,9 +88,14 @@ public final class BallastTopology {
                 .mapValues(value -> (LabelledEvent) value, Named.as("as-event"))
                 .repartition(Repartitioned.with(keys, serdes.events()).withName("by-model-id"));
 
-        KStream<String, SpecificRecord> outputs = routes.get(SPLIT + KEYED)
-                .merge(rekeyed, Named.as("all-events"))
-                .process(() -> new TrainingProcessor(config, sourceLogs), Named.as("train"), TrainingProcessor.STORE)
+        KStream<String, LabelFeedback> labels = builder.stream(config.getString(BallastConfig.LABELS_TOPIC),
+                Consumed.with(keys, serdes.labels()).withName("labels"));
+
+        KStream<String, SpecificRecord> outputs = widen(routes.get(SPLIT + KEYED)
+                .merge(rekeyed, Named.as("all-events")))
+                .merge(widen(labels), Named.as("events-and-labels"))
+                .process(() -> new TrainingProcessor(config, sourceLogs), Named.as("train"), TrainingProcessor.STORE,
+                        LabelJoin.STORE)
                 .merge(guarded.get(GUARDED + REFUSED), Named.as("all-outputs"));
 
         outputs.split(Named.as("output-"))
@@ -97,11 +111,21 @@ public final class BallastTopology {
                         .mapValues(value -> (ImbalanceAlert) value, Named.as("as-alert"))
                         .to(config.getString(BallastConfig.ALERTS_TOPIC),
                                 Produced.with(keys, serdes.alerts()).withName("alerts")), "alerts"))
+                .branch((key, value) -> value instanceof Prediction, Branched.withConsumer(stream -> stream
+                        .mapValues(value -> (Prediction) value, Named.as("as-prediction"))
+                        .to(config.getString(BallastConfig.PREDICTIONS_TOPIC),
+                                Produced.with(keys, serdes.predictions()).withName("predictions")), "predictions"))
                 .branch((key, value) -> value instanceof DeadLetter, Branched.withConsumer(stream -> stream
                         .mapValues(value -> (DeadLetter) value, Named.as("as-dead-letter"))
                         .to(config.getString(BallastConfig.DEAD_LETTERS_TOPIC),
                                 Produced.with(keys, serdes.deadLetters()).withName("dead-letters")), "dead-letters"))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    /** Views a stream of one record type as one of records: the training processor takes events and labels. */
+    @SuppressWarnings("unchecked")
+    private static KStream<String, SpecificRecord> widen(KStream<String, ? extends SpecificRecord> stream) {
+        return (KStream<String, SpecificRecord>) stream;
     }
 }

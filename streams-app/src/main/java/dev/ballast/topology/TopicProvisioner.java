@@ -39,6 +39,8 @@ public final class TopicProvisioner {
         topics.put(config.getString(BallastConfig.METRICS_TOPIC), Map.of());
         topics.put(config.getString(BallastConfig.ALERTS_TOPIC), Map.of());
         topics.put(config.getString(BallastConfig.DEAD_LETTERS_TOPIC), Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
+        topics.put(config.getString(BallastConfig.LABELS_TOPIC), Map.of());
+        topics.put(config.getString(BallastConfig.PREDICTIONS_TOPIC), Map.of());
         return topics;
     }
 
@@ -49,10 +51,16 @@ public final class TopicProvisioner {
         short replication = config.getShort(BallastConfig.TOPIC_REPLICATION_FACTOR);
         try {
             Set<String> existing = admin.listTopics().names().get();
+            String events = config.getString(BallastConfig.EVENTS_TOPIC);
+            // The labels topic is co-partitioned with the events topic (see checkCoPartitioned), whatever its age.
+            int labelPartitions = existing.contains(events)
+                    ? admin.describeTopics(List.of(events)).allTopicNames().get().get(events).partitions().size()
+                    : partitions;
+            String labels = config.getString(BallastConfig.LABELS_TOPIC);
             List<NewTopic> missing = new ArrayList<>();
             required.forEach((name, configs) -> {
                 if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, Optional.of(partitions),
+                    missing.add(new NewTopic(name, Optional.of(name.equals(labels) ? labelPartitions : partitions),
                             replication < 0 ? Optional.empty() : Optional.of(replication)).configs(configs));
                 }
             });
@@ -74,6 +82,32 @@ public final class TopicProvisioner {
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create or check Ballast's topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Fails unless the labels topic has as many partitions as the events topic: a label must reach the task that
+     * holds its event (both keyed by model id, so the same partition number), which only holds when they are
+     * co-partitioned. Kafka Streams checks this for its own joins, not for a processor reading both topics.
+     */
+    public static void checkCoPartitioned(Admin admin, BallastConfig config) throws InterruptedException {
+        String events = config.getString(BallastConfig.EVENTS_TOPIC);
+        String labels = config.getString(BallastConfig.LABELS_TOPIC);
+        try {
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> topics =
+                    admin.describeTopics(List.of(events, labels)).allTopicNames().get();
+            int eventPartitions = topics.get(events).partitions().size();
+            int labelPartitions = topics.get(labels).partitions().size();
+            if (eventPartitions != labelPartitions) {
+                throw new IllegalStateException("Topic " + labels + " (" + BallastConfig.LABELS_TOPIC + ") has "
+                        + labelPartitions + " partitions but " + events + " (" + BallastConfig.EVENTS_TOPIC + ") has "
+                        + eventPartitions + ": labels join their events only when both topics have the same number of "
+                        + "partitions (and the same key, the model id). Recreate " + labels + " with " + eventPartitions
+                        + " partitions.");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot check that " + labels + " and " + events + " are co-partitioned: "
+                    + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -13,6 +13,7 @@ import dev.ballast.learning.ObjectiveSettings;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.learning.StepResult;
 import dev.ballast.schema.state.SavedModelState;
+import dev.ballast.schema.state.SavedRow;
 import dev.ballast.weighting.DecayedLabelStatistics;
 import dev.ballast.weighting.WeightPolicy;
 import java.io.ByteArrayInputStream;
@@ -58,6 +59,11 @@ public final class OnlineTrainer {
     private final float[] positiveWeights;
     private final float[] negativeWeights;
     private final double[] prevalences;
+    /**
+     * Per pending row, the probabilities it was served when it was scored before its labels came (a late-labelled
+     * event), or null: its prequential test uses those, not a re-prediction by the newer model.
+     */
+    private final float[][] servedRows;
     /** Per label, added to the logit in the loss and when scoring: logit adjustment by the priors. */
     private final float[] logitOffsets;
     private final float[] scoreOffsets;
@@ -85,6 +91,7 @@ public final class OnlineTrainer {
         this.positiveWeights = new float[labels];
         this.negativeWeights = new float[labels];
         this.prevalences = new double[labels];
+        this.servedRows = new float[pending.capacity()][];
         this.logitOffsets = new float[labels];
         this.scoreOffsets = new float[labels];
         this.objective = settings.learning().objective();
@@ -109,12 +116,27 @@ public final class OnlineTrainer {
 
     /** Adds a dense event; trains and returns the outcome when it completes a mini-batch, else null. */
     public BatchOutcome addDense(float[] features, float[] eventTargets, float importance) {
+        return addDense(features, eventTargets, importance, null);
+    }
+
+    /**
+     * Adds a dense event that was scored before its labels came: {@code served} (one probability per label, or null)
+     * is what its prequential test uses. Trains and returns the outcome when it completes a mini-batch, else null.
+     */
+    public BatchOutcome addDense(float[] features, float[] eventTargets, float importance, float[] served) {
+        servedRows[pending.size()] = served;
         pending.addDense(features, eventTargets, importance);
         return pending.size() >= settings.batchSize() ? trainPending() : null;
     }
 
     /** Adds a sparse event; trains and returns the outcome when it completes a mini-batch, else null. */
     public BatchOutcome addSparse(int[] indices, float[] values, float[] eventTargets, float importance) {
+        return addSparse(indices, values, eventTargets, importance, null);
+    }
+
+    /** As {@link #addDense(float[], float[], float, float[])}, for a sparse event. */
+    public BatchOutcome addSparse(int[] indices, float[] values, float[] eventTargets, float importance, float[] served) {
+        servedRows[pending.size()] = served;
         pending.addSparse(indices, values, eventTargets, importance);
         return pending.size() >= settings.batchSize() ? trainPending() : null;
     }
@@ -133,6 +155,12 @@ public final class OnlineTrainer {
         }
         refreshOffsets();
         model.predict(pending, probabilities, scoreOffsets);
+        for (int row = 0; row < rows; row++) {
+            if (servedRows[row] != null) {
+                System.arraycopy(servedRows[row], 0, probabilities, row * labels, labels);
+                servedRows[row] = null;
+            }
+        }
         // A diverged model (finite but huge weights) can score NaN; such scores must not poison the metrics, the
         // thresholds or the detectors. The batch still counts and trains, and the outcome says it was not scored.
         boolean scored = allFinite(probabilities, rows * labels);
@@ -349,9 +377,19 @@ public final class OnlineTrainer {
 
     /** Fills the trainer's part of a saved-state record (format 2 of the saved state). */
     public void saveTo(SavedModelState.Builder saved) throws IOException {
+        List<SavedRow> rows = pending.toSaved();
+        for (int row = 0; row < rows.size(); row++) {
+            if (servedRows[row] != null) {
+                List<Float> served = new ArrayList<>(servedRows[row].length);
+                for (float probability : servedRows[row]) {
+                    served.add(probability);
+                }
+                rows.get(row).setServed(served);
+            }
+        }
         saved.setEventsTrained(eventsTrained)
                 .setModel(Models.toSaved(model))
-                .setPending(pending.toSaved())
+                .setPending(rows)
                 .setLabelCounts(labelStatistics.toSaved())
                 .setMetrics(bytes(metrics::writeTo))
                 .setThresholds(bytes(thresholdTuner::writeTo))
@@ -369,8 +407,20 @@ public final class OnlineTrainer {
         PrequentialMetrics metrics = PrequentialMetrics.readFrom(input(saved.getMetrics()));
         ThresholdTuner tuner = ThresholdTuner.readFrom(input(saved.getThresholds()));
         ImbalanceMonitor monitor = saved.getDetectors() == null ? null : ImbalanceMonitor.readFrom(input(saved.getDetectors()));
-        return reconciled(settings, labelNames, notices, saved.getEventsTrained(), model, pending, statistics, metrics,
-                tuner, monitor);
+        OnlineTrainer trainer = reconciled(settings, labelNames, notices, saved.getEventsTrained(), model, pending,
+                statistics, metrics, tuner, monitor);
+        List<SavedRow> rows = saved.getPending();
+        for (int row = 0; row < rows.size(); row++) {
+            List<Float> served = rows.get(row).getServed();
+            // Scores of another label set (the labels changed) would not line up; those rows are re-predicted.
+            if (served != null && served.size() == labelNames.size() && labelNames.equals(metrics.labelNames())) {
+                trainer.servedRows[row] = new float[served.size()];
+                for (int label = 0; label < served.size(); label++) {
+                    trainer.servedRows[row][label] = served.get(label);
+                }
+            }
+        }
+        return trainer;
     }
 
     private interface Writer {

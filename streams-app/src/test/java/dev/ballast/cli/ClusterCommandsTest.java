@@ -29,6 +29,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +57,8 @@ class ClusterCommandsTest {
                 "application.id=" + prefix, "state.dir=" + work, "commit.interval.ms=100",
                 BallastConfig.EVENTS_TOPIC + "=" + prefix + ".events", BallastConfig.MODEL_UPDATES_TOPIC + "=" + prefix + ".updates",
                 BallastConfig.METRICS_TOPIC + "=" + prefix + ".metrics", BallastConfig.ALERTS_TOPIC + "=" + prefix + ".alerts",
-                BallastConfig.DEAD_LETTERS_TOPIC + "=" + prefix + ".dead", BallastConfig.TOPIC_PARTITIONS + "=1",
+                BallastConfig.DEAD_LETTERS_TOPIC + "=" + prefix + ".dead", BallastConfig.LABELS_TOPIC + "=" + prefix + ".labels",
+                BallastConfig.PREDICTIONS_TOPIC + "=" + prefix + ".predictions", BallastConfig.TOPIC_PARTITIONS + "=1",
                 BallastConfig.SNAPSHOT_INTERVAL_MS + "=200", BallastConfig.BATCH_LINGER_MS + "=100")) {
             args.add("--set");
             args.add(setting);
@@ -181,6 +184,42 @@ class ClusterCommandsTest {
             String fraud = stdout(command(settings, "dead-letters", "--model", "fraud"));
             assertEquals(List.of("0 dead letters on " + config.getString(BallastConfig.DEAD_LETTERS_TOPIC) + " for model fraud"),
                     fraud.lines().toList());
+        }
+    }
+
+    @Test
+    void shouldPrintOnePredictionPerUnlabelledEventAndTrainThemWhenTheirLabelsCome(EmbeddedKafka kafka) throws Exception {
+        List<String> settings = settings(kafka, KafkaTestClient.uniqueName("predictions"));
+        BallastConfig config = config(settings);
+        try (BallastApp app = BallastApp.start(config)) {
+            String produced = stdout(command(settings, "produce", "--synthetic", "300", "--label-delay-ms", "100-800",
+                    "--unlabelled-fraction", "0.5"));
+            Matcher unlabelled = Pattern.compile("([\\d,]+) of them unlabelled").matcher(produced);
+            assertTrue(unlabelled.find(), produced);
+            int expected = Integer.parseInt(unlabelled.group(1).replace(",", ""));
+            assertTrue(expected > 100 && expected < 200, produced);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            List<String> lines = List.of();
+            while (System.nanoTime() < deadline && lines.size() < expected) {
+                lines = stdout(command(settings, "predictions", "--json")).lines().toList();
+                Thread.sleep(300);
+            }
+            assertEquals(expected, lines.size(), "one prediction per unlabelled event");
+            JsonNode first = new ObjectMapper().readTree(lines.get(0));
+            assertEquals("default", first.get("modelId").asText());
+            assertEquals(config.getList(BallastConfig.MODEL_LABELS).size(), first.get("labels").size());
+            assertEquals(expected, lines.stream().map(line -> line.substring(0, line.indexOf(",\"modelId\""))).distinct()
+                    .count(), "distinct event ids");
+            JsonNode model = null;
+            while (System.nanoTime() < deadline) {
+                JsonNode models = new ObjectMapper().readTree(stdout(command(settings, "models", "--json"))).get("models");
+                if (models.size() == 1 && models.get(0).get("eventsTrained").asLong() == 300) {
+                    model = models.get(0);
+                    break;
+                }
+                Thread.sleep(300);
+            }
+            assertTrue(model != null, "the unlabelled events trained once their labels came, within 60 s");
         }
     }
 

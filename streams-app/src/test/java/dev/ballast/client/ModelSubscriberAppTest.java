@@ -122,7 +122,8 @@ class ModelSubscriberAppTest {
         settings.put("commit.interval.ms", "100");
         settings.put("state.dir", work.toString());
         for (String key : List.of(BallastConfig.EVENTS_TOPIC, BallastConfig.MODEL_UPDATES_TOPIC,
-                BallastConfig.METRICS_TOPIC, BallastConfig.ALERTS_TOPIC, BallastConfig.DEAD_LETTERS_TOPIC)) {
+                BallastConfig.METRICS_TOPIC, BallastConfig.ALERTS_TOPIC, BallastConfig.DEAD_LETTERS_TOPIC,
+                BallastConfig.LABELS_TOPIC, BallastConfig.PREDICTIONS_TOPIC)) {
             settings.put(key, prefix + "." + key.substring("ballast.topic.".length()));
         }
         settings.put(BallastConfig.TOPIC_PARTITIONS, "2");

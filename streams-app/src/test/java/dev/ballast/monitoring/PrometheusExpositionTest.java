@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.schema.AlertKind;
+import dev.ballast.schema.TrainingMetrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.metrics.Gauge;
@@ -40,6 +41,34 @@ class PrometheusExpositionTest {
         assertEquals(0.0, parsed.value("ballast_alerts_total", Map.of("model", "fraud", "kind", "minority_recall_drop")).orElseThrow());
         assertEquals(7.0, parsed.value("ballast_dead_letters_total", Map.of()).orElseThrow());
         assertEquals(2500.0, parsed.value("ballast_events_per_second", Map.of("model", "fraud")).orElseThrow());
+    }
+
+    @Test
+    void shouldExposeTheLateLabelFiguresWhenTheMetricsCarryThem() {
+        TrainingMetrics metrics = Fixtures.metrics("fraud", 3, 1_700_000_000_000L, Map.of("spam", 0.02));
+        assertFalse(PrometheusExposition.render(view(metrics), Map.of()).contains("ballast_events_waiting"),
+                "metrics of a Ballast that joins no labels have none");
+        metrics.setEventsWaiting(12L);
+        metrics.setEventsJoined(340L);
+        metrics.setEventsExpired(5L);
+        metrics.setOrphanLabels(2L);
+        metrics.setLabelDelayP50Ms(1_500.0);
+        metrics.setLabelDelayP99Ms(60_000.0);
+
+        ExpositionParser.Exposition parsed = ExpositionParser.parse(PrometheusExposition.render(view(metrics), Map.of()));
+
+        Map<String, String> model = Map.of("model", "fraud");
+        assertEquals(12.0, parsed.value("ballast_events_waiting", model).orElseThrow());
+        assertEquals(340.0, parsed.value("ballast_events_joined_total", model).orElseThrow());
+        assertEquals("counter", parsed.types().get("ballast_events_joined_total"));
+        assertEquals(5.0, parsed.value("ballast_events_expired_total", model).orElseThrow());
+        assertEquals(2.0, parsed.value("ballast_orphan_labels_total", model).orElseThrow());
+        assertEquals(1.5, parsed.value("ballast_label_delay_seconds", Map.of("model", "fraud", "quantile", "0.5")).orElseThrow());
+        assertEquals(60.0, parsed.value("ballast_label_delay_seconds", Map.of("model", "fraud", "quantile", "0.99")).orElseThrow());
+    }
+
+    private static FeedView view(TrainingMetrics metrics) {
+        return new FeedView(Map.of("fraud", new ModelView("fraud", null, List.of(metrics), Map.of())), List.of(), 0);
     }
 
     @Test

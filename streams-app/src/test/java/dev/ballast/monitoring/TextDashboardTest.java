@@ -47,6 +47,27 @@ class TextDashboardTest {
     }
 
     @Test
+    void shouldShowTheLateLabelFiguresOnceTheModelServedAnUnlabelledEvent() {
+        TrainingMetrics metrics = Fixtures.metrics("fraud", 2, 1_700_000_000_000L, Map.of("spam", 0.02));
+        metrics.setEventsWaiting(0L);
+        metrics.setEventsJoined(0L);
+        metrics.setEventsExpired(0L);
+        metrics.setOrphanLabels(0L);
+        FeedView view = new FeedView(Map.of("fraud", new ModelView("fraud", null, List.of(metrics), Map.of())), List.of(), 0);
+        assertFalse(TextDashboard.render(view, "fraud").contains("late labels"), "nothing served unlabelled yet");
+
+        metrics.setEventsWaiting(1_200L);
+        metrics.setEventsJoined(34_000L);
+        metrics.setEventsExpired(7L);
+        metrics.setLabelDelayP50Ms(2_500.0);
+        metrics.setLabelDelayP99Ms(5_400_000.0);
+        String text = TextDashboard.render(view, "fraud");
+
+        assertTrue(text.contains("late labels: waiting 1,200  joined 34,000  expired 7  orphan labels 0  delay p50 2.5 s"
+                + "  p99 90.0 min"), text);
+    }
+
+    @Test
     void shouldSayThereIsNothingYetWhenTheModelHasNoMetrics() {
         String text = TextDashboard.render(new FeedView(Map.of(), List.of(), 0), "fraud");
         assertTrue(text.startsWith("No metrics for model fraud yet."), text);

@@ -53,6 +53,20 @@ class EventJournalTest {
     }
 
     @Test
+    void shouldKeepTheProbabilitiesALateLabelledEventWasServed() {
+        LabelledEvent event = event(new DenseFeatures(List.of(1f, 2f)), List.of("spam"));
+        float[] served = {0.125f, 0.875f, 1e-7f};
+        EventJournal.Input input = EventJournal.Input.of(event, LABELS, 3, served);
+
+        EventJournal.Entry entry = EventJournal.decode(EventJournal.encode(3, "ballast.labels-1", 9L, input), unused -> null);
+
+        assertArrayEquals(served, entry.input().served());
+        assertArrayEquals(new float[] {0f, 1f, 0f}, entry.input().targets());
+        assertNull(EventJournal.decode(EventJournal.encode(3, "events-1", 9L, EventJournal.Input.of(event, LABELS, 3)),
+                unused -> null).input().served());
+    }
+
+    @Test
     void shouldStillReadEntriesOfTheEarlierAvroFormat() throws IOException {
         LabelledEvent event = event(new DenseFeatures(List.of(4f, 5f)), List.of("spam"));
         for (long stamp : new long[] {0, 1, 63, 64, 1L << 40}) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.feedback.LabelJoin;
+import dev.ballast.schema.LabelFeedback;
+import dev.ballast.schema.Prediction;
 import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
@@ -39,10 +42,29 @@ class SourceReplayTest {
 
     private static final String EVENTS = "ballast.events";
     private static final String REPARTITION = "app-by-model-id-repartition";
+    private static final String LABELS = "ballast.labels";
+    private static final long LABEL_DELAY_MS = 2_000;
     private static final List<String> MODELS = List.of("default", "second");
 
-    /** One record as the training processor sees it. */
-    private record Step(String topic, long offset, String key, LabelledEvent event, long sourcePositionAfter) {
+    /** One record as the training processor sees it: an event, or labels. */
+    private record Step(String topic, long offset, String key, SpecificRecord event, long sourcePositionAfter,
+            long timestamp) {
+
+        Step(String topic, long offset, String key, LabelledEvent event, long sourcePositionAfter) {
+            this(topic, offset, key, event, sourcePositionAfter, 0L);
+        }
+    }
+
+    /** The processor's stores, rolled back together as an aborted transaction rolls them back. */
+    private record State(KeyValueStore<String, byte[]> models, KeyValueStore<String, byte[]> join) {
+
+        static State empty() {
+            return new State(store(TrainingProcessor.STORE), store(LabelJoin.STORE));
+        }
+
+        State copy() {
+            return new State(SourceReplayTest.copy(models), SourceReplayTest.copy(join));
+        }
     }
 
     /** A record of the events topic (what a {@link SourceLog} reads back). */
@@ -65,7 +87,7 @@ class SourceReplayTest {
             Random random = new Random(seed);
             generate(random, 1_500);
 
-            List<SpecificRecord> reference = run(new ArrayList<>(), 0, steps.size(), store(), null);
+            List<SpecificRecord> reference = run(new ArrayList<>(), 0, steps.size(), State.empty(), null);
             List<SpecificRecord> crashed = runWithCrashes(random);
 
             assertSameSnapshots(seed, snapshots(reference), snapshots(crashed));
@@ -78,15 +100,39 @@ class SourceReplayTest {
     }
 
     @Test
+    void shouldScoreEachUnlabelledEventOnceAndTrainEveryJoinedEventOnceAcrossCrashes() {
+        for (long seed = 1; seed <= 6; seed++) {
+            steps.clear();
+            source.clear();
+            Random random = new Random(seed);
+            long[] sent = generateWithLateLabels(random, 1_500);
+
+            List<SpecificRecord> reference = run(new ArrayList<>(), 0, steps.size(), State.empty(), null);
+            List<SpecificRecord> crashed = runWithCrashes(random);
+
+            assertSameSnapshots(seed, snapshots(reference), snapshots(crashed));
+            List<Prediction> predictions = outputs(crashed, Prediction.class);
+            assertEquals(sent[1], predictions.size(), "seed " + seed + ": one prediction per unlabelled event");
+            assertEquals(sent[1], predictions.stream().map(Prediction::getEventId).distinct().count());
+            assertEquals(outputs(reference, Prediction.class), predictions, "seed " + seed + ": the same scores");
+            assertEquals(count(reference, DeadLetter.class), count(crashed, DeadLetter.class), "seed " + seed
+                    + ": dead letters (orphan and duplicate labels)");
+            List<ModelSnapshot> published = snapshots(reference);
+            assertTrue(published.get(published.size() - 1).getEventsTrained() > sent[0] + sent[1] / 2,
+                    "seed " + seed + ": joined and expired events trained beside the " + sent[0] + " labelled ones");
+        }
+    }
+
+    @Test
     void shouldPublishWhatAModelOwesAfterARestartWithoutWaitingForItsNextEvent() {
         generate(new Random(5), 1_500);
         // The reference never restarts: after the last record, time passes (linger, then the snapshot interval).
         List<SpecificRecord> reference = new ArrayList<>();
-        KeyValueStore<String, byte[]> store = store();
+        State store = State.empty();
         MockProcessorContext<String, SpecificRecord> context = context(store);
         TrainingProcessor processor = processor(context, null);
         process(processor, context, reference, 0, steps.size());
-        KeyValueStore<String, byte[]> committed = copy(store);
+        State committed = store.copy();
         List<ModelSnapshot> owed = snapshots(letTimePass(context));
         processor.close();
 
@@ -120,7 +166,7 @@ class SourceReplayTest {
         generate(new Random(1), 1_500);
         // Find a commit point after which the first record restores a model from the events topic.
         for (int commitAt = 1; commitAt < steps.size(); commitAt++) {
-            KeyValueStore<String, byte[]> store = store();
+            State store = State.empty();
             run(new ArrayList<>(), 0, commitAt, store, null);
             MockProcessorContext<String, SpecificRecord> context = context(store);
             TrainingProcessor processor = processor(context, committedPosition(commitAt));
@@ -144,23 +190,23 @@ class SourceReplayTest {
     /** Lives that each process a stretch, commit somewhere in it, and crash; the next life starts at that commit. */
     private List<SpecificRecord> runWithCrashes(Random random) {
         List<SpecificRecord> committed = new ArrayList<>();
-        KeyValueStore<String, byte[]> committedStore = store();
+        State committedStore = State.empty();
         int committedStep = 0;
         while (true) {
             int crashAt = committedStep + 1 + random.nextInt(120);
             if (crashAt >= steps.size()) {
-                run(committed, committedStep, steps.size(), copy(committedStore), committedPosition(committedStep));
+                run(committed, committedStep, steps.size(), committedStore.copy(), committedPosition(committedStep));
                 return committed;
             }
             int commitAt = committedStep + 1 + random.nextInt(crashAt - committedStep);
-            KeyValueStore<String, byte[]> working = copy(committedStore);
+            State working = committedStore.copy();
             List<SpecificRecord> outputs = new ArrayList<>();
             Long position = committedPosition(committedStep);
             MockProcessorContext<String, SpecificRecord> context = context(working);
             TrainingProcessor processor = processor(context, position);
             process(processor, context, outputs, committedStep, commitAt);
             // Commit: the store and the outputs so far become durable together, with the input position.
-            committedStore = copy(working);
+            committedStore = working.copy();
             committed.addAll(outputs);
             process(processor, context, new ArrayList<>(), commitAt, crashAt);
             processor.close();
@@ -168,7 +214,7 @@ class SourceReplayTest {
         }
     }
 
-    private List<SpecificRecord> run(List<SpecificRecord> outputs, int from, int to, KeyValueStore<String, byte[]> store,
+    private List<SpecificRecord> run(List<SpecificRecord> outputs, int from, int to, State store,
             Long committedPosition) {
         MockProcessorContext<String, SpecificRecord> context = context(store);
         TrainingProcessor processor = processor(context, committedPosition);
@@ -182,7 +228,7 @@ class SourceReplayTest {
         for (int i = from; i < to; i++) {
             Step step = steps.get(i);
             context.setRecordMetadata(step.topic(), 0, step.offset());
-            processor.process(new Record<>(step.key(), step.event(), 0L));
+            processor.process(new Record<>(step.key(), step.event(), step.timestamp()));
             // Copied as they are sent: a snapshot shares its offsets map with the live model until serialised.
             context.forwarded().forEach(forward -> outputs.add(SpecificData.get().deepCopy(
                     forward.record().value().getSchema(), forward.record().value())));
@@ -259,6 +305,57 @@ class SourceReplayTest {
         }
     }
 
+    /**
+     * Events of one model in time order (10 ms apart), 40% of them unlabelled, with their labels on the labels topic:
+     * most within the delay, some before their event, some too late or never (the event expires and trains as
+     * all-negative), a few twice (duplicates), a few for events never sent (orphans). Returns the numbers of labelled
+     * and of unlabelled events sent.
+     */
+    private long[] generateWithLateLabels(Random random, int count) {
+        record Timed(long time, SpecificRecord value) {
+        }
+        List<Timed> timeline = new ArrayList<>();
+        long[] sent = new long[2];
+        long start = 1_700_000_000_000L;
+        for (int i = 0; i < count; i++) {
+            LabelledEvent event = event(random, MODELS.get(0), 4);
+            event.setId("e" + i);
+            long time = start + i * 10L;
+            if (random.nextInt(10) < 4) {
+                LabelFeedback label = new LabelFeedback(event.getId(), event.getModelId(), event.getLabels(),
+                        Instant.ofEpochMilli(time));
+                event.setLabels(null);
+                double fate = random.nextDouble();
+                if (fate < 0.85) {
+                    timeline.add(new Timed(time - 300 + random.nextInt((int) LABEL_DELAY_MS + 600), label));
+                }
+                if (fate > 0.97) {
+                    timeline.add(new Timed(time + random.nextInt((int) LABEL_DELAY_MS), label));
+                }
+                sent[1]++;
+            } else {
+                sent[0]++;
+            }
+            timeline.add(new Timed(time, event));
+            if (random.nextInt(100) == 0) {
+                timeline.add(new Timed(time, new LabelFeedback("never-sent-" + i, MODELS.get(0), List.of(),
+                        Instant.ofEpochMilli(time))));
+            }
+        }
+        timeline.sort(java.util.Comparator.comparingLong(Timed::time));
+        long labelOffset = 0;
+        for (Timed timed : timeline) {
+            if (timed.value() instanceof LabelledEvent event) {
+                long offset = source.size();
+                source.add(new SourceRecord(offset, event.getModelId(), event));
+                steps.add(new Step(EVENTS, offset, event.getModelId(), event, source.size(), timed.time()));
+            } else {
+                steps.add(new Step(LABELS, labelOffset++, MODELS.get(0), timed.value(), source.size(), timed.time()));
+            }
+        }
+        return sent;
+    }
+
     private static LabelledEvent event(Random random, String model, int features) {
         List<Float> values = new ArrayList<>();
         for (int i = 0; i < features; i++) {
@@ -283,29 +380,32 @@ class SourceReplayTest {
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_STEPS, "5");
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "600000");
         settings.put(BallastConfig.METRICS_INTERVAL_MS, "600000");
+        settings.put(BallastConfig.LABELS_MAX_DELAY_MS, Long.toString(LABEL_DELAY_MS));
+        settings.put(BallastConfig.LABELS_MISSING, "negative");
         return new BallastConfig(settings);
     }
 
-    private static MockProcessorContext<String, SpecificRecord> context(KeyValueStore<String, byte[]> store) {
+    private static MockProcessorContext<String, SpecificRecord> context(State store) {
         Properties properties = new Properties();
         properties.put("application.id", "app");
         properties.put("bootstrap.servers", "unused:9092");
         MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>(properties);
         context.setCurrentSystemTimeMs(1_700_000_000_000L);
-        context.addStateStore(store);
+        context.addStateStore(store.models());
+        context.addStateStore(store.join());
         return context;
     }
 
-    private static KeyValueStore<String, byte[]> store() {
+    private static KeyValueStore<String, byte[]> store(String name) {
         KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(TrainingProcessor.STORE), Serdes.String(), Serdes.ByteArray())
+                        Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         return store;
     }
 
     private static KeyValueStore<String, byte[]> copy(KeyValueStore<String, byte[]> original) {
-        KeyValueStore<String, byte[]> copy = store();
+        KeyValueStore<String, byte[]> copy = store(original.name());
         try (KeyValueIterator<String, byte[]> all = original.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
@@ -330,6 +430,10 @@ class SourceReplayTest {
 
     private static List<ModelSnapshot> snapshots(List<SpecificRecord> outputs) {
         return outputs.stream().filter(ModelSnapshot.class::isInstance).map(ModelSnapshot.class::cast).toList();
+    }
+
+    private static <T> List<T> outputs(List<SpecificRecord> outputs, Class<T> type) {
+        return outputs.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     private static long count(List<SpecificRecord> outputs, Class<?> type) {

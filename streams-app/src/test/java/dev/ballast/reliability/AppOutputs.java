@@ -4,6 +4,7 @@ import dev.ballast.config.BallastConfig;
 import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.schema.Prediction;
 import dev.ballast.topology.BallastSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +28,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * @param snapshots model snapshots in the order written, per partition
  * @param deadLetters dead letters
  * @param alerts imbalance and non-finite-step alerts
+ * @param predictions the scores served to unlabelled events
  */
-record AppOutputs(List<ModelSnapshot> snapshots, List<DeadLetter> deadLetters, List<ImbalanceAlert> alerts) {
+record AppOutputs(List<ModelSnapshot> snapshots, List<DeadLetter> deadLetters, List<ImbalanceAlert> alerts,
+        List<Prediction> predictions) {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     /**
@@ -59,13 +62,15 @@ record AppOutputs(List<ModelSnapshot> snapshots, List<DeadLetter> deadLetters, L
         String snapshotTopic = config.getString(BallastConfig.MODEL_UPDATES_TOPIC);
         String deadLetterTopic = config.getString(BallastConfig.DEAD_LETTERS_TOPIC);
         String alertTopic = config.getString(BallastConfig.ALERTS_TOPIC);
+        String predictionTopic = config.getString(BallastConfig.PREDICTIONS_TOPIC);
         List<ModelSnapshot> snapshots = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         List<ImbalanceAlert> alerts = new ArrayList<>();
+        List<Prediction> predictions = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(snapshotTopic, deadLetterTopic, alertTopic)) {
+            for (String topic : List.of(snapshotTopic, deadLetterTopic, alertTopic, predictionTopic)) {
                 consumer.partitionsFor(topic, READ_TIMEOUT)
                         .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
             }
@@ -86,13 +91,15 @@ record AppOutputs(List<ModelSnapshot> snapshots, List<DeadLetter> deadLetters, L
                         snapshots.add(serdes.snapshots().deserializer().deserialize(topic, record.value()));
                     } else if (topic.equals(deadLetterTopic)) {
                         deadLetters.add(serdes.deadLetters().deserializer().deserialize(topic, record.value()));
+                    } else if (topic.equals(predictionTopic)) {
+                        predictions.add(serdes.predictions().deserializer().deserialize(topic, record.value()));
                     } else {
                         alerts.add(serdes.alerts().deserializer().deserialize(topic, record.value()));
                     }
                 }
             }
         }
-        return new AppOutputs(snapshots, deadLetters, alerts);
+        return new AppOutputs(snapshots, deadLetters, alerts, predictions);
     }
 
     /**

@@ -32,7 +32,8 @@ public final class TestApps {
         settings.put("application.id", prefix);
         settings.put("commit.interval.ms", "100");
         for (String key : List.of(BallastConfig.EVENTS_TOPIC, BallastConfig.MODEL_UPDATES_TOPIC,
-                BallastConfig.METRICS_TOPIC, BallastConfig.ALERTS_TOPIC, BallastConfig.DEAD_LETTERS_TOPIC)) {
+                BallastConfig.METRICS_TOPIC, BallastConfig.ALERTS_TOPIC, BallastConfig.DEAD_LETTERS_TOPIC,
+                BallastConfig.LABELS_TOPIC, BallastConfig.PREDICTIONS_TOPIC)) {
             settings.put(key, prefix + "." + key.substring("ballast.topic.".length()));
         }
         settings.put(BallastConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
