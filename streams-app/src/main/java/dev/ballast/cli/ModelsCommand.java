@@ -43,7 +43,7 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
-        StartupChecks.awaitKafkaAndRegistry(config);
+        StartupChecks.requireClientSettings(config.nonBallastProperties());
         try (MetricsFeed feed = new MetricsFeed(config, config.nonBallastProperties(), 1)) {
             feed.readToEnd(Duration.ofSeconds(30));
             Map<String, ModelSnapshot> latestSnapshots = new TreeMap<>();

@@ -41,7 +41,7 @@ final class MonitorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
-        StartupChecks.awaitKafkaAndRegistry(config);
+        StartupChecks.requireClientSettings(config.nonBallastProperties());
         PrintStream out = System.out;
         try (MetricsFeed feed = new MetricsFeed(config, config.nonBallastProperties(), TextDashboard.TREND_LENGTH)) {
             feed.readToEnd(Duration.ofSeconds(30));

@@ -7,6 +7,7 @@ import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.TrainingMetrics;
 import dev.ballast.topology.BallastSerdes;
+import dev.ballast.topology.StartupChecks;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -45,7 +47,9 @@ public final class MetricsFeed implements AutoCloseable {
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final BallastSerdes serdes;
+    private final Map<String, Object> clientProperties;
+    /** Built at the first record: its registry clients are most of the cost of reading empty topics once. */
+    private BallastSerdes serdes;
     private final String snapshotsTopic;
     private final String metricsTopic;
     private final String alertsTopic;
@@ -60,7 +64,10 @@ public final class MetricsFeed implements AutoCloseable {
     private long deadLetters;
 
     /**
-     * Connects and positions the consumer; reads nothing yet.
+     * Connects and positions the consumer; reads nothing yet. Its first metadata request is the start-up check: it
+     * waits up to {@link BallastConfig#STARTUP_WAIT_MS} for Kafka and fails with one line naming the bootstrap
+     * servers, so that a command reading these topics needs no separate admin client. The Schema Registry is asked
+     * only when a record's schema is first needed.
      *
      * @param config           names the topics
      * @param clientProperties Kafka and Schema Registry client settings ({@link BallastConfig#nonBallastProperties()})
@@ -72,13 +79,17 @@ public final class MetricsFeed implements AutoCloseable {
         }
         this.historyLength = historyLength;
         this.consumer = new KafkaConsumer<>(readerProperties(clientProperties), new StringDeserializer(), new ByteArrayDeserializer());
-        this.serdes = BallastSerdes.fromConfig(clientProperties);
+        this.clientProperties = clientProperties;
         this.snapshotsTopic = config.getString(BallastConfig.MODEL_UPDATES_TOPIC);
         this.metricsTopic = config.getString(BallastConfig.METRICS_TOPIC);
         this.alertsTopic = config.getString(BallastConfig.ALERTS_TOPIC);
         this.deadLettersTopic = config.getString(BallastConfig.DEAD_LETTERS_TOPIC);
         try {
-            position();
+            position(clientProperties, Duration.ofMillis(config.getLong(BallastConfig.STARTUP_WAIT_MS)));
+        } catch (InterruptedException e) {
+            consumer.close();
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
@@ -104,9 +115,12 @@ public final class MetricsFeed implements AutoCloseable {
         return properties;
     }
 
-    private void position() {
+    private void position(Map<String, Object> clientProperties, Duration startupWait) throws InterruptedException {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(snapshotsTopic, metricsTopic, alertsTopic, deadLettersTopic)) {
+        StartupChecks.awaitKafka(String.valueOf(clientProperties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)), startupWait,
+                        timeout -> consumer.partitionsFor(snapshotsTopic, timeout))
+                .forEach(info -> partitions.add(new TopicPartition(snapshotsTopic, info.partition())));
+        for (String topic : List.of(metricsTopic, alertsTopic, deadLettersTopic)) {
             consumer.partitionsFor(topic, METADATA_TIMEOUT)
                     .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
@@ -137,6 +151,9 @@ public final class MetricsFeed implements AutoCloseable {
     }
 
     private synchronized void take(String topic, byte[] value) {
+        if (serdes == null) {
+            serdes = BallastSerdes.fromConfig(clientProperties);
+        }
         if (topic.equals(snapshotsTopic)) {
             ModelSnapshot snapshot = serdes.snapshots().deserializer().deserialize(topic, value);
             latestSnapshots.merge(snapshot.getModelId(), snapshot,

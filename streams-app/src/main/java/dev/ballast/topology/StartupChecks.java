@@ -5,12 +5,14 @@ import dev.ballast.registry.SchemaRegistryException;
 import dev.ballast.serde.SerdeConfig;
 import dev.ballast.config.BallastConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigException;
@@ -32,6 +34,7 @@ public final class StartupChecks {
     private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofMillis(500);
     /** A subject nobody registers: asking for it proves the registry answers (with 40401). */
     private static final String PROBE_SUBJECT = "ballast-startup-check";
+    private static final String KAFKA_HINT = "check bootstrap.servers and that the brokers are up";
 
     /** One attempt: returns normally when the dependency answers, throws {@link Unreachable} when it does not. */
     @FunctionalInterface
@@ -89,7 +92,7 @@ public final class StartupChecks {
     }
 
     /** Fails naming the key when a client setting every command needs is missing or blank. */
-    static void requireClientSettings(Map<String, ?> client) {
+    public static void requireClientSettings(Map<String, ?> client) {
         Map<String, String> examples = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "HOST:PORT",
                 SerdeConfig.SCHEMA_REGISTRY_URL, "http://HOST:PORT");
         for (String key : List.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SerdeConfig.SCHEMA_REGISTRY_URL)) {
@@ -123,9 +126,8 @@ public final class StartupChecks {
 
     static void awaitKafka(Admin admin, String bootstrapServers, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        await("Kafka at " + bootstrapServers, wait, "check bootstrap.servers and that the brokers are up", () -> {
-            long attemptMs = Math.max(100, Math.min(ATTEMPT_TIMEOUT.toMillis(),
-                    TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        await("Kafka at " + bootstrapServers, wait, KAFKA_HINT, () -> {
+            long attemptMs = attemptMs(deadline);
             try {
                 admin.describeCluster().clusterId().get(attemptMs, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
@@ -134,6 +136,32 @@ public final class StartupChecks {
                 throw new Unreachable(BootstrapProbe.diagnose(bootstrapServers, attemptMs));
             }
         });
+    }
+
+    /**
+     * Waits up to {@code wait} for Kafka to answer {@code metadataCall}, a blocking call of the command's own client given
+     * the time one attempt may take (e.g. {@code timeout -> consumer.partitionsFor(topic, timeout)}), and returns its
+     * answer: the same wait and the same one-line failure as {@link #awaitKafkaAndRegistry}, without the separate admin
+     * client that costs a one-shot command a second connection and its start-up.
+     */
+    public static <T> T awaitKafka(String bootstrapServers, Duration wait, Function<Duration, T> metadataCall)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<T> answer = new ArrayList<>(1);
+        await("Kafka at " + bootstrapServers, wait, KAFKA_HINT, () -> {
+            long attemptMs = attemptMs(deadline);
+            try {
+                answer.add(metadataCall.apply(Duration.ofMillis(attemptMs)));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                throw new Unreachable(BootstrapProbe.diagnose(bootstrapServers, attemptMs));
+            }
+        });
+        return answer.get(0);
+    }
+
+    /** One attempt's time: what is left of the wait, at least 100 ms and at most {@link #ATTEMPT_TIMEOUT}. */
+    private static long attemptMs(long deadlineNanos) {
+        return Math.max(100, Math.min(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
     }
 
     static void awaitSchemaRegistry(Map<String, ?> clientProperties, Duration wait) throws InterruptedException {

@@ -93,6 +93,23 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void shouldReadEmptyTopicsWithoutAskingTheSchemaRegistry(EmbeddedKafka kafka) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String prefix = KafkaTestClient.uniqueName("noregistry");
+        List<String> settings = new ArrayList<>(settings(kafka, prefix));
+        settings.replaceAll(setting -> setting.startsWith("schema.registry.url=")
+                ? "schema.registry.url=http://127.0.0.1:" + closedPort : setting);
+        settings.addAll(List.of("--set", BallastConfig.STARTUP_WAIT_MS + "=1000"));
+        // A registry probe would fail after the 1 s wait: models and monitor ask the registry only for a record's schema.
+        assertEquals("No model snapshots on " + prefix + ".updates yet." + System.lineSeparator(),
+                stdout(command(settings, "models")));
+        assertTrue(stdout(command(settings, "monitor", "--once")).startsWith("No metrics yet."), "monitor --once printed its view");
+    }
+
+    @Test
     void shouldListTheLatestModelAsJsonAfterProducedEventsAreTrained(EmbeddedKafka kafka) throws Exception {
         List<String> settings = settings(kafka, KafkaTestClient.uniqueName("models"));
         BallastConfig config = config(settings);

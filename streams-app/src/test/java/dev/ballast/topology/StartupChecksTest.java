@@ -36,6 +36,33 @@ class StartupChecksTest {
     }
 
     @Test
+    void shouldReturnTheClientsAnswerOnceItsMetadataCallStopsTimingOut() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        String answer = StartupChecks.awaitKafka("127.0.0.1:1", Duration.ofSeconds(10), timeout -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw new org.apache.kafka.common.errors.TimeoutException("no metadata within " + timeout);
+            }
+            return "partitions";
+        });
+        assertEquals("partitions", answer);
+        assertEquals(3, attempts.get());
+    }
+
+    @Test
+    void shouldTellARefusedConnectionWhenTheClientsMetadataCallTimesOut() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> StartupChecks.awaitKafka(
+                "127.0.0.1:" + closedPort, Duration.ofMillis(300), timeout -> {
+                    throw new org.apache.kafka.common.errors.TimeoutException("no metadata within " + timeout);
+                }));
+        assertEquals("Kafka at 127.0.0.1:" + closedPort + " is not reachable (connection refused at 127.0.0.1:" + closedPort
+                + " (nothing listens there)) after 0 s; check bootstrap.servers and that the brokers are up", error.getMessage());
+    }
+
+    @Test
     void shouldFindARunningRegistryAndReportADeadOne() throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
             StartupChecks.awaitSchemaRegistry(Map.of("schema.registry.url", registry.url()), Duration.ofSeconds(5));
