@@ -23,7 +23,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Runs the whole bench in this process: the learner alone for every shape and batch size and the memory of a
  * warmed-up model first, on a machine without broker threads; then an in-process broker and Schema Registry, the
- * pass-through app and the Ballast app over the same events, and the snapshot latency of live events.
+ * pass-through app and the Ballast app over the same events, the snapshot latency of live events, and the Ballast
+ * app over events of which a share comes unlabelled with late labels.
  */
 public final class Bench {
 
@@ -78,7 +79,8 @@ public final class Bench {
                     .run(events);
             String guarantee = String.valueOf(StreamsSettings.of(config).get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
             return new BenchReport(machine, Machine.loadAverage(), events, batchSize, guarantee,
-                    kafkaResult.passThrough(), kafkaResult.training(), kafkaResult.latency(), learnerResults, footprint,
+                    kafkaResult.passThrough(), kafkaResult.training(), kafkaResult.latency(), kafkaResult.scoringJoining(),
+                    learnerResults, footprint,
                     (System.nanoTime() - started) / 1e9);
         } finally {
             deleteRecursively(work);

@@ -22,13 +22,15 @@ import java.util.Set;
  * @param passThrough         the pass-through app
  * @param training            the Ballast app
  * @param latency             event-to-snapshot latency of the Ballast app
+ * @param scoringJoining      the Ballast app over as many events, a share of them unlabelled with their labels
+ *                            following later: scoring, joining and training
  * @param learner             the learner alone, per shape and batch size
  * @param footprint           memory with one warmed-up model
  * @param seconds             wall-clock time of the whole run
  */
 public record BenchReport(Machine machine, double loadAverageAtEnd, long events, int batchSize,
         String processingGuarantee, AppThroughput passThrough, AppThroughput training, SnapshotLatency latency,
-        List<LearnerThroughput> learner, MemoryFootprint footprint, double seconds) {
+        AppThroughput scoringJoining, List<LearnerThroughput> learner, MemoryFootprint footprint, double seconds) {
 
     /** Training throughput at least half the pass-through's (2 cores, default model). */
     public static final double RATIO_TARGET = 0.5;
@@ -82,6 +84,11 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
         root.put("ratio", ratio());
         putCpu(root.putObject("passThroughCpu"), passThrough);
         putCpu(root.putObject("trainingCpu"), training);
+        root.put("scoringJoiningEventsPerSecond", scoringJoining.eventsPerSecond());
+        root.put("scoringJoiningUnlabelledFraction", StreamsBenchmark.UNLABELLED_FRACTION);
+        root.put("scoringJoiningLabelDelayMsMin", StreamsBenchmark.MIN_LABEL_DELAY_MS);
+        root.put("scoringJoiningLabelDelayMsMax", StreamsBenchmark.MAX_LABEL_DELAY_MS);
+        putCpu(root.putObject("scoringJoiningCpu"), scoringJoining);
         ArrayNode learnerNode = root.putArray("learner");
         for (LearnerThroughput result : learner) {
             learnerNode.addObject()
@@ -159,8 +166,12 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
         out.printf(Locale.ROOT, "  %-28s %,12.0f events/s%n", "pass-through (deserialise)", passThrough.eventsPerSecond());
         out.printf(Locale.ROOT, "  %-28s %,12.0f events/s   ratio %.2f%n", "Ballast training", training.eventsPerSecond(),
                 ratio());
+        out.printf(Locale.ROOT, "  %-28s %,12.0f events/s   (%.0f%% unlabelled, labels %d-%d ms later)%n",
+                "Ballast scoring + joining", scoringJoining.eventsPerSecond(), 100 * StreamsBenchmark.UNLABELLED_FRACTION,
+                StreamsBenchmark.MIN_LABEL_DELAY_MS, StreamsBenchmark.MAX_LABEL_DELAY_MS);
         printCpu(out, "CPU, pass-through", passThrough);
         printCpu(out, "CPU, training", training);
+        printCpu(out, "CPU, scoring + joining", scoringJoining);
         printHeap(out, "heap after GC, pass-through", passThrough);
         printHeap(out, "heap after GC, training", training);
         out.printf(Locale.ROOT, "  %-28s p50 %,.0f ms, p99 %,.0f ms, max %,.0f ms (%,d events at %,.0f/s)%n%n",

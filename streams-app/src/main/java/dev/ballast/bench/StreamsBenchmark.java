@@ -42,7 +42,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The Kafka half of the bench, on a running broker and registry: produces the events once; then, per round, runs
  * the pass-through app over them and Ballast over the same events, each round as new applications; after the last
- * (timed) round, measures event-to-snapshot latency on live events.
+ * (timed) round, measures event-to-snapshot latency on live events, then runs Ballast once more over as many events
+ * of which a share comes unlabelled, their labels following on the labels topic (scoring + joining).
  */
 final class StreamsBenchmark {
 
@@ -50,9 +51,16 @@ final class StreamsBenchmark {
     private static final int HEAP_SAMPLES = 10;
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final String LATE_LABELLED_EVENTS_TOPIC = "ballast-bench.late-labelled-events";
+    /** Share of the scoring + joining round's events sent unlabelled. */
+    static final double UNLABELLED_FRACTION = 0.5;
+    /** Their labels follow after a delay drawn uniformly from this range, in ms. */
+    static final long MIN_LABEL_DELAY_MS = 0;
+    static final long MAX_LABEL_DELAY_MS = 1000;
 
     /** The Kafka figures. */
-    record Result(AppThroughput passThrough, AppThroughput training, SnapshotLatency latency) {
+    record Result(AppThroughput passThrough, AppThroughput training, SnapshotLatency latency,
+            AppThroughput scoringJoining) {
     }
 
     private final BallastConfig config;
@@ -105,20 +113,65 @@ final class StreamsBenchmark {
                 // Each round is a new application with its own state; the reader starts at the topic's end, so
                 // it sees only this round's snapshots.
                 BallastConfig roundConfig = last ? config : warmUpConfig(round);
+                AppThroughput training;
+                SnapshotLatency latency = null;
                 try (ProgressReader snapshots = new ProgressReader(config.nonBallastProperties(),
                         config.getString(BallastConfig.MODEL_UPDATES_TOPIC), this::eventsTrained);
                      BallastApp app = BallastApp.start(roundConfig)) {
-                    AppThroughput training = followTraining(app, snapshots, events, last);
+                    training = followTraining(app, snapshots, events, last);
                     progress.printf(Locale.ROOT, "bench: %s: training %,.0f events/s, ratio %.2f%n", name,
                             training.eventsPerSecond(), training.eventsPerSecond() / passThrough.eventsPerSecond());
                     if (last) {
-                        SnapshotLatency latency = measureLatency(app, snapshots, publisher, events);
+                        latency = measureLatency(app, snapshots, publisher, events);
                         progress.printf(Locale.ROOT, "bench: event-to-snapshot latency p50 %.0f ms, p99 %.0f ms%n",
                                 latency.p50Ms(), latency.p99Ms());
-                        return new Result(passThrough, training, latency);
                     }
                 }
+                if (last) {
+                    AppThroughput scoringJoining = runScoringJoining(events);
+                    progress.printf(Locale.ROOT, "bench: scoring + joining %,.0f events/s%n",
+                            scoringJoining.eventsPerSecond());
+                    return new Result(passThrough, training, latency, scoringJoining);
+                }
             }
+        }
+    }
+
+    /**
+     * Produces {@code events} events of the same stream to a topic of their own, {@link #UNLABELLED_FRACTION} of
+     * them unlabelled with their labels following on the labels topic ({@link EventPublisher#lateLabels}), then
+     * runs Ballast over them as a new application: each unlabelled event is scored, waits in the join store, joins
+     * its label and trains. Timed, as the training app, by the events trained its snapshots report.
+     */
+    private AppThroughput runScoringJoining(long events) throws Exception {
+        Map<String, String> properties = new HashMap<>(config.originalStrings());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG,
+                config.originalStrings().get(StreamsConfig.APPLICATION_ID_CONFIG) + "-scoring-joining");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("scoring-joining").toString());
+        properties.put(BallastConfig.EVENTS_TOPIC, LATE_LABELLED_EVENTS_TOPIC);
+        BallastConfig joinConfig = new BallastConfig(properties);
+        try (Admin admin = admin()) {
+            // Before producing, so that the events topic is co-partitioned with the labels topic.
+            TopicProvisioner.ensureTopics(admin, joinConfig);
+        }
+        long unlabelled;
+        try (EventPublisher publisher = new EventPublisher(joinConfig.nonBallastProperties(),
+                serdes.events().serializer(), LATE_LABELLED_EVENTS_TOPIC).lateLabels(
+                joinConfig.getString(BallastConfig.LABELS_TOPIC), serdes.labels().serializer(), UNLABELLED_FRACTION,
+                MIN_LABEL_DELAY_MS, MAX_LABEL_DELAY_MS, spec.seed());
+             DriftingStream stream = new DriftingStream(spec, events)) {
+            progress.printf(Locale.ROOT, "bench: producing %,d events to %s, %.0f%% unlabelled, their labels %d-%d ms "
+                    + "later%n", events, LATE_LABELLED_EVENTS_TOPIC, 100 * UNLABELLED_FRACTION, MIN_LABEL_DELAY_MS,
+                    MAX_LABEL_DELAY_MS);
+            publisher.publish(stream, labels, modelId, events, 0, 0, spec.seed());
+            unlabelled = publisher.unlabelled();
+        }
+        progress.printf(Locale.ROOT, "bench: Ballast scoring + joining app over %,d events and %,d late labels%n",
+                events, unlabelled);
+        try (ProgressReader snapshots = new ProgressReader(config.nonBallastProperties(),
+                config.getString(BallastConfig.MODEL_UPDATES_TOPIC), this::eventsTrained);
+             BallastApp app = BallastApp.start(joinConfig)) {
+            return follow(snapshots, events, events + unlabelled, app::state, app::metrics);
         }
     }
 
@@ -132,12 +185,16 @@ final class StreamsBenchmark {
     }
 
     private void createTopics() throws InterruptedException, ExecutionException {
-        Properties properties = new Properties();
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.nonBallastProperties().get("bootstrap.servers"));
-        try (Admin admin = Admin.create(properties)) {
+        try (Admin admin = admin()) {
             TopicProvisioner.ensureTopics(admin, config);
             admin.createTopics(List.of(new NewTopic(COUNTS_TOPIC, Optional.of(1), Optional.empty()))).all().get();
         }
+    }
+
+    private Admin admin() {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.nonBallastProperties().get("bootstrap.servers"));
+        return Admin.create(properties);
     }
 
     private AppThroughput runPassThrough(String eventsTopic, long events, int round) throws InterruptedException {
@@ -152,7 +209,7 @@ final class StreamsBenchmark {
              ProgressReader counts = new ProgressReader(config.nonBallastProperties(), COUNTS_TOPIC,
                      value -> ByteBuffer.wrap(value).getLong())) {
             streams.start();
-            return follow(counts, events, streams::state, streams::metrics);
+            return follow(counts, events, events, streams::state, streams::metrics);
         }
     }
 
@@ -160,12 +217,12 @@ final class StreamsBenchmark {
             throws IOException, ParseException, InterruptedException {
         progress.printf(Locale.ROOT, "bench: Ballast training app over the same %,d events%n", events);
         if (settings.jfrRecording() == null || !record) {
-            return follow(snapshots, events, app::state, app::metrics);
+            return follow(snapshots, events, events, app::state, app::metrics);
         }
         try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
             recording.setDestination(settings.jfrRecording());
             recording.start();
-            AppThroughput training = follow(snapshots, events, app::state, app::metrics);
+            AppThroughput training = follow(snapshots, events, events, app::state, app::metrics);
             recording.stop();
             progress.println("bench: flight recording of the training app in " + settings.jfrRecording());
             return training;
@@ -181,8 +238,11 @@ final class StreamsBenchmark {
      * Waits until the app has processed {@code target} events, taking heap samples on the way; times the window
      * from the first progress seen at or after a tenth of the events to the first at or after the target, less
      * the time spent in the heap samples' full GCs.
+     *
+     * @param records the input records the app processes for the {@code target} events (the events, and the late
+     *                labels of those that came unlabelled): the CPU window is bracketed by these
      */
-    private AppThroughput follow(ProgressReader reader, long target, Supplier<KafkaStreams.State> state,
+    private AppThroughput follow(ProgressReader reader, long target, long records, Supplier<KafkaStreams.State> state,
             Supplier<Map<MetricName, ? extends Metric>> metrics) throws InterruptedException {
         long timedFrom = Math.max(reportEvery, target / 10 / reportEvery * reportEvery);
         long sampleEvery = Math.max(reportEvery, target / HEAP_SAMPLES);
@@ -232,18 +292,21 @@ final class StreamsBenchmark {
         long timed = end.events() - start.events();
         // The first sample comes before the app's first rebalance ends; the one after the poll that saw the target
         // had processed it.
-        long[] cpuAtStart = cpu.stream().filter(sample -> sample[3] <= timedFrom)
+        long recordsFrom = timedFrom * records / target;
+        long[] cpuAtStart = cpu.stream().filter(sample -> sample[3] <= recordsFrom)
                 .reduce((first, second) -> second).orElseThrow(() -> new IllegalStateException(
                         "the app processed a tenth of the events before it was first sampled: raise --events"));
-        long[] cpuAtEnd = cpu.stream().filter(sample -> sample[3] >= target).findFirst().orElseThrow();
+        long[] cpuAtEnd = cpu.stream().filter(sample -> sample[3] >= records).findFirst().orElseThrow();
         // The heap samples' pauses inside the CPU window, which may end before the output shows the last events.
         long paused = 0;
         for (long[] pause : pauses) {
             paused += Math.max(0, Math.min(pause[1], cpuAtEnd[0]) - Math.max(pause[0], cpuAtStart[0]));
         }
         double cpuWindow = (cpuAtEnd[0] - cpuAtStart[0] - paused) / 1e9;
+        // Per event: an event's late label is counted with it.
+        long cpuEvents = (cpuAtEnd[3] - cpuAtStart[3]) * target / records;
         return new AppThroughput(timed / seconds, timed, seconds, heap, (cpuAtEnd[1] - cpuAtStart[1]) / 1e9,
-                (cpuAtEnd[2] - cpuAtStart[2]) / 1e9, cpuWindow, cpuAtEnd[3] - cpuAtStart[3]);
+                (cpuAtEnd[2] - cpuAtStart[2]) / 1e9, cpuWindow, cpuEvents);
     }
 
     /** The app's stream threads' counts of processed records ({@code stream-thread-metrics}, {@code process-total}). */

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
             "Ballast beside a pass-through Kafka Streams app on the same in-process broker, with the same serde and "
                 + "exactly-once settings; the learner alone for dense 30x10, 300x30, 1000x100 and a sparse IMDB-like "
                 + "shape at batch sizes 1, 32 and 256; memory of a warmed-up 1000x100 model; the heap trend over the "
-                + "run; event-to-snapshot latency. Progress on stderr, figures on stdout. Time it on an otherwise idle "
+                + "run; event-to-snapshot latency; Ballast scoring and joining over as many events of which half "
+                + "come unlabelled, their labels 0-1 s later. Progress on stderr, figures on stdout. Time it on an otherwise idle "
                 + "machine.", ""},
         footer = {"", "Examples:",
             "  ballast bench --quick                          # under a minute",

@@ -9,7 +9,9 @@ import dev.ballast.schema.TrainingMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * The JSON behind the web dashboard's charts, column-wise per model so the page plots without reshaping:
@@ -17,8 +19,11 @@ import java.util.function.ToDoubleFunction;
  *  "recentDeadLetters": [{kind, reason, sourceTopic, sourcePartition, sourceOffset, eventId, failedAt, key, value}, ...],
  *  "models": [{"model", "currentVersion", "eventsTrained", "alertCount", "labels": [names],
  *              "time": [ms...], "macroF1": [...], "version": [...], "eventsPerSecond": [...],
- *              "prevalence": {label: [...]}, "posWeight": {label: [...]}, "recall": {label: [...]}}]}</pre>
- * Non-finite numbers become {@code null}.
+ *              "prevalence": {label: [...]}, "posWeight": {label: [...]}, "recall": {label: [...]},
+ *              "labelJoin": {"waiting": [...], "joined": [...], "expired": [...], "delayP50Ms": [...],
+ *                            "delayP99Ms": [...]}}]}</pre>
+ * Non-finite or absent numbers become {@code null}. {@code labelJoin} is there only for a model that has had late
+ * labels: an event waiting, joined or expired in one of its records.
  */
 final class SeriesJson {
 
@@ -71,6 +76,32 @@ final class SeriesJson {
         writeLabelSeries(history, node.putObject("prevalence"), LabelMetrics::getPrevalence);
         writeLabelSeries(history, node.putObject("posWeight"), LabelMetrics::getPosWeight);
         writeLabelSeries(history, node.putObject("recall"), LabelMetrics::getRecall);
+        if (history.stream().anyMatch(SeriesJson::hasLateLabels)) {
+            ObjectNode join = node.putObject("labelJoin");
+            writeSeries(history, join.putArray("waiting"), TrainingMetrics::getEventsWaiting);
+            writeSeries(history, join.putArray("joined"), TrainingMetrics::getEventsJoined);
+            writeSeries(history, join.putArray("expired"), TrainingMetrics::getEventsExpired);
+            writeSeries(history, join.putArray("delayP50Ms"), TrainingMetrics::getLabelDelayP50Ms);
+            writeSeries(history, join.putArray("delayP99Ms"), TrainingMetrics::getLabelDelayP99Ms);
+        }
+    }
+
+    private static boolean hasLateLabels(TrainingMetrics metrics) {
+        return Stream.of(metrics.getEventsWaiting(), metrics.getEventsJoined(), metrics.getEventsExpired())
+                .anyMatch(count -> count != null && count > 0);
+    }
+
+    /** One figure per record, aligned with "time": null where a record lacks it. */
+    private static void writeSeries(List<TrainingMetrics> history, ArrayNode series,
+            Function<TrainingMetrics, ? extends Number> value) {
+        for (TrainingMetrics metrics : history) {
+            Number figure = value.apply(metrics);
+            if (figure == null) {
+                series.addNull();
+            } else {
+                addNumber(series, figure.doubleValue());
+            }
+        }
     }
 
     /** One array per label, aligned with "time": null where a record lacks the label. */

@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,8 +96,7 @@ public final class TopicProvisioner {
         String events = config.getString(BallastConfig.EVENTS_TOPIC);
         String labels = config.getString(BallastConfig.LABELS_TOPIC);
         try {
-            Map<String, org.apache.kafka.clients.admin.TopicDescription> topics =
-                    admin.describeTopics(List.of(events, labels)).allTopicNames().get();
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> topics = describeJustCreated(admin, events, labels);
             int eventPartitions = topics.get(events).partitions().size();
             int labelPartitions = topics.get(labels).partitions().size();
             if (eventPartitions != labelPartitions) {
@@ -108,6 +109,25 @@ public final class TopicProvisioner {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot check that " + labels + " and " + events + " are co-partitioned: "
                     + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Describes topics that may have been created a moment ago: until their metadata reaches the broker that answers,
+     * it says the topic does not exist, so that answer is retried for a few seconds before it counts.
+     */
+    private static Map<String, org.apache.kafka.clients.admin.TopicDescription> describeJustCreated(Admin admin,
+            String... topics) throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topics)).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -34,7 +34,7 @@ class BenchTest {
 
         JsonNode json = JSON.readTree(JSON.writeValueAsString(report.toJson(JSON)));
         for (String field : List.of("passThroughEventsPerSecond", "trainingEventsPerSecond", "ratio", "heapMb", "rssMb",
-                "snapshotLatencyMsP50", "snapshotLatencyMsP99")) {
+                "snapshotLatencyMsP50", "snapshotLatencyMsP99", "scoringJoiningEventsPerSecond")) {
             assertTrue(json.path(field).asDouble() > 0, field + " = " + json.get(field));
         }
         assertEquals(report.training().eventsPerSecond() / report.passThrough().eventsPerSecond(),
@@ -57,7 +57,8 @@ class BenchTest {
         String lines = progress.toString(StandardCharsets.UTF_8);
         assertTrue(lines.contains("bench: warm-up round 1: training"), lines);
         assertTrue(lines.contains("bench: timed round: training"), lines);
-        for (String app : List.of("passThroughCpu", "trainingCpu")) {
+        assertTrue(lines.contains("bench: scoring + joining"), lines);
+        for (String app : List.of("passThroughCpu", "trainingCpu", "scoringJoiningCpu")) {
             for (String field : List.of("streamThreadMicrosPerEvent", "streamThreadBusy", "processMicrosPerEvent")) {
                 assertTrue(json.path(app).path(field).asDouble() > 0, app + "." + field + " = " + json.get(app));
             }

@@ -89,6 +89,8 @@ class LateLabelTopologyTest {
         settings.put(BallastConfig.LABELS_MAX_DELAY_MS, Long.toString(MAX_DELAY_MS));
         settings.put(BallastConfig.LABELS_MISSING, missing);
         settings.put(BallastConfig.PREDICTIONS_LABELLED, Boolean.toString(scoreLabelled));
+        // Label counts that never decay, so that a count asserts each joined event was taken in exactly once.
+        settings.put(BallastConfig.WEIGHTING_HALF_LIFE, "0");
         BallastConfig config = new BallastConfig(settings);
         BallastSerdes serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
         driver = new TopologyTestDriver(BallastTopology.build(config, serdes), StreamsSettings.of(config));

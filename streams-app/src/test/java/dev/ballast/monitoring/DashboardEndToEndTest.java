@@ -98,13 +98,31 @@ class DashboardEndToEndTest {
         app = BallastApp.start(config);
         dashboard = app.dashboardUrl().orElseThrow();
         try (EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),
-                config.getString(BallastConfig.EVENTS_TOPIC));
+                config.getString(BallastConfig.EVENTS_TOPIC)).lateLabels(config.getString(BallastConfig.LABELS_TOPIC),
+                BallastSerdes.fromConfig(client).labels().serializer(), 0.2, 50, 300, 3);
              DriftingStream stream = new DriftingStream(fastDrift, EVENTS)) {
             // 1,000 events/s: training spans seconds, so the metrics (every 100 ms) make a series of many points.
             publisher.publish(stream, labels, "default", EVENTS, 5, 1_000, 3);
         }
+        // A fifth of the events come unlabelled, their labels 50-300 ms later: all of them join and train.
         awaitSeries(series -> series.path("models").path(0).path("eventsTrained").asLong() >= EVENTS
                 && series.path("models").path(0).path("time").size() >= 10);
+    }
+
+    @Test
+    void shouldServeTheJoinFiguresAlignedWithTimeWhenEventsCameUnlabelled() throws Exception {
+        JsonNode model = series().path("models").path(0);
+        JsonNode join = model.path("labelJoin");
+        int records = model.path("time").size();
+
+        for (String field : List.of("waiting", "joined", "expired", "delayP50Ms", "delayP99Ms")) {
+            assertEquals(records, join.path(field).size(), field + " in " + join);
+        }
+        double joined = join.path("joined").path(records - 1).asDouble();
+        assertTrue(joined > EVENTS * 0.1 && joined < EVENTS * 0.3, "about a fifth of the events joined: " + join);
+        assertEquals(0.0, join.path("expired").path(records - 1).asDouble(), "labels came well within the delay");
+        double p50 = join.path("delayP50Ms").path(records - 1).asDouble();
+        assertTrue(p50 > 0 && p50 < 1_000, "label delay p50 " + p50 + " ms for delays of 50-300 ms");
     }
 
     @AfterAll
@@ -159,6 +177,9 @@ class DashboardEndToEndTest {
         assertEquals(labels.size() * records, points.get("recall"), "one recall point per label and metrics record");
         assertEquals(2 * records, points.get("macro"), "macro-F1 and model version per metrics record");
         assertTrue(dom.matches("(?s).*<b id=\"events\">[0-9,.]+</b>.*"), "the header shows events trained");
+        assertTrue(dom.contains("<section id=\"label-join\">"), "the late-label figures are shown: " + dom);
+        assertTrue(dom.matches("(?s).*<b id=\"join-joined\">[0-9,.]+</b>.*<b id=\"join-delay-p99\">[0-9,.]+ ms</b>.*"),
+                "joined count and label delay p99: " + dom);
 
         Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
         Files.deleteIfExists(screenshot);

@@ -90,6 +90,22 @@ function show(chart, datasets) {
   chart.canvas.dataset.points = datasets.reduce((sum, dataset) => sum + dataset.data.length, 0);
 }
 
+// The join's latest figures, for a model that has had late labels; the section stays hidden for the others.
+function showLabelJoin(join, last) {
+  const section = document.getElementById('label-join');
+  section.hidden = !join;
+  if (!join) {
+    return;
+  }
+  const figure = (values, unit) => last >= 0 && values[last] !== null
+    ? Math.round(values[last]).toLocaleString() + unit : '–';
+  document.getElementById('join-waiting').textContent = figure(join.waiting, '');
+  document.getElementById('join-joined').textContent = figure(join.joined, '');
+  document.getElementById('join-expired').textContent = figure(join.expired, '');
+  document.getElementById('join-delay-p50').textContent = figure(join.delayP50Ms, ' ms');
+  document.getElementById('join-delay-p99').textContent = figure(join.delayP99Ms, ' ms');
+}
+
 function render(series) {
   const select = document.getElementById('model');
   const ids = series.models.map(m => m.model);
@@ -116,6 +132,7 @@ function render(series) {
   document.getElementById('macro-f1').textContent = last >= 0 && model.macroF1[last] !== null
     ? model.macroF1[last].toFixed(3) : '–';
   document.getElementById('alert-count').textContent = model.alertCount.toLocaleString();
+  showLabelJoin(model.labelJoin, last);
 
   const alerts = series.alerts.filter(a => a.model === model.model);
   alertTimes = alerts.map(a => a.time);
