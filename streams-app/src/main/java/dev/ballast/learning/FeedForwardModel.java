@@ -57,6 +57,7 @@ final class FeedForwardModel implements MultiLabelModel {
     private final Optimiser optimiser;
     private long steps;
     private long skippedSteps;
+    private long eventsInSkippedSteps;
     /** Sparse-only batches update just the first-layer rows they touch, when that is exact. */
     private final boolean rowSparseSteps;
     /** Per label, whether its output bias was set from its prior (a label added to a restored model is not yet). */
@@ -163,6 +164,11 @@ final class FeedForwardModel implements MultiLabelModel {
     }
 
     @Override
+    public long eventsInSkippedSteps() {
+        return eventsInSkippedSteps;
+    }
+
+    @Override
     public void predict(MiniBatch batch, float[] probabilitiesOut, float[] logitOffsets) {
         int rows = checkBatch(batch);
         if (logitOffsets.length != labelCount) {
@@ -231,19 +237,20 @@ final class FeedForwardModel implements MultiLabelModel {
         double weightedLoss = losses.weighted();
         double unweightedLoss = losses.unweighted();
         if (!Double.isFinite(weightedLoss)) {
-            return skip(weightedLoss, unweightedLoss, "non-finite loss");
+            return skip(rows, weightedLoss, unweightedLoss, "non-finite loss");
         }
         backward(batch, rows);
         String reason = optimiser.step(steps + 1);
         if (reason != null) {
-            return skip(weightedLoss, unweightedLoss, reason);
+            return skip(rows, weightedLoss, unweightedLoss, reason);
         }
         steps++;
         return new StepResult(weightedLoss, unweightedLoss, false, null);
     }
 
-    private StepResult skip(double weightedLoss, double unweightedLoss, String reason) {
+    private StepResult skip(int rows, double weightedLoss, double unweightedLoss, String reason) {
         skippedSteps++;
+        eventsInSkippedSteps += rows;
         return new StepResult(weightedLoss, unweightedLoss, true, reason);
     }
 
@@ -614,7 +621,7 @@ final class FeedForwardModel implements MultiLabelModel {
                     ByteBuffer.wrap(state.toByteArray())));
         }
         return new SavedModel(settings.modelType().configName(), featureCount, labelCount, settings.hiddenUnits(),
-                settings.optimizer().configName(), steps, skippedSteps, initialised,
+                settings.optimizer().configName(), steps, skippedSteps, eventsInSkippedSteps, initialised,
                 ByteBuffer.wrap(standardisation.toByteArray()), saved);
     }
 
@@ -630,6 +637,7 @@ final class FeedForwardModel implements MultiLabelModel {
         }
         model.steps = saved.getSteps();
         model.skippedSteps = saved.getSkippedSteps();
+        model.eventsInSkippedSteps = saved.getEventsInSkippedSteps();
         for (int label = 0; label < model.labelCount; label++) {
             model.biasInitialised[label] = saved.getBiasInitialised().get(label);
         }
@@ -705,6 +713,7 @@ final class FeedForwardModel implements MultiLabelModel {
         FeedForwardModel copy = new FeedForwardModel(featureCount, source.length, settings);
         copy.steps = steps;
         copy.skippedSteps = skippedSteps;
+        copy.eventsInSkippedSteps = eventsInSkippedSteps;
         ByteArrayOutputStream standardisation = new ByteArrayOutputStream();
         standardiser.writeTo(new DataOutputStream(standardisation));
         copy.standardiser.readFrom(new DataInputStream(new ByteArrayInputStream(standardisation.toByteArray())), false);

@@ -79,6 +79,12 @@ public interface MultiLabelModel {
     long skippedSteps();
 
     /**
+     * The events of the skipped steps: counted (label statistics, metrics) but not learned from, since a step is
+     * all or nothing for its batch.
+     */
+    long eventsInSkippedSteps();
+
+    /**
      * Everything needed to predict, as named row-major float32 copies: linear {@code W [F,L]}, {@code b [L]};
      * MLP {@code W1 [F,H]}, {@code b1 [H]}, {@code W2 [H,L]}, {@code b2 [L]}; with standardisation also
      * {@code featureMean [F]}, {@code featureScale [F]} and {@code featureClip [1]}.

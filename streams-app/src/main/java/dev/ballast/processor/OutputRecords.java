@@ -59,6 +59,7 @@ public final class OutputRecords {
                 .setEventsTrained(trainer.eventsTrained())
                 .setOptimizerSteps(trainer.model().steps())
                 .setSkippedSteps(trainer.model().skippedSteps())
+                .setEventsInSkippedSteps(trainer.model().eventsInSkippedSteps())
                 .setArchitecture(trainer.model().settings().modelType().name().toLowerCase(java.util.Locale.ROOT))
                 .setFeatureCount(trainer.featureCount())
                 .setHyperParameters(hyperParameters)

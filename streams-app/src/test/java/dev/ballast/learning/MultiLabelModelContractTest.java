@@ -164,6 +164,7 @@ class MultiLabelModelContractTest {
         }
         assertTrue(skipped > 0, "a learning rate of 1e30 must overflow");
         assertEquals(skipped, model.skippedSteps());
+        assertEquals(skipped * 8, model.eventsInSkippedSteps(), "every row of a skipped step is counted as not learned from");
         assertEquals(3 - skipped, model.steps());
     }
 
@@ -185,6 +186,7 @@ class MultiLabelModelContractTest {
 
         assertTrue(result.skipped());
         assertEquals(1, model.skippedSteps());
+        assertEquals(1, model.eventsInSkippedSteps());
         assertEquals(3, model.steps());
         assertParametersIdentical(Models.readFrom(new DataInputStream(new ByteArrayInputStream(before)), model.featureCount(),
                 model.settings(), notice -> { }), model);

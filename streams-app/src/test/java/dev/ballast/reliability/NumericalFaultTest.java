@@ -71,6 +71,9 @@ class NumericalFaultTest {
         ModelSnapshot latest = run.outputs.latest(MODEL);
         assertEquals(EVENTS, latest.getEventsTrained(), "events of skipped steps are still counted");
         assertTrue(latest.getSkippedSteps() > 0, "steps skipped: " + latest.getSkippedSteps());
+        assertTrue(latest.getEventsInSkippedSteps() >= latest.getSkippedSteps()
+                && latest.getEventsInSkippedSteps() <= EVENTS, "counted honestly as not learned from: "
+                + latest.getEventsInSkippedSteps() + " events in " + latest.getSkippedSteps() + " skipped steps");
     }
 
     @Test
