@@ -1,18 +1,20 @@
 package dev.ballast.processor;
 
-import dev.ballast.training.OnlineTrainer;
 import dev.ballast.config.ModelDeclaration;
+import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.schema.state.SavedModelState;
+import dev.ballast.training.OnlineTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import dev.ballast.evaluation.drift.AlertGate;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
@@ -37,7 +39,13 @@ final class ModelState {
     private static final byte FORMAT_VERSION = 2;
     private static final byte FIRST_FORMAT = 1;
     private static final DatumWriter<SavedModelState> WRITER = new SpecificDatumWriter<>(SavedModelState.class);
-    private static final DatumReader<SavedModelState> READER = new SpecificDatumReader<>(SavedModelState.class);
+    /**
+     * Reads format 2 as written, resolved to the record this build knows: format 2's writer schema is frozen in
+     * {@code saved-model-state-2.avsc}. A change to {@link SavedModelState} is a new format (the next byte, its
+     * schema frozen beside this one, a reader per format); {@code SavedStateFormatTest} fails until it is made so.
+     */
+    private static final DatumReader<SavedModelState> READER =
+            new SpecificDatumReader<>(writerSchema(FORMAT_VERSION), SavedModelState.getClassSchema());
 
     final String modelId;
     final OnlineTrainer trainer;
@@ -136,6 +144,24 @@ final class ModelState {
         foldPending();
         pendingOffsets.forEach((partition, next) -> reflectedOffsets.merge(partition, next, Math::max));
         pendingOffsets.clear();
+    }
+
+    /** The schema format {@code format} was written with, as frozen when that format was released. */
+    static Schema writerSchema(byte format) {
+        String resource = "saved-model-state-" + format + ".avsc";
+        try (InputStream in = ModelState.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("no frozen schema " + resource + " for model state format " + format);
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The format this build writes. */
+    static byte formatVersion() {
+        return FORMAT_VERSION;
     }
 
     /** The store value: {@link #FORMAT_VERSION}, then the {@link SavedModelState} record in Avro binary. */
