@@ -298,6 +298,38 @@ class LateLabelTopologyTest {
         assertEquals("u0", letter.getEventId());
     }
 
+    @Test
+    void shouldKeepTheJoinStoreProportionalToTheEventsWaiting() {
+        startDriver("ignore");
+        long afterFirstHundred = 0;
+        for (int i = 0; i < 200; i++) {
+            events.pipeInput("default", withoutLabels(event("w" + i)), T0.plusMillis(i));
+            if (i == 99) {
+                afterFirstHundred = joinStoreBytes();
+            }
+        }
+        long afterSecondHundred = joinStoreBytes();
+
+        double perEvent = (afterSecondHundred - afterFirstHundred) / 100.0;
+        System.out.printf("join store: %.1f bytes of keys and values per waiting event (%d features, %d labels)%n",
+                perEvent, FEATURES, LABELS.size());
+        assertEquals(afterFirstHundred / 100.0, perEvent, perEvent * 0.1,
+                "each waiting event adds the same bytes: " + afterFirstHundred + " then " + afterSecondHundred);
+        assertTrue(perEvent > 0 && perEvent < 1_000, "bytes per waiting event: " + perEvent);
+    }
+
+    /** Keys and values held in the join store now. */
+    private long joinStoreBytes() {
+        long bytes = 0;
+        try (var entries = driver.<String, byte[]>getKeyValueStore(LabelJoin.STORE).all()) {
+            while (entries.hasNext()) {
+                var entry = entries.next();
+                bytes += entry.key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + entry.value.length;
+            }
+        }
+        return bytes;
+    }
+
     private TrainingMetrics latestMetrics() {
         driver.advanceWallClockTime(Duration.ofSeconds(2));
         List<TrainingMetrics> all = metrics.readValuesToList();
