@@ -7,6 +7,7 @@ import dev.ballast.client.PredictionSubscriber;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.schema.LabelScore;
 import dev.ballast.schema.Prediction;
+import dev.ballast.topology.StartupChecks;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +45,9 @@ final class PredictionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
+        // The same start-up checks and messages as every command that talks to Kafka and the registry.
+        StartupChecks.requireClientSettings(config.nonBallastProperties());
+        StartupChecks.awaitKafkaAndRegistry(config);
         String topic = config.getString(BallastConfig.PREDICTIONS_TOPIC);
         long printed = 0;
         try (PredictionSubscriber predictions = PredictionSubscriber.builder().properties(config.nonBallastProperties())

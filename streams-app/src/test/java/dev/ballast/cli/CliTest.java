@@ -181,7 +181,7 @@ class CliTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        for (String command : List.of("models", "monitor", "dead-letters", "produce")) {
+        for (String command : List.of("models", "monitor", "dead-letters", "predictions", "produce")) {
             List<String> args = new java.util.ArrayList<>(List.of(command, "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
                     "--set", "schema.registry.url=http://127.0.0.1:" + closedPort, "--set", "ballast.startup.wait.ms=1000"));
             if (command.equals("produce")) {
@@ -210,7 +210,7 @@ class CliTest {
 
     @Test
     void shouldNameTheMissingClientSettingForEveryClusterCommand() {
-        for (String command : List.of("models", "monitor", "dead-letters")) {
+        for (String command : List.of("models", "monitor", "dead-letters", "predictions")) {
             Run result = run(command, "--set", "schema.registry.url=http://127.0.0.1:1");
             assertEquals(ReadableErrors.USER_ERROR, result.exitCode(), command);
             assertEquals("ballast " + command + ": bootstrap.servers is not set: give --set bootstrap.servers=HOST:PORT or put "
