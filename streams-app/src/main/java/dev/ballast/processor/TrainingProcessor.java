@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -105,9 +106,19 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
     private String lastTopic;
     private int lastPartition;
     private String lastTopicPartition;
+    private final Serializer<LabelledEvent> eventEncoder;
 
-    /** @param sourceLogs opens the events topic for reading back (called at the first restore that needs it) */
+    /** A processor whose dead letters carry no event bytes (see the other constructor). */
     public TrainingProcessor(BallastConfig config, Supplier<SourceLog> sourceLogs) {
+        this(config, sourceLogs, null);
+    }
+
+    /**
+     * @param sourceLogs   opens the events topic for reading back (called at the first restore that needs it)
+     * @param eventEncoder the events topic's serialiser: a rejected event's dead letter carries it encoded, or null
+     */
+    public TrainingProcessor(BallastConfig config, Supplier<SourceLog> sourceLogs, Serializer<LabelledEvent> eventEncoder) {
+        this.eventEncoder = eventEncoder;
         this.config = config;
         this.eventsTopic = config.getString(BallastConfig.EVENTS_TOPIC);
         this.sourceLogs = sourceLogs;
@@ -537,17 +548,41 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             String eventId) {
         SourceHeaders.Coordinates original = source.topic().equals(eventsTopic) ? null
                 : SourceHeaders.coordinates(record.headers());
+        byte[] value = record.value() instanceof LabelledEvent event ? encoded(event) : null;
         if (original == null) {
-            deadLetter(rejection, source.topic(), source.partition(), source.offset(), eventId, record.key());
+            deadLetter(rejection, source.topic(), source.partition(), source.offset(), eventId, record.key(), value);
         } else {
-            deadLetter(rejection, original.topic(), original.partition(), original.offset(), eventId, record.key());
+            deadLetter(rejection, original.topic(), original.partition(), original.offset(), eventId, record.key(),
+                    value);
+        }
+    }
+
+    /**
+     * A rejected event as the events topic's serialiser writes it, so that {@code ballast dead-letters --replay-to}
+     * can re-send it once its cause is fixed (the processor sees the decoded event, not the bytes it came in); null
+     * when it cannot be encoded (the dead letter then says where the original is).
+     */
+    private byte[] encoded(LabelledEvent event) {
+        if (eventEncoder == null) {
+            return null;
+        }
+        try {
+            return eventEncoder.serialize(eventsTopic, event);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not re-encode rejected event {} for its dead letter: {}", event.getId(), e.toString());
+            return null;
         }
     }
 
     private void deadLetter(Rejection rejection, String topic, int partition, long offset, String eventId, String key) {
+        deadLetter(rejection, topic, partition, offset, eventId, key, null);
+    }
+
+    private void deadLetter(Rejection rejection, String topic, int partition, long offset, String eventId, String key,
+            byte[] value) {
         long now = context.currentSystemTimeMs();
         byte[] keyBytes = key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        emit(key, OutputRecords.deadLetter(rejection, topic, partition, offset, eventId, keyBytes, null, now));
+        emit(key, OutputRecords.deadLetter(rejection, topic, partition, offset, eventId, keyBytes, value, now));
     }
 
     private void emit(String key, SpecificRecord value) {

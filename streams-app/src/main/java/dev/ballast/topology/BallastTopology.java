@@ -94,7 +94,7 @@ public final class BallastTopology {
         KStream<String, SpecificRecord> outputs = widen(routes.get(SPLIT + KEYED)
                 .merge(rekeyed, Named.as("all-events")))
                 .merge(widen(labels), Named.as("events-and-labels"))
-                .process(() -> new TrainingProcessor(config, sourceLogs), Named.as("train"), TrainingProcessor.STORE,
+                .process(() -> new TrainingProcessor(config, sourceLogs, serdes.events().serializer()), Named.as("train"), TrainingProcessor.STORE,
                         LabelJoin.STORE)
                 .merge(guarded.get(GUARDED + REFUSED), Named.as("all-outputs"));
 
