@@ -34,9 +34,10 @@ import picocli.CommandLine.Option;
 @Command(name = "dead-letters", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show what the dead-letter topic holds, and re-send fixed records.",
             "",
-            "Per record the kind, the reason, the source topic, partition and offset, the event id, and the original "
-                + "key and value bytes (hex and printable excerpt); then a summary by kind. --replay-to re-sends the "
-                + "original bytes of the records that decode as events.", ""},
+            "Per record the kind, the reason, the source topic, partition and offset, the event id, and the key and "
+                + "value bytes (hex and printable excerpt: the original bytes of an undecodable record, the event "
+                + "re-encoded for one rejected after decoding); then a summary by kind. --replay-to re-sends those "
+                + "that decode as events.", ""},
         footer = {"", "Examples:",
             "  ballast dead-letters --config config/production.properties",
             "  ballast dead-letters --model fraud --json",
