@@ -192,8 +192,9 @@ public final class BallastConfig extends AbstractConfig {
                 "What to do with an event whose record timestamp is negative (missing), as some producers and replays "
                         + "write: event-time trains it, with the event's own eventTime as its timestamp (else the partition's "
                         + "latest valid one); dead-letter sends it to the dead-letter topic (kind INVALID_TIMESTAMP). Either way "
-                        + "the record never stops the app. The default trains it: Ballast has no windows and the record "
-                        + "timestamp plays no part in training, so a valid event is not lost for a field it does not use. "
+                        + "the record never stops the app. The default trains it: the record timestamp plays no part in the "
+                        + "model (only in when a late-label join expires, for which the substitute serves), so a valid "
+                        + "event is not lost for a field training does not use. "
                         + "Not applied when default.timestamp.extractor is set.",
                 TOPICS, ++order, ConfigDef.Width.SHORT, EVENTS_INVALID_TIMESTAMP);
         def.define(EVENT_MAX_BYTES, Type.INT, 1_048_576, Range.between(1024, 32 * 1024 * 1024), Importance.LOW,

@@ -16,8 +16,9 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * restart; an extractor that returns a negative value makes Kafka Streams drop the record with only a warning and a
  * metric. This one keeps a valid timestamp as it is and replaces an invalid one by the event's own {@code eventTime}
  * when that is valid, else by the partition's time (the largest valid timestamp seen so far), else by the wall clock.
- * The timestamp plays no part in training (Ballast has no windows and publishes on wall-clock punctuators), so the
- * substitute only keeps Kafka Streams' stream time moving.
+ * The timestamp plays no part in the model (Ballast has no windows and publishes on wall-clock punctuators); it
+ * moves Kafka Streams' stream time and decides when an entry of the late-label join expires (record time plus
+ * {@code ballast.labels.max.delay.ms}), for which the event's own time is the right substitute.
  *
  * <p>Under {@code ballast.events.invalid.timestamp=dead-letter} it also marks the record ({@link
  * SourceHeaders#INVALID_TIMESTAMP}); an extractor cannot forward, so the training processor dead-letters what is
