@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A model state saved by an earlier release restores to the same model, and trains on exactly as the original did.
  * The fixtures (model-state-v1-*.bin) were written by the code of format 1 from {@link SavedStateFixtures}' settings
- * and events 0-61; the JSON beside each holds what it restores to and the state after events 62-99.
+ * and events 0-61; the JSON beside each holds what it restores to and the state after events 62-99. The format-2
+ * fixtures (model-state-v2-*.bin) were written likewise by the code of format 2 (commit 7984b2d), event 61 pending
+ * with the scores it was served; their JSON adds what the model does ({@link SavedStateFixtures#outputs}).
  */
 class SavedStateFixtureTest {
 
@@ -32,6 +34,26 @@ class SavedStateFixtureTest {
         assertEquals(expected, asRead(SavedStateFixtures.describe(restored)));
         SavedStateFixtures.feed(restored.trainer, 62, 100);
         assertEquals(after, asRead(SavedStateFixtures.describe(restored)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linear-adagrad", "mlp-adam"})
+    void shouldPredictAsBeforeSavingAndGoOnTrainingWhenTheStateWasSavedByFormat2(String fixture) throws Exception {
+        BallastConfig config = new BallastConfig(SavedStateFixtures.settings().get(fixture));
+        ModelDeclaration declaration = config.models().declaration("default").orElseThrow();
+        ObjectNode expected = (ObjectNode) JSON.readTree(resource("model-state-v2-" + fixture + ".json"));
+        JsonNode after = expected.remove("after100Events");
+        ModelState restored = ModelState.deserialise(resource("model-state-v2-" + fixture + ".bin"), declaration, 0,
+                notice -> { });
+        assertEquals(expected, asRead(describeWithOutputs(restored)));
+        SavedStateFixtures.feed(restored.trainer, 62, 100);
+        assertEquals(after, asRead(describeWithOutputs(restored)));
+    }
+
+    private static ObjectNode describeWithOutputs(ModelState state) {
+        ObjectNode node = SavedStateFixtures.describe(state);
+        node.set("outputs", SavedStateFixtures.outputs(state));
+        return node;
     }
 
     @ParameterizedTest
