@@ -1,9 +1,8 @@
 package dev.ballast.evaluation;
 
 import dev.ballast.weighting.HalfLife;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedArrays;
+import dev.ballast.schema.state.SavedScoreHistograms;
 import java.util.Arrays;
 
 /**
@@ -17,7 +16,6 @@ import java.util.Arrays;
  */
 public final class ScoreHistograms {
 
-  private static final byte FORMAT_VERSION = 1;
   /** Past this growth the stored masses are scaled back to true values, long before doubles overflow. */
   private static final double RESCALE_LIMIT = 1e100;
 
@@ -139,28 +137,22 @@ public final class ScoreHistograms {
     return negativeMass[label * bins + bin];
   }
 
-  /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
-  public void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    out.writeInt(labelCount);
-    out.writeInt(bins);
-    out.writeDouble(halfLifeEvents);
-    StateArrays.writeDoubles(out, growth);
-    StateArrays.writeDoubles(out, positiveTotal);
-    StateArrays.writeDoubles(out, negativeTotal);
-    StateArrays.writeDoubles(out, positiveMass);
-    StateArrays.writeDoubles(out, negativeMass);
+  /** The complete state as a saved-state record; {@link #fromSaved} restores it bit-exactly. */
+  public SavedScoreHistograms toSaved() {
+    return new SavedScoreHistograms(bins, halfLifeEvents, SavedArrays.doubles(growth),
+        SavedArrays.doubles(positiveTotal), SavedArrays.doubles(negativeTotal), SavedArrays.doubles(positiveMass),
+        SavedArrays.doubles(negativeMass));
   }
 
-  /** Reads the state written by {@link #writeTo}. */
-  public static ScoreHistograms readFrom(DataInput in) throws IOException {
-    StateArrays.expectVersion(in, FORMAT_VERSION, "ScoreHistograms");
-    ScoreHistograms histograms = new ScoreHistograms(in.readInt(), in.readInt(), in.readDouble());
-    StateArrays.readDoubles(in, histograms.growth);
-    StateArrays.readDoubles(in, histograms.positiveTotal);
-    StateArrays.readDoubles(in, histograms.negativeTotal);
-    StateArrays.readDoubles(in, histograms.positiveMass);
-    StateArrays.readDoubles(in, histograms.negativeMass);
+  /** The histograms of {@link #toSaved}'s record. */
+  public static ScoreHistograms fromSaved(SavedScoreHistograms saved) {
+    ScoreHistograms histograms = new ScoreHistograms(saved.getGrowth().size(), saved.getBins(),
+        saved.getHalfLifeEvents());
+    SavedArrays.copy(saved.getGrowth(), histograms.growth, "growth");
+    SavedArrays.copy(saved.getPositiveTotal(), histograms.positiveTotal, "positiveTotal");
+    SavedArrays.copy(saved.getNegativeTotal(), histograms.negativeTotal, "negativeTotal");
+    SavedArrays.copy(saved.getPositiveMass(), histograms.positiveMass, "positiveMass");
+    SavedArrays.copy(saved.getNegativeMass(), histograms.negativeMass, "negativeMass");
     return histograms;
   }
 

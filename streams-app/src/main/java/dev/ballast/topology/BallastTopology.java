@@ -58,7 +58,7 @@ public final class BallastTopology {
         return build(config, serdes, () -> new KafkaSourceLog(StreamsSettings.of(config), serdes.events().deserializer()));
     }
 
-    /** @param sourceLogs reads the events topic back when a model is restored (see {@link TrainingProcessor}) */
+    /** @param sourceLogs reads the events topic back when a model is restored (see {@link dev.ballast.processor.ModelStore}) */
     public static Topology build(BallastConfig config, BallastSerdes serdes, Supplier<SourceLog> sourceLogs) {
         Serde<String> keys = Serdes.String();
         // The topology sees the app's own Streams settings (not Kafka's defaults), as KafkaStreams will.

@@ -73,7 +73,7 @@ class StandardiserTest {
 
     /** The decayed, clipped Welford update as the class documentation states it: the bound of every value computed. */
     private static final class Reference {
-        private final double decay = Math.pow(0.5, 1 / SETTINGS.halfLifeRows());
+        private final double decay = SETTINGS.rowDecay();
         private final double[] mean = new double[FEATURES];
         private final double[] sumSquaredDeviations = new double[FEATURES];
         private long count;
@@ -88,7 +88,7 @@ class StandardiserTest {
             boolean clipping = count >= Standardiser.WARM_UP_ROWS;
             double previousWeightSum = weightSum;
             count++;
-            weightSum = (1 - Math.pow(decay, count)) / (1 - decay);
+            weightSum = StandardiserSettings.weightOfRows(decay, count);
             int clipped = 0;
             for (int j = 0; j < FEATURES; j++) {
                 double x = values[j];

@@ -3,10 +3,7 @@ package dev.ballast.weighting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import dev.ballast.evaluation.StateRoundTrip;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -101,13 +98,6 @@ class DecayedLabelStatisticsTest {
     }
   }
 
-  @Test
-  void shouldRejectUnknownFormatVersion() {
-    byte[] bytes = {99, 0, 0, 0, 1};
-    assertThrows(IOException.class,
-        () -> DecayedLabelStatistics.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), 100));
-  }
-
   private static void randomTargets(Random random, float[] targets) {
     for (int label = 0; label < targets.length; label++) {
       targets[label] = random.nextDouble() < 0.1 * (label + 1) ? 1 : 0;
@@ -115,9 +105,6 @@ class DecayedLabelStatisticsTest {
   }
 
   private static DecayedLabelStatistics roundTrip(DecayedLabelStatistics statistics) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    statistics.writeTo(new DataOutputStream(bytes));
-    return DecayedLabelStatistics.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
-        statistics.halfLifeEvents());
+    return DecayedLabelStatistics.fromSaved(StateRoundTrip.roundTrip(statistics.toSaved()), statistics.halfLifeEvents());
   }
 }
