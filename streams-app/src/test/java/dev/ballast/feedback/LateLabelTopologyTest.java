@@ -16,7 +16,7 @@ import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.Prediction;
 import dev.ballast.schema.TrainingMetrics;
 import dev.ballast.testing.EmbeddedKafkaExtension;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.topology.BallastTopology;
 import dev.ballast.topology.StreamsSettings;
 import java.nio.file.Path;
