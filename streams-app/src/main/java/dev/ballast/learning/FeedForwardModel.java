@@ -310,9 +310,20 @@ final class FeedForwardModel implements MultiLabelModel {
         float bound = settings.standardize() ? standardiser.clipBound() : Float.POSITIVE_INFINITY;
         for (int row = 0; row < rows; row++) {
             int offset = row * featureCount;
+            if (sparseRows[row]) {
+                Arrays.fill(input, offset, offset + featureCount, 0f);
+                continue;
+            }
             for (int j = 0; j < featureCount; j++) {
-                input[offset + j] = sparseRows[row] ? 0f
-                        : Math.max(-bound, Math.min(bound, (features[offset + j] - mean[j]) * scale[j]));
+                // Comparisons, not Math.min/max, whose NaN and -0 handling costs branches per value; the same bits
+                // for every input (the bound is positive, NaN passes through both ways).
+                float value = (features[offset + j] - mean[j]) * scale[j];
+                if (value > bound) {
+                    value = bound;
+                } else if (value < -bound) {
+                    value = -bound;
+                }
+                input[offset + j] = value;
             }
         }
         workspace.input().elements.put(0, input, 0, rows * featureCount);

@@ -23,7 +23,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * One model's trainer plus what publishing needs to survive a restart: the last snapshot version and the input
- * offsets the trained events came from. Saved to the store now and then (see {@link TrainingProcessor}); the events
+ * offsets the trained events came from. Saved to the store now and then (see {@link ModelStore}); the events
  * received since the last save are journalled one by one beside it, or, if they came straight from the events
  * topic, found there again (see {@link EventJournal}).
  *
@@ -56,7 +56,7 @@ final class ModelState {
     /** Mini-batches trained since the last save. */
     int batchesSinceSave;
     /**
-     * This save cycle's events taken straight from the events topic and not journalled (see {@link TrainingProcessor}),
+     * This save cycle's events taken straight from the events topic and not journalled (see {@link ModelStore}),
      * or null if there are none.
      */
     EventJournal.SourceRange sourceRange;

@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  *
  * <p>Per full mini-batch, in this order: take the logit offsets from the decayed priors (logit adjustment, see
  * {@link ObjectiveSettings}); predict with the current model and the score offsets; decide with the thresholds in
- * force; update the metrics, the threshold tuner and the drift detectors with those scores (so no threshold or
- * metric ever sees the score of an event it decided before it was decided); add the batch's labels to the decayed
+ * force; update the metrics, the drift detectors and the threshold tuner with those scores (so no threshold or
+ * metric ever sees the score of an event it decided before it was decided), a label whose prevalence the detector
+ * saw shift first forgetting most of its counts and score histograms; add the batch's labels to the decayed
  * label counts; turn the counts into per-label weights; take one optimiser step on the objective with the loss
  * offsets. Not thread-safe: one trainer per model id, driven by one thread.
  */
@@ -163,6 +164,7 @@ public final class OnlineTrainer {
             metrics.update(probabilities, targets, rows, thresholdsInForce);
             if (imbalanceMonitor != null) {
                 signals = imbalanceMonitor.update(probabilities, targets, rows, thresholdsInForce);
+                adaptToShifts(signals);
             }
             thresholdTuner.observe(probabilities, targets, rows);
         }
@@ -185,6 +187,25 @@ public final class OnlineTrainer {
         eventsTrained += rows;
         pending.clear();
         return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
+    }
+
+    /**
+     * Shortens the memory of each label whose prevalence the detector saw shift, before this batch (which follows the
+     * change) is counted: its counts restart at the detector's prevalence since the change and its score histograms
+     * keep little weight, so the priors, the class weights and the threshold follow the new prevalence at once
+     * instead of over a half-life.
+     */
+    private void adaptToShifts(List<ImbalanceSignal> signals) {
+        double memory = settings.shiftMemoryEvents();
+        if (memory == 0) {
+            return;
+        }
+        for (ImbalanceSignal signal : signals) {
+            if (signal.kind() == ImbalanceSignal.Kind.PREVALENCE_SHIFT) {
+                labelStatistics.rebase(signal.label(), signal.after(), memory);
+                thresholdTuner.forget(signal.label(), memory);
+            }
+        }
     }
 
     /**
