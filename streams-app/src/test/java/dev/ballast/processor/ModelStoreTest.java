@@ -52,14 +52,14 @@ class ModelStoreTest {
             takeIn(live, model, declaration, i % 9 == 4 || i >= 98);
             otherRecord(i);
         }
-        assertTrue(model.sourceRange != null && model.journalling, "the last cycle has a range and a journal");
+        assertTrue(model.cycle.sourceRange != null && model.cycle.journalling, "the last cycle has a range and a journal");
 
         ModelStore restarted = modelStore(InMemoryStores.copy(store));
         ModelState restored = restarted.model(declaration, null);
 
         assertArrayEquals(model.serialise(), restored.serialise(), "the restored model is the live one");
         assertTrue(readBack > 0, "the range was read back from the events topic");
-        assertEquals(model.journalLength, restored.journalLength, "the journal replayed up to its end");
+        assertEquals(model.cycle.journalLength, restored.cycle.journalLength, "the journal replayed up to its end");
 
         // Both go on identically: the restored model journals into the next slots of the same cycle.
         for (int i = 0; i < 30; i++) {
