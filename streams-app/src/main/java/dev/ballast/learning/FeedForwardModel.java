@@ -233,6 +233,13 @@ final class FeedForwardModel implements MultiLabelModel {
         float[] gradients = workspace.secondScratch(rows * labelCount);
         Objective.Losses losses = objective.evaluate(logitValues, batch.targets(), batch.importances(), rows,
                 labelCount, posWeights, negWeights, logitOffsets, gradients);
+        float[] elementWeights = batch.elementWeights();
+        if (elementWeights != null) {
+            // Negative sampling: the gradient is linear in each element's weight.
+            for (int i = 0; i < rows * labelCount; i++) {
+                gradients[i] *= elementWeights[i];
+            }
+        }
         workspace.logitGradients.elements.put(0, gradients, 0, rows * labelCount);
         double weightedLoss = losses.weighted();
         double unweightedLoss = losses.unweighted();

@@ -17,24 +17,31 @@ import dev.ballast.weighting.WeightPolicySettings;
  * @param metricsHalfLifeEvents half-life of the prequential metrics (infinite: whole-stream figures)
  * @param driftDetection whether the imbalance drift detectors run
  * @param detectors the drift detectors' parameters (used when they run)
+ * @param negativeSamplingRate share of each label's negatives trained on, weighted by its inverse (1: all; see
+ *     {@link dev.ballast.learning.NegativeSampling})
+ * @param labelStacking whether a second stage over all labels' scores learns label dependencies (see
+ *     {@link dev.ballast.learning.LabelStacking})
  */
 public record TrainerSettings(int batchSize, LearningSettings learning, WeightPolicySettings weighting,
         double weightingHalfLifeEvents, ThresholdSettings thresholds, int metricsBins, double metricsHalfLifeEvents,
-        boolean driftDetection, DetectorSettings detectors) {
+        boolean driftDetection, DetectorSettings detectors, double negativeSamplingRate, boolean labelStacking) {
 
     public TrainerSettings {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
+        if (!(negativeSamplingRate > 0 && negativeSamplingRate <= 1)) {
+            throw new IllegalArgumentException("negativeSamplingRate must be in (0, 1], got " + negativeSamplingRate);
+        }
     }
 
     public TrainerSettings withMetricsHalfLife(double halfLifeEvents) {
         return new TrainerSettings(batchSize, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
-                halfLifeEvents, driftDetection, detectors);
+                halfLifeEvents, driftDetection, detectors, negativeSamplingRate, labelStacking);
     }
 
     public TrainerSettings withBatchSize(int events) {
         return new TrainerSettings(events, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
-                metricsHalfLifeEvents, driftDetection, detectors);
+                metricsHalfLifeEvents, driftDetection, detectors, negativeSamplingRate, labelStacking);
     }
 }
