@@ -94,6 +94,7 @@ public final class BallastConfig extends AbstractConfig {
     public static final String WEIGHTING_EFFECTIVE_BETA = "ballast.weighting.effective.number.beta";
     public static final String NEGATIVE_SAMPLING_RATE = "ballast.weighting.negative.sampling.rate";
     public static final String MODEL_LABEL_STACKING = "ballast.model.label.stacking";
+    public static final String MODEL_AVERAGING_DECAY = "ballast.model.averaging.decay";
 
     // Thresholds
     public static final String THRESHOLD_POLICY = "ballast.threshold.policy";
@@ -229,6 +230,10 @@ public final class BallastConfig extends AbstractConfig {
                 "Label dependencies: a second stage adds to each label's logit a linear function of every label's "
                         + "first-stage score, trained online on the scores made before the first stage learned from "
                         + "the batch.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_LABEL_STACKING);
+        def.define(MODEL_AVERAGING_DECAY, Type.DOUBLE, LEARNING_DEFAULTS.averagingDecay(), Bounds.atLeastBelow(0.0, 1.0),
+                Importance.LOW, "Parameter averaging: score and publish an exponential moving average of the parameters "
+                        + "with this decay per step (Polyak-Ruppert), smoothing the noise of single online steps; 0 "
+                        + "scores with the trained parameters.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_AVERAGING_DECAY);
         def.define(MODEL_STANDARDIZE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Standardise dense features online (running mean and variance).", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE);
         def.define(MODEL_STANDARDIZE_HALF_LIFE, Type.DOUBLE, STANDARDISER_DEFAULTS.halfLifeRows(), Bounds.nonNegative(), Importance.LOW,
@@ -569,7 +574,8 @@ public final class BallastConfig extends AbstractConfig {
                         getDouble(LOSS_ASL_GAMMA_POSITIVE), getDouble(LOSS_ASL_GAMMA_NEGATIVE), getDouble(LOSS_ASL_MARGIN),
                         getDouble(LOGIT_ADJUSTMENT_TRAIN), getDouble(LOGIT_ADJUSTMENT_SCORE)))
                 .withStandardiser(new StandardiserSettings(halfLife(MODEL_STANDARDIZE_HALF_LIFE),
-                        getDouble(MODEL_STANDARDIZE_CLIP) == 0 ? Double.POSITIVE_INFINITY : getDouble(MODEL_STANDARDIZE_CLIP)));
+                        getDouble(MODEL_STANDARDIZE_CLIP) == 0 ? Double.POSITIVE_INFINITY : getDouble(MODEL_STANDARDIZE_CLIP)))
+                .withAveraging(getDouble(MODEL_AVERAGING_DECAY));
         WeightPolicySettings weighting = new WeightPolicySettings(
                 getEnum(WEIGHTING_POLICY, WEIGHT_POLICIES),
                 getDouble(WEIGHTING_SMOOTHING), getDouble(WEIGHTING_MIN), getDouble(WEIGHTING_MAX),
@@ -601,6 +607,7 @@ public final class BallastConfig extends AbstractConfig {
         double clip = learning.standardiser().clipDeviations();
         values.put(MODEL_STANDARDIZE_CLIP, Double.toString(Double.isInfinite(clip) ? 0.0 : clip));
         values.put(MODEL_SEED, Long.toString(learning.seed()));
+        values.put(MODEL_AVERAGING_DECAY, Double.toString(learning.averagingDecay()));
         values.put(BATCH_SIZE, Integer.toString(settings.batchSize()));
         values.put(OPTIMIZER, OPTIMIZERS.nameOf(learning.optimizer()));
         values.put(LEARNING_RATE, Double.toString(learning.learningRate()));

@@ -73,6 +73,13 @@ final class FeedForwardModel implements MultiLabelModel {
     private MiniBatch forwardBatch;
     private int forwardBatchVersion;
     private long forwardStateVersion;
+    /**
+     * Per parameter, the moving average of its values that scores and is published when averaging is on
+     * ({@link LearningSettings#averagingDecay}); null when it is off or before the first step.
+     */
+    private float[][] averages;
+    /** The trained values, set aside while the averages are in the parameters for a forward pass. */
+    private float[][] trainedValues;
     /** Matrix products of at most this many multiply-adds run in Java (tests lower it to compare both paths). */
     private long javaKernelLimit = DenseKernels.JAVA_MAX_MULTIPLY_ADDS;
 
@@ -181,9 +188,16 @@ final class FeedForwardModel implements MultiLabelModel {
         if (rows == 0) {
             return;
         }
+        boolean averaged = averages != null;
+        if (averaged) {
+            swapAverages();
+        }
         FloatBuffer logits = forward(batch, rows);
         float[] values = workspace.scratch(rows * labelCount);
         logits.get(0, values, 0, rows * labelCount);
+        if (averaged) {
+            swapAverages();
+        }
         for (int row = 0; row < rows; row++) {
             for (int label = 0; label < labelCount; label++) {
                 int i = row * labelCount + label;
@@ -252,7 +266,51 @@ final class FeedForwardModel implements MultiLabelModel {
             return skip(rows, weightedLoss, unweightedLoss, reason);
         }
         steps++;
+        updateAverages();
         return new StepResult(weightedLoss, unweightedLoss, false, null);
+    }
+
+    /**
+     * Moves the averages towards the values after a step taken. The decay ramps up as in TensorFlow's
+     * {@code ExponentialMovingAverage} with {@code num_updates}, {@code min(decay, (1 + steps) / (10 + steps))}, so the
+     * first parameters (bias from the prior, weights at zero) do not linger in the average of a young model.
+     */
+    private void updateAverages() {
+        if (!settings.averages()) {
+            return;
+        }
+        if (averages == null) {
+            averages = new float[parameters.size()][];
+            trainedValues = new float[parameters.size()][];
+            for (int index = 0; index < parameters.size(); index++) {
+                averages[index] = parameters.get(index).copyOfValues();
+                trainedValues[index] = new float[parameters.get(index).length];
+            }
+            return;
+        }
+        float keep = (float) Math.min(settings.averagingDecay(), (1.0 + steps) / (10.0 + steps));
+        for (int index = 0; index < parameters.size(); index++) {
+            float[] average = averages[index];
+            float[] values = parameters.get(index).heapValues;
+            for (int i = 0; i < average.length; i++) {
+                average[i] += (1 - keep) * (values[i] - average[i]);
+            }
+        }
+    }
+
+    /**
+     * Exchanges the parameters' values (heap and native) with the averages: call twice to undo. Either exchange
+     * makes a forward pass computed before it stale, so a step never reuses the pass through the averages.
+     */
+    private void swapAverages() {
+        for (int index = 0; index < parameters.size(); index++) {
+            Parameter p = parameters.get(index);
+            System.arraycopy(p.heapValues, 0, trainedValues[index], 0, p.length);
+            System.arraycopy(averages[index], 0, p.heapValues, 0, p.length);
+            System.arraycopy(trainedValues[index], 0, averages[index], 0, p.length);
+            p.values.put(0, p.heapValues, 0, p.length);
+        }
+        stateVersion++;
     }
 
     private StepResult skip(int rows, double weightedLoss, double unweightedLoss, String reason) {
@@ -526,6 +584,9 @@ final class FeedForwardModel implements MultiLabelModel {
             if (!biasInitialised[label]) {
                 double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
                 outputBias.setValue(label, (float) Math.log(p / (1 - p)));
+                if (averages != null) {
+                    averages[averages.length - 1][label] = outputBias.heapValues[label];
+                }
                 biasInitialised[label] = true;
                 stateVersion++;
             }
@@ -535,8 +596,11 @@ final class FeedForwardModel implements MultiLabelModel {
     @Override
     public List<ParameterTensor> parameters() {
         List<ParameterTensor> tensors = new ArrayList<>();
-        for (Parameter p : parameters) {
-            tensors.add(new ParameterTensor(p.name, p.shape.clone(), p.copyOfValues()));
+        for (int index = 0; index < parameters.size(); index++) {
+            Parameter p = parameters.get(index);
+            // With averaging on, what scores is the average, and that is what a downstream predictor gets.
+            float[] values = averages != null ? averages[index].clone() : p.copyOfValues();
+            tensors.add(new ParameterTensor(p.name, p.shape.clone(), values));
         }
         if (settings.standardize()) {
             tensors.add(new ParameterTensor("featureMean", new int[] {featureCount},
@@ -624,8 +688,14 @@ final class FeedForwardModel implements MultiLabelModel {
             parameters.get(index).writeTo(new DataOutputStream(values));
             ByteArrayOutputStream state = new ByteArrayOutputStream();
             optimiser.writeState(index, new DataOutputStream(state));
+            ByteBuffer average = null;
+            if (averages != null) {
+                ByteArrayOutputStream averageBytes = new ByteArrayOutputStream();
+                Parameter.writeFloats(new DataOutputStream(averageBytes), averages[index]);
+                average = ByteBuffer.wrap(averageBytes.toByteArray());
+            }
             saved.add(new SavedParameter(parameters.get(index).name, ByteBuffer.wrap(values.toByteArray()),
-                    ByteBuffer.wrap(state.toByteArray())));
+                    ByteBuffer.wrap(state.toByteArray()), average));
         }
         return new SavedModel(settings.modelType().configName(), featureCount, labelCount, settings.hiddenUnits(),
                 settings.optimizer().configName(), steps, skippedSteps, eventsInSkippedSteps, initialised,
@@ -654,6 +724,16 @@ final class FeedForwardModel implements MultiLabelModel {
         for (int index = 0; index < model.parameters.size(); index++) {
             model.parameters.get(index).readFrom(input(saved.getParameters().get(index).getValues()));
             reader.readState(index, input(saved.getParameters().get(index).getOptimiserState()));
+        }
+        // Saved without averages (averaging was off): the average starts from the values at the next step.
+        if (configured.averages() && saved.getParameters().stream().allMatch(p -> p.getAverage() != null)) {
+            model.averages = new float[model.parameters.size()][];
+            model.trainedValues = new float[model.parameters.size()][];
+            for (int index = 0; index < model.parameters.size(); index++) {
+                model.averages[index] = new float[model.parameters.get(index).length];
+                model.trainedValues[index] = new float[model.parameters.get(index).length];
+                Parameter.readFloats(input(saved.getParameters().get(index).getAverage()), model.averages[index]);
+            }
         }
         return model;
     }
