@@ -54,7 +54,10 @@ import picocli.CommandLine.Option;
             "                   --sweep ballast.optimizer.learning.rate=0.05,0.1"})
 final class EvaluateCommand implements Callable<Integer> {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     enum ReportFormat { TABLE, JSON }
 
@@ -122,15 +125,15 @@ final class EvaluateCommand implements Callable<Integer> {
         if (sweeps.isEmpty()) {
             Run run = runs.get(0);
             if (report == ReportFormat.JSON) {
-                System.out.println(MAPPER.writeValueAsString(toJson(run)));
+                System.out.println(Json.MAPPER.writeValueAsString(toJson(run)));
             } else {
                 printTable(run.report(), System.out);
             }
         } else if (report == ReportFormat.JSON) {
-            ObjectNode root = MAPPER.createObjectNode();
+            ObjectNode root = Json.MAPPER.createObjectNode();
             ArrayNode array = root.putArray("runs");
             runs.forEach(run -> array.add(toJson(run)));
-            System.out.println(MAPPER.writeValueAsString(root));
+            System.out.println(Json.MAPPER.writeValueAsString(root));
         } else {
             printSweep(runs, System.out);
         }
@@ -202,7 +205,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private ObjectNode toJson(Run run) {
         EvaluationReport result = run.report();
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("input", input.file != null ? input.file.toString() : "synthetic:" + input.synthetic);
         root.put("shuffleSeed", shuffleSeed);
         if (input.synthetic != null) {

@@ -1,9 +1,8 @@
 package dev.ballast.evaluation;
 
+import dev.ballast.schema.state.SavedArrays;
+import dev.ballast.schema.state.SavedMetrics;
 import dev.ballast.weighting.HalfLife;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -23,8 +22,6 @@ import java.util.function.ToDoubleFunction;
  * <p>Not thread-safe.
  */
 public final class PrequentialMetrics {
-
-  private static final byte FORMAT_VERSION = 1;
 
   private final List<String> labelNames;
   private final double halfLifeEvents;
@@ -176,37 +173,20 @@ public final class PrequentialMetrics {
     return histograms.bins();
   }
 
-  /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
-  public void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    out.writeInt(labelNames.size());
-    for (String name : labelNames) {
-      out.writeUTF(name);
-    }
-    out.writeDouble(halfLifeEvents);
-    out.writeLong(events);
-    histograms.writeTo(out);
-    StateArrays.writeDoubles(out, truePositives);
-    StateArrays.writeDoubles(out, falsePositives);
-    StateArrays.writeDoubles(out, falseNegatives);
+  /** The complete state as a saved-state record, label names included; {@link #fromSaved} restores it bit-exactly. */
+  public SavedMetrics toSaved() {
+    return new SavedMetrics(labelNames, halfLifeEvents, events, SavedArrays.doubles(truePositives),
+        SavedArrays.doubles(falsePositives), SavedArrays.doubles(falseNegatives), histograms.toSaved());
   }
 
-  /** Reads the state written by {@link #writeTo}. */
-  public static PrequentialMetrics readFrom(DataInput in) throws IOException {
-    StateArrays.expectVersion(in, FORMAT_VERSION, "PrequentialMetrics");
-    int labelCount = in.readInt();
-    List<String> labelNames = new ArrayList<>(labelCount);
-    for (int label = 0; label < labelCount; label++) {
-      labelNames.add(in.readUTF());
-    }
-    double halfLifeEvents = in.readDouble();
-    long events = in.readLong();
-    PrequentialMetrics metrics = new PrequentialMetrics(List.copyOf(labelNames), halfLifeEvents,
-        ScoreHistograms.readFrom(in));
-    metrics.events = events;
-    StateArrays.readDoubles(in, metrics.truePositives);
-    StateArrays.readDoubles(in, metrics.falsePositives);
-    StateArrays.readDoubles(in, metrics.falseNegatives);
+  /** The metrics of {@link #toSaved}'s record. */
+  public static PrequentialMetrics fromSaved(SavedMetrics saved) {
+    PrequentialMetrics metrics = new PrequentialMetrics(List.copyOf(saved.getLabelNames()), saved.getHalfLifeEvents(),
+        ScoreHistograms.fromSaved(saved.getHistograms()));
+    metrics.events = saved.getEvents();
+    SavedArrays.copy(saved.getTruePositives(), metrics.truePositives, "truePositives");
+    SavedArrays.copy(saved.getFalsePositives(), metrics.falsePositives, "falsePositives");
+    SavedArrays.copy(saved.getFalseNegatives(), metrics.falseNegatives, "falseNegatives");
     return metrics;
   }
 

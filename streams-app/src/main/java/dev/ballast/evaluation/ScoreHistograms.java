@@ -1,9 +1,8 @@
 package dev.ballast.evaluation;
 
 import dev.ballast.weighting.HalfLife;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedArrays;
+import dev.ballast.schema.state.SavedScoreHistograms;
 import java.util.Arrays;
 
 /**
@@ -17,7 +16,6 @@ import java.util.Arrays;
  */
 public final class ScoreHistograms {
 
-  private static final byte FORMAT_VERSION = 1;
   /** Past this growth the stored masses are scaled back to true values, long before doubles overflow. */
   private static final double RESCALE_LIMIT = 1e100;
 
@@ -84,6 +82,23 @@ public final class ScoreHistograms {
   }
 
   /**
+   * Scales one label's histograms down so that they weigh at most {@code memoryEvents} events, keeping their shape:
+   * after a detected change, the label's next events outweigh its history until the histograms refill.
+   *
+   * @param memoryEvents the weight, in events, the label's histograms keep at most; positive
+   */
+  public void forget(int label, double memoryEvents) {
+    if (!(memoryEvents > 0)) {
+      throw new IllegalArgumentException("memoryEvents must be positive, got " + memoryEvents);
+    }
+    double events = positives(label) + negatives(label);
+    if (events > memoryEvents) {
+      // The true mass is the stored mass over the growth: a larger growth scales every bin of the label at once.
+      growth[label] *= events / memoryEvents;
+    }
+  }
+
+  /**
    * Area under the precision-recall curve as average precision over the bins, from the highest bin down:
    * the sum over bins of (the bin's share of positives) times (the precision of predicting every event at
    * or above the bin positive). A perfect ranker scores 1, a random one about the prevalence. 0 when the
@@ -139,28 +154,22 @@ public final class ScoreHistograms {
     return negativeMass[label * bins + bin];
   }
 
-  /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
-  public void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    out.writeInt(labelCount);
-    out.writeInt(bins);
-    out.writeDouble(halfLifeEvents);
-    StateArrays.writeDoubles(out, growth);
-    StateArrays.writeDoubles(out, positiveTotal);
-    StateArrays.writeDoubles(out, negativeTotal);
-    StateArrays.writeDoubles(out, positiveMass);
-    StateArrays.writeDoubles(out, negativeMass);
+  /** The complete state as a saved-state record; {@link #fromSaved} restores it bit-exactly. */
+  public SavedScoreHistograms toSaved() {
+    return new SavedScoreHistograms(bins, halfLifeEvents, SavedArrays.doubles(growth),
+        SavedArrays.doubles(positiveTotal), SavedArrays.doubles(negativeTotal), SavedArrays.doubles(positiveMass),
+        SavedArrays.doubles(negativeMass));
   }
 
-  /** Reads the state written by {@link #writeTo}. */
-  public static ScoreHistograms readFrom(DataInput in) throws IOException {
-    StateArrays.expectVersion(in, FORMAT_VERSION, "ScoreHistograms");
-    ScoreHistograms histograms = new ScoreHistograms(in.readInt(), in.readInt(), in.readDouble());
-    StateArrays.readDoubles(in, histograms.growth);
-    StateArrays.readDoubles(in, histograms.positiveTotal);
-    StateArrays.readDoubles(in, histograms.negativeTotal);
-    StateArrays.readDoubles(in, histograms.positiveMass);
-    StateArrays.readDoubles(in, histograms.negativeMass);
+  /** The histograms of {@link #toSaved}'s record. */
+  public static ScoreHistograms fromSaved(SavedScoreHistograms saved) {
+    ScoreHistograms histograms = new ScoreHistograms(saved.getGrowth().size(), saved.getBins(),
+        saved.getHalfLifeEvents());
+    SavedArrays.copy(saved.getGrowth(), histograms.growth, "growth");
+    SavedArrays.copy(saved.getPositiveTotal(), histograms.positiveTotal, "positiveTotal");
+    SavedArrays.copy(saved.getNegativeTotal(), histograms.negativeTotal, "negativeTotal");
+    SavedArrays.copy(saved.getPositiveMass(), histograms.positiveMass, "positiveMass");
+    SavedArrays.copy(saved.getNegativeMass(), histograms.negativeMass, "negativeMass");
     return histograms;
   }
 

@@ -1,8 +1,7 @@
 package dev.ballast.evaluation;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedArrays;
+import dev.ballast.schema.state.SavedThresholds;
 import java.util.Arrays;
 
 /**
@@ -23,8 +22,6 @@ import java.util.Arrays;
  * <p>Not thread-safe.
  */
 public final class ThresholdTuner {
-
-  private static final byte FORMAT_VERSION = 1;
 
   private final ThresholdSettings settings;
   private final ScoreHistograms histograms;
@@ -82,6 +79,14 @@ public final class ThresholdTuner {
     }
   }
 
+  /**
+   * Keeps at most {@code memoryEvents} events' weight of the label's past scores, after a detected change in the
+   * label's prevalence: its threshold then follows the scores that come next (see {@link ScoreHistograms#forget}).
+   */
+  public void forget(int label, double memoryEvents) {
+    histograms.forget(label, memoryEvents);
+  }
+
   private float tune(int label) {
     int bins = histograms.bins();
     double positives = 0;
@@ -127,38 +132,21 @@ public final class ThresholdTuner {
     };
   }
 
-  /**
-   * Writes the complete state, settings included; {@link #readFrom} restores it bit-exactly.
-   */
-  public void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    out.writeUTF(settings.policy().configName());
-    out.writeUTF(settings.metric().configName());
-    out.writeDouble(settings.beta());
-    out.writeDouble(settings.recallFloor());
-    out.writeDouble(settings.minPositives());
-    out.writeFloat(settings.defaultThreshold());
-    histograms.writeTo(out);
-    for (float threshold : thresholds) {
-      out.writeFloat(threshold);
-    }
+  /** The complete state as a saved-state record, settings included; {@link #fromSaved} restores it bit-exactly. */
+  public SavedThresholds toSaved() {
+    return new SavedThresholds(settings.policy().configName(), settings.metric().configName(), settings.beta(),
+        settings.recallFloor(), settings.minPositives(), settings.defaultThreshold(), histograms.toSaved(),
+        SavedArrays.floats(thresholds));
   }
 
-  /** Reads the state written by {@link #writeTo}. */
-  public static ThresholdTuner readFrom(DataInput in) throws IOException {
-    StateArrays.expectVersion(in, FORMAT_VERSION, "ThresholdTuner");
-    ThresholdPolicy policy = ThresholdPolicy.fromConfigName(in.readUTF());
-    ThresholdMetric metric = ThresholdMetric.fromConfigName(in.readUTF());
-    double beta = in.readDouble();
-    double recallFloor = in.readDouble();
-    double minPositives = in.readDouble();
-    float defaultThreshold = in.readFloat();
-    ScoreHistograms histograms = ScoreHistograms.readFrom(in);
-    ThresholdTuner tuner = new ThresholdTuner(new ThresholdSettings(policy, metric, beta, recallFloor,
-        histograms.bins(), histograms.halfLifeEvents(), minPositives, defaultThreshold), histograms);
-    for (int label = 0; label < tuner.thresholds.length; label++) {
-      tuner.thresholds[label] = in.readFloat();
-    }
+  /** The tuner of {@link #toSaved}'s record. */
+  public static ThresholdTuner fromSaved(SavedThresholds saved) {
+    ScoreHistograms histograms = ScoreHistograms.fromSaved(saved.getHistograms());
+    ThresholdTuner tuner = new ThresholdTuner(new ThresholdSettings(ThresholdPolicy.fromConfigName(saved.getPolicy()),
+        ThresholdMetric.fromConfigName(saved.getMetric()), saved.getBeta(), saved.getRecallFloor(),
+        histograms.bins(), histograms.halfLifeEvents(), saved.getMinPositives(), saved.getDefaultThreshold()),
+        histograms);
+    SavedArrays.copy(saved.getThresholds(), tuner.thresholds, "thresholds");
     return tuner;
   }
 }

@@ -1,13 +1,8 @@
 package dev.ballast.learning;
 
+import dev.ballast.schema.state.SavedArrays;
 import dev.ballast.schema.state.SavedModel;
 import dev.ballast.schema.state.SavedParameter;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInput;
-import java.io.DataInputStream;
-import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -38,8 +33,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class FeedForwardModel implements MultiLabelModel {
 
-    /** 2: the standardiser's sums of squared deviations are decayed (1: undecayed, converted on reading). */
-    private static final byte FORMAT_VERSION = 2;
     private static final double PRIOR_CLAMP = 1e-4;
 
     static {
@@ -382,9 +375,20 @@ final class FeedForwardModel implements MultiLabelModel {
         float bound = settings.standardize() ? standardiser.clipBound() : Float.POSITIVE_INFINITY;
         for (int row = 0; row < rows; row++) {
             int offset = row * featureCount;
+            if (sparseRows[row]) {
+                Arrays.fill(input, offset, offset + featureCount, 0f);
+                continue;
+            }
             for (int j = 0; j < featureCount; j++) {
-                input[offset + j] = sparseRows[row] ? 0f
-                        : Math.max(-bound, Math.min(bound, (features[offset + j] - mean[j]) * scale[j]));
+                // Comparisons, not Math.min/max, whose NaN and -0 handling costs branches per value; the same bits
+                // for every input (the bound is positive, NaN passes through both ways).
+                float value = (features[offset + j] - mean[j]) * scale[j];
+                if (value > bound) {
+                    value = bound;
+                } else if (value < -bound) {
+                    value = -bound;
+                }
+                input[offset + j] = value;
             }
         }
         workspace.input().elements.put(0, input, 0, rows * featureCount);
@@ -612,97 +616,30 @@ final class FeedForwardModel implements MultiLabelModel {
         return tensors;
     }
 
-    @Override
-    public void writeTo(DataOutput out) throws IOException {
-        out.writeByte(FORMAT_VERSION);
-        out.writeInt(featureCount);
-        out.writeInt(labelCount);
-        out.writeUTF(settings.modelType().name());
-        out.writeInt(settings.hiddenUnits());
-        out.writeUTF(settings.optimizer().name());
-        out.writeDouble(settings.learningRate());
-        out.writeDouble(settings.momentum());
-        out.writeDouble(settings.l2());
-        out.writeDouble(settings.gradientClipNorm());
-        out.writeBoolean(settings.standardize());
-        out.writeLong(settings.seed());
-        out.writeLong(steps);
-        out.writeLong(skippedSteps);
-        // One flag in this format: a label added since the last batch keeps a zero bias if saved before its first.
-        boolean anyInitialised = false;
-        for (boolean initialised : biasInitialised) {
-            anyInitialised |= initialised;
+    /** The model's state as a saved-state record; hyper-parameters are not saved. */
+    SavedModel toSaved() {
+        List<Boolean> initialised = new ArrayList<>(labelCount);
+        for (boolean flag : biasInitialised) {
+            initialised.add(flag);
         }
-        out.writeBoolean(anyInitialised);
-        standardiser.writeTo(out);
+        List<SavedParameter> saved = new ArrayList<>(parameters.size());
         for (int index = 0; index < parameters.size(); index++) {
-            parameters.get(index).writeTo(out);
-            optimiser.writeState(index, out);
+            saved.add(new SavedParameter(parameters.get(index).name, parameters.get(index).toSaved(),
+                    optimiser.savedState(index), averages == null ? null : SavedArrays.tensor(averages[index])));
         }
+        return new SavedModel(settings.modelType().configName(), featureCount, labelCount, settings.hiddenUnits(),
+                settings.optimizer().configName(), steps, skippedSteps, eventsInSkippedSteps, initialised,
+                standardiser.toSaved(), saved);
     }
 
     /**
-     * Restores a model written by {@link #writeTo} under the settings configured now: the parameters, the
+     * Restores a model from {@link #toSaved}'s record under the settings configured now: the parameters, the
      * standardiser and the counters are the saved ones, every hyper-parameter is {@code configured}'s. A changed
      * optimiser starts its state afresh (and says so to {@code notices}); a change the parameters cannot absorb
      * throws. The label count is the saved one (labels are matched by name by the caller).
      *
      * @throws IncompatibleStateException when the feature count, the model type or (MLP) the hidden size differ
      */
-    static FeedForwardModel readFrom(DataInput in, int configuredFeatureCount, LearningSettings configured,
-            Consumer<String> notices) throws IOException {
-        byte version = in.readByte();
-        if (version != FORMAT_VERSION && version != 1) {
-            throw new IOException("Unsupported model format version " + version);
-        }
-        int featureCount = in.readInt();
-        int labelCount = in.readInt();
-        LearningSettings saved = new LearningSettings(ModelType.valueOf(in.readUTF()), in.readInt(),
-                OptimizerType.valueOf(in.readUTF()), in.readDouble(), in.readDouble(), in.readDouble(),
-                in.readDouble(), in.readBoolean(), in.readLong());
-        FeedForwardModel model = restorable(featureCount, labelCount, saved.modelType(), saved.hiddenUnits(),
-                configuredFeatureCount, configured);
-        model.steps = in.readLong();
-        model.skippedSteps = in.readLong();
-        Arrays.fill(model.biasInitialised, in.readBoolean());
-        model.standardiser.readFrom(in, version == 1);
-        Optimiser reader = model.stateReader(saved.optimizer(), notices);
-        for (int index = 0; index < model.parameters.size(); index++) {
-            model.parameters.get(index).readFrom(in);
-            reader.readState(index, in);
-        }
-        return model;
-    }
-
-    /** The model's state in the saved-state record (format 2 of {@code ModelState}); hyper-parameters are not saved. */
-    SavedModel toSaved() throws IOException {
-        List<Boolean> initialised = new ArrayList<>(labelCount);
-        for (boolean flag : biasInitialised) {
-            initialised.add(flag);
-        }
-        ByteArrayOutputStream standardisation = new ByteArrayOutputStream();
-        standardiser.writeTo(new DataOutputStream(standardisation));
-        List<SavedParameter> saved = new ArrayList<>(parameters.size());
-        for (int index = 0; index < parameters.size(); index++) {
-            ByteArrayOutputStream values = new ByteArrayOutputStream();
-            parameters.get(index).writeTo(new DataOutputStream(values));
-            ByteArrayOutputStream state = new ByteArrayOutputStream();
-            optimiser.writeState(index, new DataOutputStream(state));
-            ByteBuffer average = null;
-            if (averages != null) {
-                ByteArrayOutputStream averageBytes = new ByteArrayOutputStream();
-                Parameter.writeFloats(new DataOutputStream(averageBytes), averages[index]);
-                average = ByteBuffer.wrap(averageBytes.toByteArray());
-            }
-            saved.add(new SavedParameter(parameters.get(index).name, ByteBuffer.wrap(values.toByteArray()),
-                    ByteBuffer.wrap(state.toByteArray()), average));
-        }
-        return new SavedModel(settings.modelType().configName(), featureCount, labelCount, settings.hiddenUnits(),
-                settings.optimizer().configName(), steps, skippedSteps, eventsInSkippedSteps, initialised,
-                ByteBuffer.wrap(standardisation.toByteArray()), saved);
-    }
-
-    /** Restores a model from {@link #toSaved}'s record, as {@link #readFrom} does from the first format. */
     static FeedForwardModel fromSaved(SavedModel saved, int configuredFeatureCount, LearningSettings configured,
             Consumer<String> notices) throws IOException {
         FeedForwardModel model = restorable(saved.getFeatureCount(), saved.getLabelCount(),
@@ -718,12 +655,20 @@ final class FeedForwardModel implements MultiLabelModel {
         for (int label = 0; label < model.labelCount; label++) {
             model.biasInitialised[label] = saved.getBiasInitialised().get(label);
         }
-        model.standardiser.readFrom(input(saved.getStandardiser()), false);
-        Optimiser reader = model.stateReader(
-                byConfigName(OptimizerType.values(), saved.getOptimizer(), OptimizerType::configName), notices);
+        model.standardiser.restore(saved.getStandardiser());
+        OptimizerType savedOptimiser = byConfigName(OptimizerType.values(), saved.getOptimizer(),
+                OptimizerType::configName);
+        boolean keepsState = savedOptimiser == configured.optimizer();
+        if (!keepsState) {
+            notices.accept("optimiser changed from " + savedOptimiser.configName() + " to "
+                    + configured.optimizer().configName() + ": its state starts afresh (the parameters are kept)");
+        }
         for (int index = 0; index < model.parameters.size(); index++) {
-            model.parameters.get(index).readFrom(input(saved.getParameters().get(index).getValues()));
-            reader.readState(index, input(saved.getParameters().get(index).getOptimiserState()));
+            SavedParameter parameter = saved.getParameters().get(index);
+            model.parameters.get(index).restore(parameter.getValues());
+            if (keepsState) {
+                model.optimiser.restoreState(index, parameter.getOptimiserSlots());
+            }
         }
         // Saved without averages (averaging was off): the average starts from the values at the next step.
         if (configured.averages() && saved.getParameters().stream().allMatch(p -> p.getAverage() != null)) {
@@ -732,7 +677,8 @@ final class FeedForwardModel implements MultiLabelModel {
             for (int index = 0; index < model.parameters.size(); index++) {
                 model.averages[index] = new float[model.parameters.get(index).length];
                 model.trainedValues[index] = new float[model.parameters.get(index).length];
-                Parameter.readFloats(input(saved.getParameters().get(index).getAverage()), model.averages[index]);
+                SavedArrays.copyTensor(saved.getParameters().get(index).getAverage(), model.averages[index],
+                        "average of parameter " + model.parameters.get(index).name);
             }
         }
         return model;
@@ -761,19 +707,6 @@ final class FeedForwardModel implements MultiLabelModel {
         return new FeedForwardModel(featureCount, labelCount, configured);
     }
 
-    /**
-     * What reads the saved optimiser state: this model's optimiser when it is of the saved kind, else one of the
-     * saved kind whose state is dropped (the parameters are kept), said to {@code notices}.
-     */
-    private Optimiser stateReader(OptimizerType saved, Consumer<String> notices) {
-        if (saved == settings.optimizer()) {
-            return optimiser;
-        }
-        notices.accept("optimiser changed from " + saved.configName() + " to " + settings.optimizer().configName()
-                + ": its state starts afresh (the parameters are kept)");
-        return Optimiser.create(settings.withOptimizer(saved, settings.learningRate()), parameters);
-    }
-
     private static <E> E byConfigName(E[] values, String name, Function<E, String> configName)
             throws IOException {
         for (E value : values) {
@@ -784,26 +717,17 @@ final class FeedForwardModel implements MultiLabelModel {
         throw new IOException("unknown saved value '" + name + "'");
     }
 
-    private static DataInputStream input(ByteBuffer bytes) {
-        ByteBuffer copy = bytes.duplicate();
-        byte[] array = new byte[copy.remaining()];
-        copy.get(array);
-        return new DataInputStream(new ByteArrayInputStream(array));
-    }
-
     /**
      * This model for another label list: output {@code l} of the copy is output {@code source[l]} of this one
      * (weights, bias and optimiser state), or a new one where {@code source[l]} is -1: zero weights, its bias set
      * from its prior at the next batch, fresh optimiser state. Everything before the output layer is copied.
      */
-    FeedForwardModel withLabels(int[] source) throws IOException {
+    FeedForwardModel withLabels(int[] source) {
         FeedForwardModel copy = new FeedForwardModel(featureCount, source.length, settings);
         copy.steps = steps;
         copy.skippedSteps = skippedSteps;
         copy.eventsInSkippedSteps = eventsInSkippedSteps;
-        ByteArrayOutputStream standardisation = new ByteArrayOutputStream();
-        standardiser.writeTo(new DataOutputStream(standardisation));
-        copy.standardiser.readFrom(new DataInputStream(new ByteArrayInputStream(standardisation.toByteArray())), false);
+        copy.standardiser.restore(standardiser.toSaved());
         int outputLayerStart = parameters.size() - 2;
         for (int index = 0; index < parameters.size(); index++) {
             boolean output = index >= outputLayerStart;
@@ -812,19 +736,16 @@ final class FeedForwardModel implements MultiLabelModel {
             for (int i = 0; i < copied.length; i++) {
                 copy.parameters.get(index).setValue(i, copied[i]);
             }
-            // The optimiser's state goes through its own saved layout: its slots, each shaped like the parameter.
-            ByteArrayOutputStream state = new ByteArrayOutputStream();
-            optimiser.writeState(index, new DataOutputStream(state));
-            float[] slots = new float[state.size() / Float.BYTES];
-            Parameter.readFloats(new DataInputStream(new ByteArrayInputStream(state.toByteArray())), slots);
-            ByteArrayOutputStream remapped = new ByteArrayOutputStream();
-            DataOutputStream remappedOut = new DataOutputStream(remapped);
-            int length = values.length;
-            for (int slot = 0; slot < slots.length / length; slot++) {
-                float[] slotValues = Arrays.copyOfRange(slots, slot * length, (slot + 1) * length);
-                Parameter.writeFloats(remappedOut, output ? remapColumns(slotValues, labelCount, source) : slotValues);
+            // The optimiser's state goes through its saved form: its slots, each shaped like the parameter.
+            List<ByteBuffer> slots = optimiser.savedState(index);
+            if (output) {
+                for (int slot = 0; slot < slots.size(); slot++) {
+                    float[] slotValues = new float[values.length];
+                    SavedArrays.copyTensor(slots.get(slot), slotValues, "optimiser state");
+                    slots.set(slot, SavedArrays.tensor(remapColumns(slotValues, labelCount, source)));
+                }
             }
-            copy.optimiser.readState(index, new DataInputStream(new ByteArrayInputStream(remapped.toByteArray())));
+            copy.optimiser.restoreState(index, slots);
         }
         for (int label = 0; label < source.length; label++) {
             copy.biasInitialised[label] = source[label] >= 0 && biasInitialised[source[label]];

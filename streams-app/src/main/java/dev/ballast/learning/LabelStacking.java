@@ -1,10 +1,14 @@
 package dev.ballast.learning;
 
+import dev.ballast.schema.state.SavedArrays;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -35,6 +39,7 @@ public final class LabelStacking {
     private final List<Parameter> parameters;
     private final Optimiser optimiser;
     private final Objective objective;
+    private final String optimiserName;
     private long steps;
     /** The last scored batch: first-stage inputs and logits, and the stage's logits, row-major. */
     private float[] inputs = new float[0];
@@ -53,6 +58,7 @@ public final class LabelStacking {
         this.parameters = List.of(weights, bias);
         this.optimiser = Optimiser.create(settings, parameters);
         this.objective = settings.objective().create();
+        this.optimiserName = settings.optimizer().configName();
     }
 
     public int labelCount() {
@@ -143,46 +149,81 @@ public final class LabelStacking {
                 new ParameterTensor(bias.name, bias.shape.clone(), bias.copyOfValues()));
     }
 
-    /** Parameters, optimiser state and step count, in this class's own versioned layout. */
-    public byte[] toBytes() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(FORMAT_VERSION);
-        out.writeInt(labels);
-        out.writeUTF(optimiser.getClass().getSimpleName());
-        out.writeLong(steps);
-        for (int index = 0; index < parameters.size(); index++) {
-            parameters.get(index).writeTo(out);
-            optimiser.writeState(index, out);
+    /**
+     * Parameters, optimiser state and step count, in this class's own versioned layout: format byte, label count,
+     * optimiser, steps, then per parameter its values and its optimiser slots, each a packed float32 tensor
+     * ({@link SavedArrays#tensor}) preceded by its length in bytes.
+     */
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(FORMAT_VERSION);
+            out.writeInt(labels);
+            out.writeUTF(optimiserName);
+            out.writeLong(steps);
+            for (int index = 0; index < parameters.size(); index++) {
+                writeTensor(out, parameters.get(index).toSaved());
+                List<ByteBuffer> slots = optimiser.savedState(index);
+                out.writeInt(slots.size());
+                for (ByteBuffer slot : slots) {
+                    writeTensor(out, slot);
+                }
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory", e);
         }
-        out.flush();
-        return bytes.toByteArray();
+    }
+
+    private static void writeTensor(DataOutputStream out, ByteBuffer tensor) throws IOException {
+        ByteBuffer copy = tensor.duplicate();
+        byte[] array = new byte[copy.remaining()];
+        copy.get(array);
+        out.writeInt(array.length);
+        out.write(array);
+    }
+
+    private static ByteBuffer readTensor(DataInputStream in) throws IOException {
+        byte[] array = new byte[in.readInt()];
+        in.readFully(array);
+        return ByteBuffer.wrap(array);
     }
 
     /**
      * A stage of {@code labels} labels under {@code settings} from {@link #toBytes}' layout. Saved for another
      * label count or another optimiser, the stage starts afresh (zero: the first stage passed through), said to
      * {@code notices}.
+     *
+     * @throws IOException when the bytes are not a saved stage
      */
-    public static LabelStacking fromBytes(byte[] saved, int labels, LearningSettings settings,
+    public static LabelStacking fromBytes(ByteBuffer saved, int labels, LearningSettings settings,
             Consumer<String> notices) throws IOException {
         LabelStacking stage = new LabelStacking(labels, settings);
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved));
+        ByteBuffer copy = saved.duplicate();
+        byte[] array = new byte[copy.remaining()];
+        copy.get(array);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(array));
         byte version = in.readByte();
         if (version != FORMAT_VERSION) {
             throw new IOException("unsupported label stage format " + version);
         }
         int savedLabels = in.readInt();
         String savedOptimiser = in.readUTF();
-        if (savedLabels != labels || !savedOptimiser.equals(stage.optimiser.getClass().getSimpleName())) {
+        if (savedLabels != labels || !savedOptimiser.equals(stage.optimiserName)) {
             notices.accept("the label stage was saved for " + savedLabels + " labels with " + savedOptimiser
                     + ": it starts afresh");
             return stage;
         }
         stage.steps = in.readLong();
         for (int index = 0; index < stage.parameters.size(); index++) {
-            stage.parameters.get(index).readFrom(in);
-            stage.optimiser.readState(index, in);
+            stage.parameters.get(index).restore(readTensor(in));
+            List<ByteBuffer> slots = new ArrayList<>();
+            for (int slot = in.readInt(); slot > 0; slot--) {
+                slots.add(readTensor(in));
+            }
+            stage.optimiser.restoreState(index, slots);
         }
         return stage;
     }

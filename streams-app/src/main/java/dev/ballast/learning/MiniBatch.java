@@ -1,9 +1,7 @@
 package dev.ballast.learning;
 
+import dev.ballast.schema.state.SavedArrays;
 import dev.ballast.schema.state.SavedRow;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,12 +12,10 @@ import java.util.List;
  * (indices and values of the non-zeros); one batch may mix both. Storage for dense rows is allocated on the
  * first dense row, so a sparse-only batch over a very wide feature space stays small.
  *
- * <p>The pending rows belong to the processor's changelogged state: {@link #writeTo} and {@link #readFrom}
+ * <p>The pending rows belong to the processor's changelogged state: {@link #toSaved} and {@link #fromSaved}
  * round-trip them bit-exactly. Not thread-safe.
  */
 public final class MiniBatch {
-
-    private static final byte FORMAT_VERSION = 1;
 
     private final int capacity;
     private final int featureCount;
@@ -287,102 +283,18 @@ public final class MiniBatch {
 
     /**
      * A batch of the saved rows, of {@code capacity} rows (the batch size configured now) or one more than it holds
-     * when more were saved, as {@link #readFrom} does.
+     * when more were saved (so that one more row fits and completes it).
      */
     public static MiniBatch fromSaved(List<SavedRow> rows, int capacity, int featureCount, int labelCount) {
         MiniBatch batch = new MiniBatch(Math.max(capacity, rows.size() + 1), featureCount, labelCount);
         for (SavedRow row : rows) {
-            float[] rowTargets = floats(row.getTargets());
-            float[] values = floats(row.getValues());
+            float[] rowTargets = SavedArrays.toFloats(row.getTargets());
+            float[] values = SavedArrays.toFloats(row.getValues());
             if (row.getIndices() == null) {
                 batch.addDense(values, rowTargets, row.getImportance());
             } else {
                 batch.addSparse(row.getIndices().stream().mapToInt(Integer::intValue).toArray(), values, rowTargets,
                         row.getImportance());
-            }
-        }
-        return batch;
-    }
-
-    private static float[] floats(List<Float> list) {
-        float[] array = new float[list.size()];
-        for (int i = 0; i < array.length; i++) {
-            array[i] = list.get(i);
-        }
-        return array;
-    }
-
-    /** Writes the shape and the pending rows (not the unused capacity). */
-    public void writeTo(DataOutput out) throws IOException {
-        out.writeByte(FORMAT_VERSION);
-        out.writeInt(capacity);
-        out.writeInt(featureCount);
-        out.writeInt(labelCount);
-        out.writeInt(size);
-        for (int row = 0; row < size; row++) {
-            out.writeBoolean(sparse[row]);
-            if (sparse[row]) {
-                int start = sparseStart[row];
-                int nonZeros = sparseStart[row + 1] - start;
-                out.writeInt(nonZeros);
-                for (int k = start; k < start + nonZeros; k++) {
-                    out.writeInt(sparseIndices[k]);
-                    out.writeFloat(sparseValues[k]);
-                }
-            } else {
-                for (int j = 0; j < featureCount; j++) {
-                    out.writeFloat(denseFeatures[row * featureCount + j]);
-                }
-            }
-            for (int label = 0; label < labelCount; label++) {
-                out.writeFloat(targets[row * labelCount + label]);
-            }
-            out.writeFloat(importance[row]);
-        }
-    }
-
-    /**
-     * Reads the rows of a batch written by {@link #writeTo} into a batch of {@code capacity} rows, the batch size
-     * configured now, or of one row more than it holds when the saved batch was larger (so that one more row fits
-     * and completes it).
-     */
-    public static MiniBatch readFrom(DataInput in, int capacity) throws IOException {
-        byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
-            throw new IOException("Unsupported MiniBatch format version " + version);
-        }
-        in.readInt();
-        int features = in.readInt();
-        int labels = in.readInt();
-        int rows = in.readInt();
-        MiniBatch batch = new MiniBatch(Math.max(capacity, rows + 1), features, labels);
-        float[] rowTargets = new float[batch.labelCount];
-        for (int row = 0; row < rows; row++) {
-            boolean isSparse = in.readBoolean();
-            int[] indices = null;
-            float[] values;
-            if (isSparse) {
-                int nonZeros = in.readInt();
-                indices = new int[nonZeros];
-                values = new float[nonZeros];
-                for (int k = 0; k < nonZeros; k++) {
-                    indices[k] = in.readInt();
-                    values[k] = in.readFloat();
-                }
-            } else {
-                values = new float[batch.featureCount];
-                for (int j = 0; j < values.length; j++) {
-                    values[j] = in.readFloat();
-                }
-            }
-            for (int label = 0; label < rowTargets.length; label++) {
-                rowTargets[label] = in.readFloat();
-            }
-            float rowImportance = in.readFloat();
-            if (isSparse) {
-                batch.addSparse(indices, values, rowTargets, rowImportance);
-            } else {
-                batch.addDense(values, rowTargets, rowImportance);
             }
         }
         return batch;

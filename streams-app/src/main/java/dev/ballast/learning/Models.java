@@ -1,7 +1,6 @@
 package dev.ballast.learning;
 
 import dev.ballast.schema.state.SavedModel;
-import java.io.DataInput;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -17,33 +16,24 @@ public final class Models {
     }
 
     /**
-     * Restores a model written by {@link MultiLabelModel#writeTo}: its parameters bit-exactly, with the
-     * hyper-parameters configured now (a changed optimiser starts its state afresh, said to {@code notices}).
-     *
-     * @throws IncompatibleStateException when the saved parameters cannot take the configured feature count,
-     *     model type or hidden size
-     */
-    public static MultiLabelModel readFrom(DataInput in, int featureCount, LearningSettings configured,
-            Consumer<String> notices) throws IOException {
-        return FeedForwardModel.readFrom(in, featureCount, configured, notices);
-    }
-
-    /**
      * The model for another label list: output {@code l} is the model's output {@code source[l]}, or a new output
      * (zero weights, bias from its prior at the next batch) where {@code source[l]} is -1.
      */
-    public static MultiLabelModel withLabels(MultiLabelModel model, int[] source) throws IOException {
+    public static MultiLabelModel withLabels(MultiLabelModel model, int[] source) {
         return ((FeedForwardModel) model).withLabels(source);
     }
 
     /** The model's state as a saved-state record (hyper-parameters are not in it: see {@link #fromSaved}). */
-    public static SavedModel toSaved(MultiLabelModel model) throws IOException {
+    public static SavedModel toSaved(MultiLabelModel model) {
         return ((FeedForwardModel) model).toSaved();
     }
 
     /**
-     * Restores a model from {@link #toSaved}'s record with the hyper-parameters configured now, as
-     * {@link #readFrom(DataInput, int, LearningSettings, Consumer)} does from the first format.
+     * Restores a model from {@link #toSaved}'s record: its parameters bit-exactly, with the hyper-parameters
+     * configured now (a changed optimiser starts its state afresh, said to {@code notices}).
+     *
+     * @throws IncompatibleStateException when the saved parameters cannot take the configured feature count,
+     *     model type or hidden size
      */
     public static MultiLabelModel fromSaved(SavedModel saved, int featureCount, LearningSettings configured,
             Consumer<String> notices) throws IOException {

@@ -1,7 +1,5 @@
 package dev.ballast.learning;
 
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -91,7 +89,4 @@ public interface MultiLabelModel {
      * {@code featureMean [F]}, {@code featureScale [F]} and {@code featureClip [1]}.
      */
     List<ParameterTensor> parameters();
-
-    /** Full state (settings, parameters, optimiser state, standardiser, counters); see {@link Models#readFrom}. */
-    void writeTo(DataOutput out) throws IOException;
 }

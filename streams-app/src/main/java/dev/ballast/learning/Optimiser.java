@@ -1,8 +1,8 @@
 package dev.ballast.learning;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedArrays;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -145,21 +145,29 @@ abstract class Optimiser {
         return Math.abs(gradient) < NEGLIGIBLE_GRADIENT ? 0f : gradient;
     }
 
-    /**
-     * The state of parameter {@code index}, as two float arrays: the first slot, then the second (empty for an
-     * optimiser with one slot). This is the saved-state layout that predates optimiser classes.
-     */
-    final void writeState(int index, DataOutput out) throws IOException {
-        float[][] slots = state[index];
-        Parameter.writeFloats(out, slots[0]);
-        Parameter.writeFloats(out, slots.length > 1 ? slots[1] : new float[0]);
+    /** The state of parameter {@code index}: one packed float32 tensor per slot, shaped like the parameter. */
+    final List<ByteBuffer> savedState(int index) {
+        List<ByteBuffer> slots = new ArrayList<>(state[index].length);
+        for (float[] slot : state[index]) {
+            slots.add(SavedArrays.tensor(slot));
+        }
+        return slots;
     }
 
-    /** Reads what {@link #writeState} wrote. */
-    final void readState(int index, DataInput in) throws IOException {
+    /**
+     * Takes the state of parameter {@code index} from {@link #savedState}'s tensors.
+     *
+     * @throws IllegalArgumentException when they are not this optimiser's slots of the parameter's shape
+     */
+    final void restoreState(int index, List<ByteBuffer> saved) {
         float[][] slots = state[index];
-        Parameter.readFloats(in, slots[0]);
-        Parameter.readFloats(in, slots.length > 1 ? slots[1] : new float[0]);
+        if (saved.size() != slots.length) {
+            throw new IllegalArgumentException("saved optimiser state has " + saved.size() + " slots, expected "
+                    + slots.length);
+        }
+        for (int slot = 0; slot < slots.length; slot++) {
+            SavedArrays.copyTensor(saved.get(slot), slots[slot], "optimiser state of parameter " + index);
+        }
     }
 
     /** Stochastic gradient descent with heavy-ball momentum (plain SGD at momentum 0). Slot 0: the velocity. */

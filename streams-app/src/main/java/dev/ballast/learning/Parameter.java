@@ -1,8 +1,6 @@
 package dev.ballast.learning;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedArrays;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -102,28 +100,14 @@ final class Parameter {
         return heapValues.clone();
     }
 
-    /** The values (from the heap mirror, equal to the native values between steps). */
-    void writeTo(DataOutput out) throws IOException {
-        writeFloats(out, heapValues);
+    /** The values (from the heap mirror, equal to the native values between steps) as a packed float32 tensor. */
+    ByteBuffer toSaved() {
+        return SavedArrays.tensor(heapValues);
     }
 
-    void readFrom(DataInput in) throws IOException {
-        readFloats(in, heapValues);
+    /** Takes the values of {@link #toSaved}'s tensor. */
+    void restore(ByteBuffer saved) {
+        SavedArrays.copyTensor(saved, heapValues, "parameter " + name);
         values.put(0, heapValues, 0, length);
-    }
-
-    /** The bytes of {@link DataOutput#writeFloat} for each value, written at once (one call per value was slow). */
-    static void writeFloats(DataOutput out, float[] array) throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate(array.length * Float.BYTES);
-        for (float v : array) {
-            bytes.putInt(Float.floatToIntBits(v));
-        }
-        out.write(bytes.array());
-    }
-
-    static void readFloats(DataInput in, float[] array) throws IOException {
-        byte[] bytes = new byte[array.length * Float.BYTES];
-        in.readFully(bytes);
-        ByteBuffer.wrap(bytes).asFloatBuffer().get(array);
     }
 }

@@ -1,8 +1,7 @@
 package dev.ballast.learning;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedArrays;
+import dev.ballast.schema.state.SavedStandardiser;
 import java.util.Arrays;
 
 /**
@@ -18,8 +17,8 @@ import java.util.Arrays;
  * because the first rows have no variance to clip against: an outlier among them is taken as it is and forgotten
  * with the half-life.
  *
- * <p>Persisted as the row count, then per feature the mean and the decayed sum of squared deviations: the shape of
- * the undecayed statistics it replaces, whose sums are rescaled on reading (see {@link #readFrom}).
+ * <p>Saved as the row count, then per feature the mean and the decayed sum of squared deviations; the weight of the
+ * rows follows from their count and the half-life configured at the restore.
  */
 final class Standardiser {
 
@@ -27,7 +26,9 @@ final class Standardiser {
     static final long WARM_UP_ROWS = 16;
 
     private static final double VARIANCE_FLOOR = 1e-8;
-    /** A row's weight relative to the next one's: 1 when the half-life is infinite. */
+    /** Narrows the squared clipping test far beyond float64 rounding (about 1e-16 per operation). */
+    private static final double SURELY_INSIDE = 1 - 1e-9;
+    /** A row's weight relative to the next one's: {@link StandardiserSettings#rowDecay}. */
     private final double decay;
     private final double clipDeviations;
 
@@ -40,7 +41,7 @@ final class Standardiser {
     private double weightSum;
 
     Standardiser(int featureCount, StandardiserSettings settings) {
-        decay = Math.pow(0.5, 1 / settings.halfLifeRows());
+        decay = settings.rowDecay();
         clipDeviations = settings.clipDeviations();
         mean = new double[featureCount];
         sumSquaredDeviations = new double[featureCount];
@@ -67,12 +68,23 @@ final class Standardiser {
             weightSum = weightSumOf(count);
             // One division per row, not per feature: a tenth of a training step went to the divisions.
             double weight = 1.0 / weightSum;
+            // The bound's square root and division are taken only for a value that may lie beyond it: the test
+            // |x - mean|^2 * w < clip^2 * (sum + floor * w) (w the previous weight sum) is the bound's, squared and
+            // multiplied out, narrowed by SURELY_INSIDE so that no rounding lets a value it passes be one the exact
+            // bound would clip. Per value, a sqrt and a division took a seventh of a dense training step.
+            double insideLimit = SURELY_INSIDE * clipDeviations * clipDeviations;
+            double floorTimesWeight = VARIANCE_FLOOR * previousWeightSum;
             int offset = row * featureCount;
             for (int j = 0; j < featureCount; j++) {
                 double x = features[offset + j];
                 if (clipping) {
-                    double bound = clipDeviations * Math.sqrt(sumSquaredDeviations[j] / previousWeightSum + VARIANCE_FLOOR);
-                    x = Math.max(mean[j] - bound, Math.min(mean[j] + bound, x));
+                    double deviation = x - mean[j];
+                    if (deviation * deviation * previousWeightSum
+                            >= insideLimit * (sumSquaredDeviations[j] + floorTimesWeight)) {
+                        double bound = clipDeviations
+                                * Math.sqrt(sumSquaredDeviations[j] / previousWeightSum + VARIANCE_FLOOR);
+                        x = Math.max(mean[j] - bound, Math.min(mean[j] + bound, x));
+                    }
                 }
                 double delta = x - mean[j];
                 mean[j] += delta * weight;
@@ -82,9 +94,8 @@ final class Standardiser {
         refresh();
     }
 
-    /** {@code 1 + decay + ... + decay^(rows-1)}, in closed form so that a restored state continues bit for bit. */
     private double weightSumOf(long rows) {
-        return decay == 1 ? rows : (1 - Math.pow(decay, rows)) / (1 - decay);
+        return StandardiserSettings.weightOfRows(decay, rows);
     }
 
     private void refresh() {
@@ -115,28 +126,16 @@ final class Standardiser {
         return scaleInForce;
     }
 
-    void writeTo(DataOutput out) throws IOException {
-        out.writeLong(count);
-        for (int j = 0; j < mean.length; j++) {
-            out.writeDouble(mean[j]);
-            out.writeDouble(sumSquaredDeviations[j]);
-        }
+    SavedStandardiser toSaved() {
+        return new SavedStandardiser(count, SavedArrays.doubles(mean), SavedArrays.doubles(sumSquaredDeviations));
     }
 
-    /**
-     * @param undecayedSums the sums were written undecayed (over {@code count} rows, model format 1): they are
-     *                      rescaled to the decayed weight sum, so the variance in force is the one saved
-     */
-    void readFrom(DataInput in, boolean undecayedSums) throws IOException {
-        count = in.readLong();
+    /** Takes the statistics of {@link #toSaved}'s record; from now on they decay with this standardiser's half-life. */
+    void restore(SavedStandardiser saved) {
+        count = saved.getRows();
         weightSum = weightSumOf(count);
-        for (int j = 0; j < mean.length; j++) {
-            mean[j] = in.readDouble();
-            sumSquaredDeviations[j] = in.readDouble();
-            if (undecayedSums && count > 0) {
-                sumSquaredDeviations[j] *= weightSum / count;
-            }
-        }
+        SavedArrays.copy(saved.getMean(), mean, "standardiser mean");
+        SavedArrays.copy(saved.getSumSquaredDeviations(), sumSquaredDeviations, "standardiser sums");
         if (count > 0) {
             refresh();
         }

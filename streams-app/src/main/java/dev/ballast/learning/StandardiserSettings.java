@@ -17,6 +17,19 @@ public record StandardiserSettings(double halfLifeRows, double clipDeviations) {
         }
     }
 
+    /** A row's weight relative to the next one's: 1 when the half-life is infinite. */
+    public double rowDecay() {
+        return Math.pow(0.5, 1 / halfLifeRows);
+    }
+
+    /**
+     * The decayed weight of {@code rows} rows, {@code 1 + rowDecay + ... + rowDecay^(rows-1)}, in closed form so that a
+     * restored standardiser continues bit for bit.
+     */
+    public static double weightOfRows(double rowDecay, long rows) {
+        return rowDecay == 1 ? rows : (1 - Math.pow(rowDecay, rows)) / (1 - rowDecay);
+    }
+
     /**
      * Half-life 10,000 rows, as the label statistics' default: the scale is steady over a data set the size of Yeast
      * (2,417 rows) and follows a drifting input within tens of thousands of events. Clipping at 3 deviations touches

@@ -12,11 +12,20 @@ package dev.ballast.learning;
  */
 public final class WeightedBinaryCrossEntropy implements Objective {
 
+    /** Per label, {@code exp(-logitOffsets[label])}: scratch of {@link #evaluate}, so one instance serves one thread. */
+    private double[] offsetFactors = new double[0];
+
     @Override
     public Losses evaluate(float[] logits, float[] targets, float[] importances, int rows, int labels,
             float[] posWeights, float[] negWeights, float[] logitOffsets, float[] gradientsOut) {
         double weightedLoss = 0;
         double unweightedLoss = 0;
+        if (offsetFactors.length < labels) {
+            offsetFactors = new double[labels];
+        }
+        for (int label = 0; label < labels; label++) {
+            offsetFactors[label] = Math.exp(-(double) logitOffsets[label]);
+        }
         for (int row = 0; row < rows; row++) {
             double importance = importances[row];
             for (int label = 0; label < labels; label++) {
@@ -34,9 +43,15 @@ public final class WeightedBinaryCrossEntropy implements Objective {
                 double probability = logit >= 0 ? 1 / (1 + exp) : exp / (1 + exp);
                 weightedLoss += importance
                         * (negWeight * (1 - target) * softplus + posWeight * target * softplusOfNegative);
-                unweightedLoss += logit == rawLogit
-                        ? (1 - target) * softplus + target * softplusOfNegative
-                        : unweighted(rawLogit, target);
+                if (logit == rawLogit) {
+                    unweightedLoss += (1 - target) * softplus + target * softplusOfNegative;
+                } else {
+                    // softplus(raw) from the exp above and the label's exp(-offset), with one log: for x = raw +
+                    // offset, 1 + exp(raw) = 1 + exp(x) * exp(-offset), factored on the side where exp(-|x|) <= 1.
+                    double factor = offsetFactors[label];
+                    double softplusOfRaw = logit >= 0 ? logit + Math.log(exp + factor) : Math.log(1 + exp * factor);
+                    unweightedLoss += softplusOfRaw - target * rawLogit;
+                }
                 gradientsOut[i] = Optimiser.flushNegligible((float) (importance / rows
                         * (negWeight * (1 - target) * probability - posWeight * target * (1 - probability))));
             }
@@ -44,9 +59,13 @@ public final class WeightedBinaryCrossEntropy implements Objective {
         return new Losses(weightedLoss / rows, unweightedLoss / rows);
     }
 
-    /** Plain binary cross-entropy of one element, every weight 1: the unweighted loss every objective reports. */
+    /**
+     * Plain binary cross-entropy of one element, every weight 1: the unweighted loss every objective reports.
+     * {@code (1-z)*softplus(x) + z*softplus(-x)}, as {@code softplus(x) - z*x} ({@code softplus(-x) = softplus(x) - x}):
+     * one exp and one log per element, not two of each, on every training step with logit adjustment.
+     */
     static double unweighted(double logit, double target) {
-        return (1 - target) * softplus(logit) + target * softplus(-logit);
+        return softplus(logit) - target * logit;
     }
 
     /** {@code log(1 + exp(x))} without overflow or loss of precision for large |x|. */

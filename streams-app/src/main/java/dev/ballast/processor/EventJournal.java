@@ -25,7 +25,7 @@ import org.apache.avro.specific.SpecificDatumReader;
  *
  * <p>Events that came straight from the events topic are journalled only after a repartitioned one arrived in the
  * same save cycle: before that, one {@link SourceRange} per model and cycle says where in the events topic they can
- * be read again (see {@link TrainingProcessor}).
+ * be read again (see {@link ModelStore}).
  *
  * <p>An entry holds what the trainer was given, not the Avro event: the features as floats, the positive labels
  * as indices, the importance. That is a few plain writes instead of an Avro encoding per event, and a replay feeds

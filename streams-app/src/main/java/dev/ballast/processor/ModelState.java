@@ -4,9 +4,7 @@ import dev.ballast.config.ModelDeclaration;
 import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.schema.state.SavedModelState;
 import dev.ballast.training.OnlineTrainer;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,27 +23,36 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * One model's trainer plus what publishing needs to survive a restart: the last snapshot version and the input
- * offsets the trained events came from. Saved to the store now and then (see {@link TrainingProcessor}); the events
+ * offsets the trained events came from. Saved to the store now and then (see {@link ModelStore}); the events
  * received since the last save are journalled one by one beside it, or, if they came straight from the events
  * topic, found there again (see {@link EventJournal}).
  *
- * <p>Saved as {@link SavedModelState} (format 2: a format byte, then the Avro record), which evolves like a topic's
- * schema; a state saved in the first, hand-written format is still read. Either is restored under the model's
- * declaration now: the hyper-parameters configured at this start apply (see {@link OnlineTrainer#readFrom}).
+ * <p>Saved as {@link SavedModelState} (format 3: a format byte, then the Avro record, each part a record of the class
+ * that owns it), which evolves like a topic's schema; states saved in formats 1 and 2 are still read (see
+ * {@link EarlierStateFormats}). Any of them is restored under the model's declaration now: the hyper-parameters
+ * configured at this start apply (see {@link OnlineTrainer#fromSaved}).
  */
 final class ModelState {
 
-    /** Format 2: an Avro {@link SavedModelState} record. */
-    private static final byte FORMAT_VERSION = 2;
-    private static final byte FIRST_FORMAT = 1;
+    /**
+     * Format 4: an Avro {@link SavedModelState} record, every part a record of its owner class; format 3 without the
+     * parameter averages and the label stage (fields with defaults).
+     */
+    private static final byte FORMAT_VERSION = 4;
+    private static final byte THIRD_FORMAT = 3;
     private static final DatumWriter<SavedModelState> WRITER = new SpecificDatumWriter<>(SavedModelState.class);
     /**
-     * Reads format 2 as written, resolved to the record this build knows: format 2's writer schema is frozen in
-     * {@code saved-model-state-2.avsc}. A change to {@link SavedModelState} is a new format (the next byte, its
-     * schema frozen beside this one, a reader per format); {@code SavedStateFormatTest} fails until it is made so.
+     * Reads format 4 as written, resolved to the record this build knows: format 4's writer schema is frozen in
+     * {@code saved-model-state-4.avsc}. A change to {@link SavedModelState} is a new format: the next byte, its schema
+     * frozen beside this one, and the previous format still read, resolved from its frozen schema where Avro's
+     * resolution can (new fields with defaults), else converted in {@link EarlierStateFormats}.
+     * {@code SavedStateFormatTest} fails until it is made so.
      */
     private static final DatumReader<SavedModelState> READER =
             new SpecificDatumReader<>(writerSchema(FORMAT_VERSION), SavedModelState.getClassSchema());
+    /** Format 3, resolved by Avro: no parameter averages, no label stage. */
+    private static final DatumReader<SavedModelState> THIRD_FORMAT_READER =
+            new SpecificDatumReader<>(writerSchema(THIRD_FORMAT), SavedModelState.getClassSchema());
 
     final String modelId;
     final OnlineTrainer trainer;
@@ -56,7 +63,7 @@ final class ModelState {
     /** Mini-batches trained since the last save. */
     int batchesSinceSave;
     /**
-     * This save cycle's events taken straight from the events topic and not journalled (see {@link TrainingProcessor}),
+     * This save cycle's events taken straight from the events topic and not journalled (see {@link ModelStore}),
      * or null if there are none.
      */
     EventJournal.SourceRange sourceRange;
@@ -185,42 +192,30 @@ final class ModelState {
     }
 
     /**
-     * Restores a saved state under the model's declaration now (see {@link OnlineTrainer#readFrom}).
+     * Restores a saved state under the model's declaration now (see {@link OnlineTrainer#fromSaved}). A state of an
+     * earlier format is read by {@link EarlierStateFormats} and restores the same way.
      *
      * @param notices what the restore changed (a reset optimiser, restarted metrics), for the log
      * @throws dev.ballast.learning.IncompatibleStateException when the saved model cannot take the declaration
      */
     static ModelState deserialise(byte[] bytes, ModelDeclaration declaration, long nowMs, Consumer<String> notices) {
         String modelId = declaration.modelId();
-        if (bytes.length > 0 && bytes[0] == FORMAT_VERSION) {
-            try {
-                SavedModelState saved = READER.read(null,
-                        DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
-                OnlineTrainer trainer = OnlineTrainer.fromSaved(saved, declaration.trainerSettings(),
-                        declaration.featureCount(), declaration.labelNames(), notices);
-                return new ModelState(modelId, trainer, saved.getSaveSequence(), saved.getSnapshotVersion(),
-                        saved.getBatchesAtLastSnapshot(), saved.getReflectedOffsets(), nowMs);
-            } catch (IOException e) {
-                throw new UncheckedIOException("model state of '" + modelId + "' is unreadable", e);
+        try {
+            SavedModelState saved;
+            if (bytes.length > 0 && bytes[0] == FORMAT_VERSION) {
+                saved = READER.read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
+            } else if (bytes.length > 0 && bytes[0] == THIRD_FORMAT) {
+                saved = THIRD_FORMAT_READER.read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1,
+                        null));
+            } else if (bytes.length > 0 && EarlierStateFormats.reads(bytes[0])) {
+                saved = EarlierStateFormats.read(bytes, declaration.trainerSettings().learning().standardiser());
+            } else {
+                throw new IOException("unsupported model state format " + (bytes.length == 0 ? "(empty)" : bytes[0]));
             }
-        }
-        // The first format: hand-written, read for states saved before format 2.
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            byte version = in.readByte();
-            if (version != FIRST_FORMAT) {
-                throw new IOException("unsupported model state format " + version);
-            }
-            long saveSequence = in.readLong();
-            long snapshotVersion = in.readLong();
-            long batchesAtLastSnapshot = in.readLong();
-            int partitions = in.readInt();
-            Map<String, Long> offsets = new TreeMap<>();
-            for (int i = 0; i < partitions; i++) {
-                offsets.put(in.readUTF(), in.readLong());
-            }
-            OnlineTrainer trainer = OnlineTrainer.readFrom(in, declaration.trainerSettings(), declaration.featureCount(),
-                    declaration.labelNames(), notices);
-            return new ModelState(modelId, trainer, saveSequence, snapshotVersion, batchesAtLastSnapshot, offsets, nowMs);
+            OnlineTrainer trainer = OnlineTrainer.fromSaved(saved, declaration.trainerSettings(),
+                    declaration.featureCount(), declaration.labelNames(), notices);
+            return new ModelState(modelId, trainer, saved.getSaveSequence(), saved.getSnapshotVersion(),
+                    saved.getBatchesAtLastSnapshot(), saved.getReflectedOffsets(), nowMs);
         } catch (IOException e) {
             throw new UncheckedIOException("model state of '" + modelId + "' is unreadable", e);
         }

@@ -7,7 +7,7 @@ import org.apache.kafka.common.TopicPartition;
  * The input records a task has already processed, read back from the events topic. After a restart a model's
  * state is its last save plus the events it took in since; those that came straight from the events topic are read
  * again from there, as Kafka Streams restores a table from its source topic, instead of being journalled one by one
- * (see {@link TrainingProcessor}). Used only while a model is being restored, so implementations connect lazily.
+ * (see {@link ModelStore}). Used only while a model is being restored, so implementations connect lazily.
  */
 public interface SourceLog extends AutoCloseable {
 

@@ -3,86 +3,76 @@ package dev.ballast.processor;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.config.ModelDeclaration;
 import dev.ballast.evaluation.drift.AlertGate;
-import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.feedback.LabelJoin;
+import dev.ballast.schema.DeadLetter;
+import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.LabelFeedback;
-import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.Prediction;
 import dev.ballast.schema.TrainingMetrics;
 import dev.ballast.training.BatchOutcome;
-import dev.ballast.training.OnlineTrainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains one model per model id (the record key) on the events of its partition.
+ * Trains one model per model id (the record key) on the events of its partition. Each record is validated (what
+ * cannot be used becomes a dead letter with the reason), taken in by its model through the {@link ModelStore}, which
+ * keeps the models exactly-once across crashes, trained a mini-batch at a time, and what a batch or a punctuation
+ * owes is emitted.
  *
- * <p>Exactly-once: a model's whole state is written to the changelogged store every
- * {@code ballast.state.save.interval.batches} mini-batches and whenever it publishes; with {@code exactly_once_v2}
- * the store, the outputs and the input offsets commit atomically. What a model took in since its last save is
- * rebuilt on restore, in the order it was taken in, from two places:
- * <ul>
- *   <li>events that came straight from the events topic are read again from there ({@link SourceLog}), as Kafka
- *       Streams restores a table from its source topic: the store holds only where they start (one
- *       {@link EventJournal.SourceRange} per model and save cycle), and they end where the application's committed
- *       processing stands, or where the cycle's journal starts;</li>
- *   <li>once a repartitioned event (keyed by something else than its model id) arrives in a cycle, it and every
- *       event after it in that cycle are journalled one by one in the store ({@link EventJournal}): the repartition
- *       topic is purged as soon as it is consumed, so it cannot be read again.</li>
- * </ul>
- * So after a crash every valid event is counted and trained on exactly once, in its original order. Trainers are
- * cached in memory and reloaded from the store whenever the task is (re)initialised.
- *
- * <p>Outputs (to the downstream node, which routes them by type): {@code ModelSnapshot} every
- * {@code ballast.snapshot.interval.steps} steps or {@code ballast.snapshot.interval.ms}, {@code TrainingMetrics}
- * every {@code ballast.metrics.interval.ms}, {@code ImbalanceAlert} when a detector fires or a step is skipped, and
- * {@code DeadLetter} for events that fail validation or that the timestamp extractor marked (see {@link SourceHeaders}).
+ * <p>Outputs, each forwarded to the child node of its name (see {@link Output}): {@link #SNAPSHOTS} every
+ * {@code ballast.snapshot.interval.steps} steps or {@code ballast.snapshot.interval.ms}, {@link #METRICS} every
+ * {@code ballast.metrics.interval.ms}, {@link #ALERTS} when a detector fires or a step is skipped, {@link #PREDICTIONS}
+ * for unlabelled events, and {@link #DEAD_LETTERS} for records that fail validation or that the timestamp extractor
+ * marked (see {@link SourceHeaders}).
  *
  * <p>Serving and late labels: the processor also takes the labels topic ({@code LabelFeedback}). An event without
  * labels is scored with the model's last published snapshot ({@code Prediction}, emitted once, in the transaction
  * that consumes the event) and handed to the {@link LabelJoin}; what the join makes ready (an event with its late
- * labels, or one expired as all-negative) is taken in through the journal, like a repartitioned event, with the
- * probabilities it was served for its prequential test. Such an event is never read back from the events topic
- * (it is there without labels), so a restore replays it from the journal exactly once.
+ * labels, or one expired as all-negative) is taken in like a repartitioned event, with the probabilities it was served
+ * for its prequential test. Such an event is never read back from the events topic (it is there without labels), so
+ * a restore replays it from the store's journal exactly once.
  */
 public final class TrainingProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
-    /** Name of the changelogged store of model states and pending events. */
+    /** Name of the changelogged store of model states and pending events (see {@link ModelStore}). */
     public static final String STORE = "ballast-models";
 
+    /** Model snapshots, to the child node of this name (the model-update topic's sink). */
+    public static final Output<ModelSnapshot> SNAPSHOTS = new Output<>("model-updates");
+    /** Training metrics. */
+    public static final Output<TrainingMetrics> METRICS = new Output<>("metrics");
+    /** Imbalance alerts and skipped or unscored steps. */
+    public static final Output<ImbalanceAlert> ALERTS = new Output<>("alerts");
+    /** The scores served to unlabelled events. */
+    public static final Output<Prediction> PREDICTIONS = new Output<>("predictions");
+    /** Records the processor cannot use, with the reason. */
+    public static final Output<DeadLetter> DEAD_LETTERS = new Output<>("dead-letters");
+
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
-    private static final long SOURCE_LOG_IDLE_MS = 30_000;
 
     private final BallastConfig config;
     private final String eventsTopic;
-    private final Supplier<SourceLog> sourceLogs;
     private final int snapshotIntervalSteps;
     private final long snapshotIntervalMs;
     private final long metricsIntervalMs;
     private final long lingerMs;
-    private final int saveIntervalBatches;
     private final Map<String, ModelDeclaration> declarations = new HashMap<>();
-    private final Map<String, ModelState> models = new HashMap<>();
+    private final ModelStore models;
     private final LabelJoin join;
     private final LabelJoin.Expiry expiry = new LabelJoin.Expiry() {
         @Override
@@ -98,14 +88,8 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
     };
 
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, byte[]> store;
-    private SourceLog sourceLog;
-    private long sourceLogUsedWallMs;
     /** Whether the models saved in the store have all been restored since the task was (re)initialised. */
     private boolean savedModelsRestored;
-    private String lastTopic;
-    private int lastPartition;
-    private String lastTopicPartition;
     private final Serializer<LabelledEvent> eventEncoder;
 
     /** A processor whose dead letters carry no event bytes (see the other constructor). */
@@ -121,21 +105,22 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         this.eventEncoder = eventEncoder;
         this.config = config;
         this.eventsTopic = config.getString(BallastConfig.EVENTS_TOPIC);
-        this.sourceLogs = sourceLogs;
         this.snapshotIntervalSteps = config.getInt(BallastConfig.SNAPSHOT_INTERVAL_STEPS);
         this.snapshotIntervalMs = config.getLong(BallastConfig.SNAPSHOT_INTERVAL_MS);
         this.metricsIntervalMs = config.getLong(BallastConfig.METRICS_INTERVAL_MS);
         this.lingerMs = config.getLong(BallastConfig.BATCH_LINGER_MS);
-        this.saveIntervalBatches = config.getInt(BallastConfig.STATE_SAVE_INTERVAL_BATCHES);
         this.join = new LabelJoin(config.feedbackSettings());
+        // A model loaded (created, or restored before its replay) serves its last published snapshot, or, having
+        // none, its untrained parameters.
+        this.models = new ModelStore(config.models(), eventsTopic, sourceLogs,
+                config.getInt(BallastConfig.STATE_SAVE_INTERVAL_BATCHES),
+                loaded -> join.load(loaded.modelId, () -> snapshot(loaded, context.currentSystemTimeMs())));
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.store = context.getStateStore(STORE);
-        // A task re-initialised after an aborted transaction must reload from the (rolled-back) store.
-        models.clear();
+        models.init(context.getStateStore(STORE), context::currentSystemTimeMs);
         join.init(context.getStateStore(LabelJoin.STORE));
         savedModelsRestored = false;
         long tick = Math.max(10, Math.min(lingerMs, Math.min(snapshotIntervalMs, metricsIntervalMs)) / 2);
@@ -175,7 +160,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             deadLetter(rejection, record, source, event.getId());
             return;
         }
-        ModelState state = modelState(declaration, source);
+        ModelState state = models.model(declaration, source);
         if (event.getLabels() == null || join.settings().scoreLabelled()) {
             if (event.getLabels() == null && join.received(event)) {
                 deadLetter(new Rejection(Rejection.DUPLICATE, "event id '" + EventValidator.shorten(event.getId())
@@ -184,7 +169,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
                 return;
             }
             Prediction prediction = join.score(event, context.currentSystemTimeMs());
-            emit(modelId, prediction);
+            emit(PREDICTIONS, modelId, prediction);
             if (event.getLabels() == null) {
                 if (join.onEvent(event, prediction, origin(source, record.timestamp())) instanceof LabelJoin.Ready ready) {
                     takeInJoined(ready.joined(), source);
@@ -192,7 +177,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
                 return;
             }
         }
-        takeIn(state, declaration, toInput(event, declaration), source.topic(), source.partition(), source.offset());
+        takeIn(state, declaration, ModelStore.toInput(event, declaration), source.topic(), source.partition(), source.offset());
     }
 
     /** Labels of an event sent unlabelled: checked, then joined with their event (see {@link LabelJoin}). */
@@ -223,7 +208,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
     /** Trains an event the join made ready, through the journal (see the class doc). */
     private void takeInJoined(LabelJoin.Joined joined, RecordMetadata trigger) {
         ModelDeclaration declaration = declarationOf(joined.event().getModelId());
-        ModelState state = modelState(declaration, trigger);
+        ModelState state = models.model(declaration, trigger);
         EventJournal.Input input = EventJournal.Input.of(joined.event(), declaration.labelIndex(),
                 declaration.labelNames().size(), joined.served());
         LabelJoin.Origin origin = joined.origin();
@@ -234,45 +219,11 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         return new LabelJoin.Origin(source.topic(), source.partition(), source.offset(), timestamp);
     }
 
-    /** The model's state, restored at its first record since the task was (re)initialised. */
-    private ModelState modelState(ModelDeclaration declaration, RecordMetadata trigger) {
-        ModelState state = models.get(declaration.modelId());
-        if (state == null) {
-            state = load(declaration, trigger);
-            models.put(declaration.modelId(), state);
-        }
-        return state;
-    }
-
-    /**
-     * Takes in an event the model trains on: noted as part of the cycle's range of the events topic when it came
-     * straight from there with its labels, journalled otherwise (see the class doc).
-     */
+    /** Takes in an event the model trains on (see {@link ModelStore#takeIn}), then emits what a batch owes. */
     private void takeIn(ModelState state, ModelDeclaration declaration, EventJournal.Input input, String topic,
             int partition, long offset) {
-        String topicPartition = topicPartition(topic, partition);
-        if (!state.journalling && input.served() == null && topic.equals(eventsTopic)
-                && (state.sourceRange == null || state.sourceRange.partition() == partition)) {
-            // Found again in the events topic on restore: only the first of the cycle's events is noted.
-            if (state.sourceRange == null) {
-                state.sourceRange = new EventJournal.SourceRange(state.saveSequence, topic, partition, offset, -1);
-                store.put(state.sourceRangeKey, state.sourceRange.encode());
-            }
-            state.sourceNext = offset + 1;
-        } else {
-            if (!state.journalling) {
-                state.journalling = true;
-                if (state.sourceRange != null) {
-                    state.sourceRange = state.sourceRange.closedAt(state.sourceNext);
-                    store.put(state.sourceRangeKey, state.sourceRange.encode());
-                }
-            }
-            store.put(state.journalKey(state.journalLength++),
-                    EventJournal.encode(state.saveSequence, topicPartition, offset, input));
-        }
         state.lastEventWallMs = context.currentSystemTimeMs();
-        BatchOutcome outcome = add(state, input);
-        state.notePending(topicPartition, offset);
+        BatchOutcome outcome = models.takeIn(state, input, topic, partition, offset);
         if (outcome != null) {
             afterBatch(state, declaration, outcome, false);
         }
@@ -290,168 +241,14 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         return declaration;
     }
 
-    /** "topic-partition"; the string is reused while the partition stays the same. */
-    private String topicPartition(String topic, int partition) {
-        if (!topic.equals(lastTopic) || partition != lastPartition) {
-            lastTopic = topic;
-            lastPartition = partition;
-            lastTopicPartition = lastTopic + "-" + lastPartition;
-        }
-        return lastTopicPartition;
-    }
-
-    private static EventJournal.Input toInput(LabelledEvent event, ModelDeclaration declaration) {
-        return EventJournal.Input.of(event, declaration.labelIndex(), declaration.labelNames().size());
-    }
-
-    private static BatchOutcome add(ModelState state, EventJournal.Input input) {
-        OnlineTrainer trainer = state.trainer;
-        return input.indices() == null
-                ? trainer.addDense(input.values(), input.targets(), input.importance(), input.served())
-                : trainer.addSparse(input.indices(), input.values(), input.targets(), input.importance(), input.served());
-    }
-
-    /**
-     * Restores a model (or creates it): its last save, then what it took in since, in order (see the class doc).
-     *
-     * @param trigger the record being processed, the first of this model since the task was (re)initialised; null
-     *                when the model is restored without one (see {@link #restoreSavedModels})
-     */
-    private ModelState load(ModelDeclaration declaration, RecordMetadata trigger) {
-        long now = context.currentSystemTimeMs();
-        byte[] saved = store.get(declaration.modelId());
-        ModelState state = saved == null
-                ? new ModelState(declaration.modelId(), OnlineTrainer.create(declaration.trainerSettings(),
-                        declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
-                : restore(saved, declaration, now);
-        ModelState loaded = state;
-        join.load(declaration.modelId(), () -> OutputRecords.snapshot(loaded.modelId, loaded.snapshotVersion,
-                loaded.trainer, BallastConfig.hyperParameters(loaded.trainer.settings()), loaded.reflectedOffsets, now));
-        byte[] rangeBytes = store.get(state.sourceRangeKey);
-        EventJournal.SourceRange range = rangeBytes == null ? null : EventJournal.SourceRange.decode(rangeBytes);
-        long readBack = 0;
-        if (range != null && range.stamp() == state.saveSequence) {
-            TopicPartition partition = new TopicPartition(range.topic(), range.partition());
-            long to = range.to() >= 0 ? range.to()
-                    // Processing resumed at the committed offset, and no event of this model came since (it would
-                    // have restored the model): everything it took in lies before the trigger, or before that offset.
-                    : trigger != null && trigger.topic().equals(range.topic()) && trigger.partition() == range.partition()
-                    ? trigger.offset()
-                    : sourceLog().committedOffset(partition);
-            readBack = readBack(state, declaration, range, partition, to);
-        }
-        while (true) {
-            byte[] entryBytes = store.get(state.journalKey(state.journalLength));
-            EventJournal.Entry entry = entryBytes == null ? null
-                    : EventJournal.decode(entryBytes, event -> toInput(event, declaration));
-            if (entry == null || entry.stamp() != state.saveSequence) {
-                break;
-            }
-            state.journalLength++;
-            state.journalling = true;
-            takeInRestored(state, entry.input(), entry.topicPartition(), entry.offset());
-        }
-        LOG.info("Model '{}' {}: version {}, {} events trained; {} events read back from {} and {} journalled events "
-                + "replayed", declaration.modelId(), saved == null ? "created" : "restored", state.snapshotVersion,
-                state.trainer.eventsTrained(), readBack, eventsTopic, state.journalLength);
-        return state;
-    }
-
-    /**
-     * A saved model under its declaration now. The start-up check refuses, by name, a configuration that the model's
-     * last snapshot cannot take (see {@code SavedModelCheck}); a saved state with no snapshot yet is refused here,
-     * stopping the app with the same message rather than training a model the configuration no longer describes.
-     */
-    private ModelState restore(byte[] saved, ModelDeclaration declaration, long now) {
-        try {
-            return ModelState.deserialise(saved, declaration, now,
-                    notice -> LOG.warn("Model '{}' restored under new settings: {}", declaration.modelId(), notice));
-        } catch (IncompatibleStateException e) {
-            throw new IllegalStateException(config.models().refusal(declaration.modelId(), e), e);
-        }
-    }
-
-    /**
-     * Restores the models of this task's store that no event has restored yet. A model restores at its first event
-     * after the task starts; one whose stream has gone quiet would otherwise never publish what it owes (a partial
-     * batch, the snapshot of its last trained events) after a restart, and the model-update topic would stay behind
-     * the trained state until its next event.
-     */
-    private void restoreSavedModels() {
-        Set<String> saved = new TreeSet<>();
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                String key = all.next().key;
-                int separator = key.indexOf('\0');
-                saved.add(separator < 0 ? key : key.substring(0, separator));
-            }
-        }
-        for (String modelId : saved) {
-            ModelDeclaration declaration = models.containsKey(modelId) ? null : declarationOf(modelId);
-            if (declaration != null) {
-                models.put(modelId, load(declaration, null));
-            }
-        }
-    }
-
-    /**
-     * Takes in again the events of {@code range} (in {@code partition}) up to {@code to} that this model took in;
-     * returns how many.
-     */
-    private long readBack(ModelState state, ModelDeclaration declaration, EventJournal.SourceRange range,
-            TopicPartition partition, long to) {
-        String topicPartition = partition.toString();
-        long[] count = {0};
-        sourceLog().read(partition, range.from(), to, (offset, key, event) -> {
-            // What process() took in from the events topic: keyed by its own declared model id, and valid. The rest
-            // went elsewhere (another model, the repartition topic, the dead-letter topic) when it first arrived.
-            // Unlabelled events were scored and handed to the join: what of them trained came through the journal.
-            if (state.modelId.equals(key) && key.equals(event.getModelId()) && event.getLabels() != null
-                    && EventValidator.validate(event, declaration.featureCount(), declaration.labelIndex()) == null) {
-                takeInRestored(state, toInput(event, declaration), topicPartition, offset);
-                count[0]++;
-            }
-        });
-        state.sourceRange = range;
-        state.sourceNext = to;
-        return count[0];
-    }
-
-    /** Trains a restored event as process() did; no batch in a restored cycle published or saved (that ends one). */
-    private static void takeInRestored(ModelState state, EventJournal.Input input, String topicPartition, long offset) {
-        state.notePending(topicPartition, offset);
-        if (add(state, input) != null) {
-            state.pendingTrained();
-            state.batchesSinceSave++;
-        }
-    }
-
-    /** The events topic's reader, opened at the first restore that needs it and closed once restores are over. */
-    private SourceLog sourceLog() {
-        if (sourceLog == null) {
-            sourceLog = sourceLogs.get();
-        }
-        sourceLogUsedWallMs = context.currentSystemTimeMs();
-        return sourceLog;
-    }
-
-    private void closeSourceLog() {
-        if (sourceLog != null) {
-            sourceLog.close();
-            sourceLog = null;
-        }
-    }
-
     @Override
     public void close() {
-        closeSourceLog();
+        models.close();
     }
 
-    /** After a mini-batch trained: publish what is due, then save the state when needed (see the class doc). */
+    /** After a mini-batch trained: emit what is due, then save the state when needed (see {@link ModelStore}). */
     private void afterBatch(ModelState state, ModelDeclaration declaration, BatchOutcome outcome, boolean timerFlush) {
         long now = context.currentSystemTimeMs();
-        state.pendingTrained();
-        state.batchesSinceSave++;
         boolean published = false;
         if (state.alertGate == null) {
             state.alertGate = new AlertGate(declaration.labelNames(), config.forModel(state.modelId).alertSettings());
@@ -461,21 +258,21 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             alerts.addAll(state.alertGate.resolve(state.trainer.imbalanceMonitor(), now));
         }
         for (AlertGate.Alert alert : alerts) {
-            emit(state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),
+            emit(ALERTS, state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),
                     state.trainer.eventsTrained(), now));
             published = true;
         }
         if (!outcome.scored()) {
             LOG.warn("Model '{}': predictions are not finite (diverged parameters); batch trained but not scored",
                     state.modelId);
-            emit(state.modelId, OutputRecords.nonFiniteStep(state.modelId,
+            emit(ALERTS, state.modelId, OutputRecords.nonFiniteStep(state.modelId,
                     "predictions are not finite; the batch was not scored", state.trainer.eventsTrained(), now));
             published = true;
         }
         if (outcome.step().skipped()) {
             LOG.warn("Model '{}': optimiser step skipped ({}); keeping the last good parameters", state.modelId,
                     outcome.step().skipReason());
-            emit(state.modelId, OutputRecords.nonFiniteStep(state.modelId, outcome.step().skipReason(),
+            emit(ALERTS, state.modelId, OutputRecords.nonFiniteStep(state.modelId, outcome.step().skipReason(),
                     state.trainer.eventsTrained(), now));
             published = true;
         }
@@ -483,39 +280,24 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             publishSnapshot(state, declaration, now);
             published = true;
         }
-        if (published || timerFlush || state.batchesSinceSave >= saveIntervalBatches) {
-            save(state);
-        }
-    }
-
-    private void save(ModelState state) {
-        state.saveSequence++;
-        state.journalLength = 0;
-        state.batchesSinceSave = 0;
-        state.sourceRange = null;
-        state.journalling = false;
-        store.put(state.modelId, state.serialise());
+        models.saveAfterBatch(state, published || timerFlush);
     }
 
     private void punctuate(long now) {
         if (!savedModelsRestored) {
-            restoreSavedModels();
+            models.restoreSaved(this::declarationOf);
             savedModelsRestored = true;
         }
-        // Models restore at their first event after the task starts; a reader idle this long has done its work, and
-        // keeping its consumer and admin client for the task's lifetime would only hold connections.
-        if (sourceLog != null && now - sourceLogUsedWallMs >= SOURCE_LOG_IDLE_MS) {
-            closeSourceLog();
-        }
-        for (ModelState state : models.values()) {
+        models.closeIdleSourceLog(now);
+        for (ModelState state : models.loaded()) {
             ModelDeclaration declaration = declarations.get(state.modelId);
             if (state.trainer.pendingEvents() > 0 && now - state.lastEventWallMs >= lingerMs) {
-                afterBatch(state, declaration, state.trainer.trainPending(), true);
+                afterBatch(state, declaration, models.trainPending(state), true);
             }
             boolean trainedSinceSnapshot = state.batchesTrained() > state.batchesAtLastSnapshot;
             if (trainedSinceSnapshot && now - state.lastSnapshotWallMs >= snapshotIntervalMs) {
                 publishSnapshot(state, declaration, now);
-                save(state);
+                models.save(state);
             }
             long newEvents = state.trainer.eventsTrained() - state.eventsAtLastMetrics;
             if (newEvents > 0 && now - state.lastMetricsWallMs >= metricsIntervalMs) {
@@ -523,7 +305,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
                 TrainingMetrics metrics = OutputRecords.metrics(state.modelId, state.snapshotVersion, state.trainer,
                         newEvents / seconds, now);
                 join.describe(state.modelId, metrics);
-                emit(state.modelId, metrics);
+                emit(METRICS, state.modelId, metrics);
                 state.lastMetricsWallMs = now;
                 state.eventsAtLastMetrics = state.trainer.eventsTrained();
             }
@@ -534,10 +316,15 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         state.snapshotVersion++;
         state.batchesAtLastSnapshot = state.batchesTrained();
         state.lastSnapshotWallMs = now;
-        ModelSnapshot snapshot = OutputRecords.snapshot(state.modelId, state.snapshotVersion, state.trainer,
-                BallastConfig.hyperParameters(state.trainer.settings()), state.reflectedOffsets, now);
+        ModelSnapshot snapshot = snapshot(state, now);
         join.published(snapshot);
-        emit(state.modelId, snapshot);
+        emit(SNAPSHOTS, state.modelId, snapshot);
+    }
+
+    /** The model as it stands, at its current snapshot version, with the hyper-parameters its trainer uses. */
+    private static ModelSnapshot snapshot(ModelState state, long now) {
+        return OutputRecords.snapshot(state.modelId, state.snapshotVersion, state.trainer,
+                BallastConfig.hyperParameters(state.trainer.settings()), state.reflectedOffsets, now);
     }
 
     /**
@@ -582,10 +369,10 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             byte[] value) {
         long now = context.currentSystemTimeMs();
         byte[] keyBytes = key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        emit(key, OutputRecords.deadLetter(rejection, topic, partition, offset, eventId, keyBytes, value, now));
+        emit(DEAD_LETTERS, key, OutputRecords.deadLetter(rejection, topic, partition, offset, eventId, keyBytes, value, now));
     }
 
-    private void emit(String key, SpecificRecord value) {
-        context.forward(new Record<>(key, value, context.currentSystemTimeMs()));
+    private <V extends SpecificRecord> void emit(Output<V> output, String key, V value) {
+        output.forward(context, new Record<>(key, value, context.currentSystemTimeMs()));
     }
 }

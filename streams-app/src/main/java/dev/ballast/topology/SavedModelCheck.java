@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * with the model's declaration, and a change its parameters cannot absorb (a label removed, not one added) fails
  * start-up by name (exit code 2). The
  * saved state itself is read only when a task restores a model; a model saved but never published is checked there
- * (see {@code TrainingProcessor}).
+ * (see {@code ModelStore}).
  */
 final class SavedModelCheck {
 

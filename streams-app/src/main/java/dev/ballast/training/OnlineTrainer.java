@@ -14,16 +14,11 @@ import dev.ballast.learning.NegativeSampling;
 import dev.ballast.learning.ObjectiveSettings;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.learning.StepResult;
+import dev.ballast.schema.state.SavedArrays;
 import dev.ballast.schema.state.SavedModelState;
 import dev.ballast.schema.state.SavedRow;
 import dev.ballast.weighting.DecayedLabelStatistics;
 import dev.ballast.weighting.WeightPolicy;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInput;
-import java.io.DataInputStream;
-import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -35,15 +30,15 @@ import java.util.function.Consumer;
  *
  * <p>Per full mini-batch, in this order: take the logit offsets from the decayed priors (logit adjustment, see
  * {@link ObjectiveSettings}); predict with the current model and the score offsets; decide with the thresholds in
- * force; update the metrics, the threshold tuner and the drift detectors with those scores (so no threshold or
- * metric ever sees the score of an event it decided before it was decided); add the batch's labels to the decayed
+ * force; update the metrics, the drift detectors and the threshold tuner with those scores (so no threshold or
+ * metric ever sees the score of an event it decided before it was decided), a label whose prevalence the detector
+ * saw shift first forgetting most of its counts and score histograms; add the batch's labels to the decayed
  * label counts; turn the counts into per-label weights; take one optimiser step on the objective with the loss
  * offsets (with negative sampling's weights, when on); and, with label stacking on, one step of the second stage
  * on the scores it made of the batch. Not thread-safe: one trainer per model id, driven by one thread.
  */
 public final class OnlineTrainer {
 
-    private static final byte FORMAT_VERSION = 1;
     /** As the model's bias initialisation: priors are clamped to [1e-4, 1 - 1e-4] before their log-odds. */
     private static final double PRIOR_CLAMP = 1e-4;
 
@@ -188,6 +183,7 @@ public final class OnlineTrainer {
             metrics.update(probabilities, targets, rows, thresholdsInForce);
             if (imbalanceMonitor != null) {
                 signals = imbalanceMonitor.update(probabilities, targets, rows, thresholdsInForce);
+                adaptToShifts(signals);
             }
             thresholdTuner.observe(probabilities, targets, rows);
         }
@@ -220,6 +216,25 @@ public final class OnlineTrainer {
         eventsTrained += rows;
         pending.clear();
         return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
+    }
+
+    /**
+     * Shortens the memory of each label whose prevalence the detector saw shift, before this batch (which follows the
+     * change) is counted: its counts restart at the detector's prevalence since the change and its score histograms
+     * keep little weight, so the priors, the class weights and the threshold follow the new prevalence at once
+     * instead of over a half-life.
+     */
+    private void adaptToShifts(List<ImbalanceSignal> signals) {
+        double memory = settings.shiftMemoryEvents();
+        if (memory == 0) {
+            return;
+        }
+        for (ImbalanceSignal signal : signals) {
+            if (signal.kind() == ImbalanceSignal.Kind.PREVALENCE_SHIFT) {
+                labelStatistics.rebase(signal.label(), signal.after(), memory);
+                thresholdTuner.forget(signal.label(), memory);
+            }
+        }
     }
 
     /**
@@ -371,71 +386,34 @@ public final class OnlineTrainer {
         return lastStep;
     }
 
-    /** Full state: model and optimiser, pending batch, counts, metrics, thresholds, detectors. */
-    public void writeTo(DataOutput out) throws IOException {
-        out.writeByte(FORMAT_VERSION);
-        out.writeLong(eventsTrained);
-        model.writeTo(out);
-        pending.writeTo(out);
-        labelStatistics.writeTo(out);
-        metrics.writeTo(out);
-        thresholdTuner.writeTo(out);
-        out.writeBoolean(imbalanceMonitor != null);
-        if (imbalanceMonitor != null) {
-            imbalanceMonitor.writeTo(out);
-        }
-    }
-
-    /**
-     * Restores a trainer written by {@link #writeTo} under the settings configured now: the model's parameters,
-     * the pending events and the label counts are the saved ones; every hyper-parameter (batch size, optimiser and
-     * learning rate, L2, clipping, weighting and its half-life, thresholds, metrics and drift detectors) is
-     * {@code settings}'. A changed optimiser starts its state afresh; metrics, thresholds or detectors whose
-     * settings changed start afresh too. Each of these is said to {@code notices}.
-     *
-     * @throws IncompatibleStateException when the saved model cannot take the configured feature count, model
-     *     type, hidden size or labels
-     */
-    public static OnlineTrainer readFrom(DataInput in, TrainerSettings settings, int featureCount,
-            List<String> labelNames, Consumer<String> notices) throws IOException {
-        byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
-            throw new IOException("unsupported trainer state format " + version);
-        }
-        long eventsTrained = in.readLong();
-        MultiLabelModel model = Models.readFrom(in, featureCount, settings.learning(), notices);
-        MiniBatch pending = MiniBatch.readFrom(in, settings.batchSize());
-        DecayedLabelStatistics statistics = DecayedLabelStatistics.readFrom(in, settings.weightingHalfLifeEvents());
-        PrequentialMetrics metrics = PrequentialMetrics.readFrom(in);
-        ThresholdTuner tuner = ThresholdTuner.readFrom(in);
-        ImbalanceMonitor monitor = in.readBoolean() ? ImbalanceMonitor.readFrom(in) : null;
-        return reconciled(settings, labelNames, notices, eventsTrained, model, pending, statistics, metrics, tuner,
-                monitor, null);
-    }
-
-    /** Fills the trainer's part of a saved-state record (format 2 of the saved state). */
-    public void saveTo(SavedModelState.Builder saved) throws IOException {
+    /** Fills the trainer's part of a saved-state record: model and optimiser, pending batch, counts, metrics, thresholds, detectors. */
+    public void saveTo(SavedModelState.Builder saved) {
         List<SavedRow> rows = pending.toSaved();
         for (int row = 0; row < rows.size(); row++) {
             if (servedRows[row] != null) {
-                List<Float> served = new ArrayList<>(servedRows[row].length);
-                for (float probability : servedRows[row]) {
-                    served.add(probability);
-                }
-                rows.get(row).setServed(served);
+                rows.get(row).setServed(SavedArrays.floats(servedRows[row]));
             }
         }
         saved.setEventsTrained(eventsTrained)
                 .setModel(Models.toSaved(model))
                 .setPending(rows)
                 .setLabelCounts(labelStatistics.toSaved())
-                .setMetrics(bytes(metrics::writeTo))
-                .setThresholds(bytes(thresholdTuner::writeTo))
-                .setDetectors(imbalanceMonitor == null ? null : bytes(imbalanceMonitor::writeTo))
+                .setMetrics(metrics.toSaved())
+                .setThresholds(thresholdTuner.toSaved())
+                .setDetectors(imbalanceMonitor == null ? null : imbalanceMonitor.toSaved())
                 .setLabelStage(labelStage == null ? null : ByteBuffer.wrap(labelStage.toBytes()));
     }
 
-    /** Restores a trainer from a record {@link #saveTo} filled, under the settings configured now (see {@link #readFrom}). */
+    /**
+     * Restores a trainer from a record {@link #saveTo} filled, under the settings configured now: the model's
+     * parameters, the pending events and the label counts are the saved ones; every hyper-parameter (batch size,
+     * optimiser and learning rate, L2, clipping, weighting and its half-life, thresholds, metrics and drift
+     * detectors) is {@code settings}'. A changed optimiser starts its state afresh; metrics, thresholds or detectors
+     * whose settings changed start afresh too. Each of these is said to {@code notices}.
+     *
+     * @throws IncompatibleStateException when the saved model cannot take the configured feature count, model
+     *     type, hidden size or labels
+     */
     public static OnlineTrainer fromSaved(SavedModelState saved, TrainerSettings settings, int featureCount,
             List<String> labelNames, Consumer<String> notices) throws IOException {
         MultiLabelModel model = Models.fromSaved(saved.getModel(), featureCount, settings.learning(), notices);
@@ -443,15 +421,13 @@ public final class OnlineTrainer {
                 model.labelCount());
         DecayedLabelStatistics statistics = DecayedLabelStatistics.fromSaved(saved.getLabelCounts(),
                 settings.weightingHalfLifeEvents());
-        PrequentialMetrics metrics = PrequentialMetrics.readFrom(input(saved.getMetrics()));
-        ThresholdTuner tuner = ThresholdTuner.readFrom(input(saved.getThresholds()));
-        ImbalanceMonitor monitor = saved.getDetectors() == null ? null : ImbalanceMonitor.readFrom(input(saved.getDetectors()));
+        PrequentialMetrics metrics = PrequentialMetrics.fromSaved(saved.getMetrics());
+        ThresholdTuner tuner = ThresholdTuner.fromSaved(saved.getThresholds());
+        ImbalanceMonitor monitor = saved.getDetectors() == null ? null
+                : ImbalanceMonitor.fromSaved(saved.getDetectors(), metrics.labelNames());
         LabelStacking stage = null;
         if (settings.labelStacking() && saved.getLabelStage() != null) {
-            ByteBuffer stageBytes = saved.getLabelStage().duplicate();
-            byte[] array = new byte[stageBytes.remaining()];
-            stageBytes.get(array);
-            stage = LabelStacking.fromBytes(array, labelNames.size(), settings.learning(), notices);
+            stage = LabelStacking.fromBytes(saved.getLabelStage(), labelNames.size(), settings.learning(), notices);
         }
         OnlineTrainer trainer = reconciled(settings, labelNames, notices, saved.getEventsTrained(), model, pending,
                 statistics, metrics, tuner, monitor, stage);
@@ -460,37 +436,16 @@ public final class OnlineTrainer {
             List<Float> served = rows.get(row).getServed();
             // Scores of another label set (the labels changed) would not line up; those rows are re-predicted.
             if (served != null && served.size() == labelNames.size() && labelNames.equals(metrics.labelNames())) {
-                trainer.servedRows[row] = new float[served.size()];
-                for (int label = 0; label < served.size(); label++) {
-                    trainer.servedRows[row][label] = served.get(label);
-                }
+                trainer.servedRows[row] = SavedArrays.toFloats(served);
             }
         }
         return trainer;
     }
 
-    private interface Writer {
-        void writeTo(DataOutput out) throws IOException;
-    }
-
-    private static ByteBuffer bytes(Writer writer) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        writer.writeTo(new DataOutputStream(bytes));
-        return ByteBuffer.wrap(bytes.toByteArray());
-    }
-
-    private static DataInputStream input(ByteBuffer bytes) {
-        ByteBuffer copy = bytes.duplicate();
-        byte[] array = new byte[copy.remaining()];
-        copy.get(array);
-        return new DataInputStream(new ByteArrayInputStream(array));
-    }
-
-    /** The restored parts under the configured settings and labels (the rule of {@link #readFrom}). */
+    /** The restored parts under the configured settings and labels (the rule of {@link #fromSaved}). */
     private static OnlineTrainer reconciled(TrainerSettings settings, List<String> labelNames, Consumer<String> notices,
             long eventsTrained, MultiLabelModel model, MiniBatch pending, DecayedLabelStatistics statistics,
-            PrequentialMetrics metrics, ThresholdTuner tuner, ImbalanceMonitor monitor, LabelStacking labelStage)
-            throws IOException {
+            PrequentialMetrics metrics, ThresholdTuner tuner, ImbalanceMonitor monitor, LabelStacking labelStage) {
         // The label names are part of the metrics' state; they are not saved twice.
         List<String> savedLabels = metrics.labelNames();
         if (!savedLabels.equals(labelNames)) {

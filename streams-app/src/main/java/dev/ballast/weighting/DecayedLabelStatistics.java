@@ -1,9 +1,7 @@
 package dev.ballast.weighting;
 
+import dev.ballast.schema.state.SavedArrays;
 import dev.ballast.schema.state.SavedLabelCounts;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -15,10 +13,6 @@ import java.util.Arrays;
  * <p>Not thread-safe: one instance belongs to one model's processor.
  */
 public final class DecayedLabelStatistics {
-
-  /** Format 2 keeps a total per label (a label added later counts from then on); format 1 kept one for all. */
-  private static final byte FORMAT_VERSION = 2;
-  private static final byte ONE_TOTAL_FORMAT = 1;
 
   private final double halfLifeEvents;
   private final double decayFactor;
@@ -68,6 +62,27 @@ public final class DecayedLabelStatistics {
     return decayedTotals[label];
   }
 
+  /**
+   * Forgets most of one label's history, after a detected change in its prevalence: its counts become those of
+   * {@code memoryEvents} events (or of its current total, when that is less) at {@code prevalence}. Each later event
+   * then moves the label's prevalence as much as if only that many events had been seen before it, and the memory
+   * grows back to the half-life's as the counts refill: an effective half-life that drops and recovers, with no state
+   * of its own.
+   *
+   * @param prevalence the label's prevalence since the change, in [0, 1]
+   * @param memoryEvents the weight, in events, the label's history keeps; positive
+   */
+  public void rebase(int label, double prevalence, double memoryEvents) {
+    if (!(prevalence >= 0 && prevalence <= 1)) {
+      throw new IllegalArgumentException("prevalence must be in [0, 1], got " + prevalence);
+    }
+    if (!(memoryEvents > 0)) {
+      throw new IllegalArgumentException("memoryEvents must be positive, got " + memoryEvents);
+    }
+    decayedTotals[label] = Math.min(decayedTotals[label], memoryEvents);
+    decayedPositives[label] = prevalence * decayedTotals[label];
+  }
+
   /** Decayed positives over decayed total; 0 before the label's first event. */
   public double prevalence(int label) {
     return decayedTotals[label] == 0 ? 0 : decayedPositives[label] / decayedTotals[label];
@@ -104,57 +119,16 @@ public final class DecayedLabelStatistics {
 
   /** The counts as a saved-state record (the half-life is configuration, not saved). */
   public SavedLabelCounts toSaved() {
-    return new SavedLabelCounts(eventsObserved, Arrays.stream(decayedPositives).boxed().toList(),
-        Arrays.stream(decayedTotals).boxed().toList());
+    return new SavedLabelCounts(eventsObserved, SavedArrays.doubles(decayedPositives),
+        SavedArrays.doubles(decayedTotals));
   }
 
   /** The counts of {@link #toSaved}'s record; from now on they decay with {@code halfLifeEvents}. */
   public static DecayedLabelStatistics fromSaved(SavedLabelCounts saved, double halfLifeEvents) {
     DecayedLabelStatistics statistics = new DecayedLabelStatistics(saved.getPositives().size(), halfLifeEvents);
     statistics.eventsObserved = saved.getEventsObserved();
-    for (int label = 0; label < statistics.decayedPositives.length; label++) {
-      statistics.decayedPositives[label] = saved.getPositives().get(label);
-      statistics.decayedTotals[label] = saved.getTotals().get(label);
-    }
-    return statistics;
-  }
-
-  /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
-  public void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    out.writeInt(decayedPositives.length);
-    out.writeDouble(halfLifeEvents);
-    out.writeLong(eventsObserved);
-    for (int label = 0; label < decayedPositives.length; label++) {
-      out.writeDouble(decayedPositives[label]);
-      out.writeDouble(decayedTotals[label]);
-    }
-  }
-
-  /**
-   * Reads the counts written by {@link #writeTo} (or by format 1, with one total for all labels); from now on they
-   * decay with {@code halfLifeEvents}, the half-life configured now.
-   */
-  public static DecayedLabelStatistics readFrom(DataInput in, double halfLifeEvents) throws IOException {
-    byte version = in.readByte();
-    if (version != FORMAT_VERSION && version != ONE_TOTAL_FORMAT) {
-      throw new IOException("unsupported DecayedLabelStatistics format version " + version);
-    }
-    int labelCount = in.readInt();
-    in.readDouble();
-    DecayedLabelStatistics statistics = new DecayedLabelStatistics(labelCount, halfLifeEvents);
-    statistics.eventsObserved = in.readLong();
-    if (version == ONE_TOTAL_FORMAT) {
-      Arrays.fill(statistics.decayedTotals, in.readDouble());
-      for (int label = 0; label < labelCount; label++) {
-        statistics.decayedPositives[label] = in.readDouble();
-      }
-    } else {
-      for (int label = 0; label < labelCount; label++) {
-        statistics.decayedPositives[label] = in.readDouble();
-        statistics.decayedTotals[label] = in.readDouble();
-      }
-    }
+    SavedArrays.copy(saved.getPositives(), statistics.decayedPositives, "positives");
+    SavedArrays.copy(saved.getTotals(), statistics.decayedTotals, "totals");
     return statistics;
   }
 

@@ -1,36 +1,27 @@
 package dev.ballast.evaluation;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInput;
-import java.io.DataInputStream;
-import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 
-/** Writes state to bytes and reads it back, as a changelog restore would. */
+/** Writes a saved-state record to Avro binary and reads it back, as a changelog restore would. */
 public final class StateRoundTrip {
-
-  /** Something with a {@code writeTo(DataOutput)}. */
-  public interface Writer {
-    void writeTo(DataOutput out) throws IOException;
-  }
-
-  /** Something's static {@code readFrom(DataInput)}. */
-  public interface Reader<T> {
-    T readFrom(DataInput in) throws IOException;
-  }
 
   private StateRoundTrip() {
   }
 
-  public static byte[] bytes(Writer state) throws IOException {
+  @SuppressWarnings("unchecked")
+  public static <R extends SpecificRecord> R roundTrip(R record) throws IOException {
+    Class<R> type = (Class<R>) record.getClass();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    state.writeTo(new DataOutputStream(bytes));
-    return bytes.toByteArray();
-  }
-
-  public static <T> T roundTrip(Writer state, Reader<T> reader) throws IOException {
-    return reader.readFrom(new DataInputStream(new ByteArrayInputStream(bytes(state))));
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+    new SpecificDatumWriter<>(type).write(record, encoder);
+    encoder.flush();
+    return new SpecificDatumReader<>(type).read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
   }
 }

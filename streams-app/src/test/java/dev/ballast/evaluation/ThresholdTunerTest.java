@@ -164,9 +164,9 @@ class ThresholdTunerTest {
       fill(random, probabilities, targets);
       original.observe(probabilities, targets, 10);
     }
-    ThresholdTuner restored = StateRoundTrip.roundTrip(original::writeTo, ThresholdTuner::readFrom);
+    ThresholdTuner restored = ThresholdTuner.fromSaved(StateRoundTrip.roundTrip(original.toSaved()));
     assertEquals(original.settings(), restored.settings());
-    assertArrayEquals(StateRoundTrip.bytes(original::writeTo), StateRoundTrip.bytes(restored::writeTo));
+    assertEquals(original.toSaved(), restored.toSaved());
     for (int batch = 0; batch < 50; batch++) {
       fill(random, probabilities, targets);
       original.observe(probabilities, targets, 10);

@@ -67,7 +67,7 @@ class LabelStackingTest {
             stage.learn(targets, importances, ONES, ONES);
         }
         List<String> notices = new ArrayList<>();
-        LabelStacking restored = LabelStacking.fromBytes(stage.toBytes(), 2, SETTINGS, notices::add);
+        LabelStacking restored = LabelStacking.fromBytes(java.nio.ByteBuffer.wrap(stage.toBytes()), 2, SETTINGS, notices::add);
         assertEquals(List.of(), notices);
         for (int batch = 0; batch < 5; batch++) {
             fill(random, probabilities, targets);
@@ -78,7 +78,7 @@ class LabelStackingTest {
             stage.learn(targets, importances, ONES, ONES);
             restored.learn(targets, importances, ONES, ONES);
         }
-        LabelStacking other = LabelStacking.fromBytes(stage.toBytes(), 3, SETTINGS, notices::add);
+        LabelStacking other = LabelStacking.fromBytes(java.nio.ByteBuffer.wrap(stage.toBytes()), 3, SETTINGS, notices::add);
         assertEquals(1, notices.size(), "a stage saved for another label count starts afresh, and says so");
         float[] passed = {0.2f, 0.4f, 0.9f};
         other.apply(passed, 1);

@@ -109,4 +109,40 @@ class ObjectiveContractTest {
         }
         assertEquals(expected / rows, losses.weighted(), 1e-9, type + " loss");
     }
+
+    /**
+     * The unweighted loss is plain binary cross-entropy of the logits without offsets, whatever the offsets (the
+     * objectives derive it from the shifted logit's exponential), to 1e-12 relative over logits and offsets as large
+     * as logit adjustment makes them (priors clamped at 1e-4: |offset| <= 4 * 9.21).
+     */
+    @ParameterizedTest
+    @EnumSource(ObjectiveType.class)
+    void shouldReportUnweightedLossOfTheLogitsWithoutOffsets(ObjectiveType type) {
+        Objective objective = objective(type);
+        float[] rawLogits = {-60f, -12.5f, -3f, -0.75f, -H, 0f, H, 0.5f, 2.25f, 9f, 40f, 80f};
+        float[] offsets = {-36.8f, -9.2f, -2.2f, -0.001f, 0f, 0.3f, 4.5f, 36.8f};
+        int rows = rawLogits.length;
+        int labels = offsets.length;
+        float[] logits = new float[rows * labels];
+        float[] targets = new float[rows * labels];
+        double expected = 0;
+        for (int row = 0; row < rows; row++) {
+            for (int label = 0; label < labels; label++) {
+                int i = row * labels + label;
+                logits[i] = rawLogits[row];
+                targets[i] = (row + label) % 2;
+                double x = rawLogits[row];
+                // log(1 + e^x) and log(1 + e^-x), each where it cannot overflow.
+                double softplus = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+                expected += targets[i] == 1f ? softplus - x : softplus;
+            }
+        }
+        float[] ones = new float[rows];
+        java.util.Arrays.fill(ones, 1f);
+        float[] weights = new float[labels];
+        java.util.Arrays.fill(weights, 1f);
+        Objective.Losses losses = objective.evaluate(logits, targets, ones, rows, labels, weights, weights, offsets,
+                new float[rows * labels]);
+        assertEquals(expected / rows, losses.unweighted(), 1e-12 * expected / rows, type + " unweighted loss");
+    }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.config.BallastConfig;
+import dev.ballast.evaluation.PrequentialMetrics;
+import dev.ballast.learning.MiniBatch;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.training.OnlineTrainer;
 import java.util.HashMap;
@@ -45,13 +47,21 @@ final class SavedStateFixtures {
     /** Dense event {@code i}: features on a fixed curve, labels from thresholds on them ("b" rare). */
     static void feed(OnlineTrainer trainer, int from, int to) {
         for (int i = from; i < to; i++) {
-            float[] features = new float[FEATURES];
-            for (int j = 0; j < FEATURES; j++) {
-                features[j] = (float) Math.sin(i * 7.0 + j);
-            }
-            float[] targets = {features[0] > 0.3f ? 1 : 0, features[1] > 0.9f ? 1 : 0, features[0] + features[2] > 0 ? 1 : 0};
-            trainer.addDense(features, targets, 1f);
+            float[] features = features(i);
+            trainer.addDense(features, targets(features), 1f);
         }
+    }
+
+    static float[] features(int event) {
+        float[] features = new float[FEATURES];
+        for (int j = 0; j < FEATURES; j++) {
+            features[j] = (float) Math.sin(event * 7.0 + j);
+        }
+        return features;
+    }
+
+    static float[] targets(float[] features) {
+        return new float[] {features[0] > 0.3f ? 1 : 0, features[1] > 0.9f ? 1 : 0, features[0] + features[2] > 0 ? 1 : 0};
     }
 
     /** What a restored state must hold, as JSON. */
@@ -78,6 +88,32 @@ final class SavedStateFixtures {
         ObjectNode parameters = node.putObject("parameters");
         for (ParameterTensor tensor : trainer.model().parameters()) {
             floats(parameters.putArray(tensor.name()), tensor.data());
+        }
+        return node;
+    }
+
+    /**
+     * What the restored model does, as JSON: its probabilities for the probe events 100-103 (scored, not learned
+     * from), and its prequential metrics so far.
+     */
+    static ObjectNode outputs(ModelState state) {
+        OnlineTrainer trainer = state.trainer;
+        int labels = trainer.labelNames().size();
+        MiniBatch probe = new MiniBatch(4, FEATURES, labels);
+        for (int i = 100; i < 104; i++) {
+            probe.addDense(features(i), targets(features(i)), 1f);
+        }
+        float[] probabilities = new float[4 * labels];
+        trainer.predict(probe, probabilities);
+        ObjectNode node = new ObjectMapper().createObjectNode();
+        floats(node.putArray("probeProbabilities"), probabilities);
+        PrequentialMetrics metrics = trainer.metrics();
+        node.put("metricsEvents", metrics.events());
+        node.put("macroF1", metrics.macroF1());
+        node.put("microF1", metrics.microF1());
+        ArrayNode auprc = node.putArray("auprc");
+        for (int label = 0; label < labels; label++) {
+            auprc.add(metrics.label(label).auprc());
         }
         return node;
     }

@@ -23,6 +23,13 @@ class SavedStateFormatTest {
     }
 
     @Test
+    void shouldKeepTheFrozenSchemaOfTheEarlierAvroFormatItStillReads() {
+        Schema second = ModelState.writerSchema(EarlierStateFormats.SECOND_FORMAT);
+        assertEquals(Schema.Type.BYTES, second.getField("metrics").schema().getType(),
+                "format 2 as released: its metrics were bytes in a hand-written layout");
+    }
+
+    @Test
     void shouldRefuseAFormatWithoutAFrozenSchema() {
         assertThrows(IllegalStateException.class, () -> ModelState.writerSchema((byte) 99));
     }

@@ -21,14 +21,10 @@ import java.util.Random;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,11 +55,11 @@ class SourceReplayTest {
     private record State(KeyValueStore<String, byte[]> models, KeyValueStore<String, byte[]> join) {
 
         static State empty() {
-            return new State(store(TrainingProcessor.STORE), store(LabelJoin.STORE));
+            return new State(InMemoryStores.store(TrainingProcessor.STORE), InMemoryStores.store(LabelJoin.STORE));
         }
 
         State copy() {
-            return new State(SourceReplayTest.copy(models), SourceReplayTest.copy(join));
+            return new State(InMemoryStores.copy(models), InMemoryStores.copy(join));
         }
     }
 
@@ -394,25 +390,6 @@ class SourceReplayTest {
         context.addStateStore(store.models());
         context.addStateStore(store.join());
         return context;
-    }
-
-    private static KeyValueStore<String, byte[]> store(String name) {
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-        return store;
-    }
-
-    private static KeyValueStore<String, byte[]> copy(KeyValueStore<String, byte[]> original) {
-        KeyValueStore<String, byte[]> copy = store(original.name());
-        try (KeyValueIterator<String, byte[]> all = original.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> entry = all.next();
-                copy.put(entry.key, entry.value.clone());
-            }
-        }
-        return copy;
     }
 
     private static void assertSameSnapshots(long seed, List<ModelSnapshot> expected, List<ModelSnapshot> actual) {

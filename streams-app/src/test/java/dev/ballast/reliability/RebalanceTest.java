@@ -9,7 +9,7 @@ import dev.ballast.embedded.EventPublisher;
 import dev.ballast.embedded.Events;
 import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.io.DriftingStream;
-import dev.ballast.processor.TrainingProcessor;
+import dev.ballast.processor.ModelStore;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
@@ -58,7 +58,7 @@ class RebalanceTest {
             Map<String, Object> client = config.nonBallastProperties();
             Map<String, Long> sent = new HashMap<>();
 
-            LogCapture modelLoads = LogCapture.of(TrainingProcessor.class,
+            LogCapture modelLoads = LogCapture.of(ModelStore.class,
                     event -> event.getFormattedMessage().startsWith("Model '"));
             try (BallastApp staying = BallastApp.start(config);
                  EventPublisher publisher = new EventPublisher(client, BallastSerdes.fromConfig(client).events().serializer(),

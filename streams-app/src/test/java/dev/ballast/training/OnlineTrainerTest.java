@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.schema.state.SavedModelState;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,20 +57,14 @@ class OnlineTrainerTest {
         OnlineTrainer original = OnlineTrainer.create(settings, 4, LABELS);
         Random random = new Random(5);
         feed(original, random, 29);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        original.writeTo(new DataOutputStream(bytes));
-        OnlineTrainer restored = OnlineTrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), settings,
-                4, LABELS, notice -> { });
+        OnlineTrainer restored = OnlineTrainer.fromSaved(SavedTrainers.saved(original), settings, 4, LABELS,
+                notice -> { });
         assertEquals(LABELS, restored.labelNames());
         assertEquals(original.pendingEvents(), restored.pendingEvents());
         long seed = random.nextLong();
         feed(original, new Random(seed), 40);
         feed(restored, new Random(seed), 40);
-        ByteArrayOutputStream a = new ByteArrayOutputStream();
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        original.writeTo(new DataOutputStream(a));
-        restored.writeTo(new DataOutputStream(b));
-        assertTrue(java.util.Arrays.equals(a.toByteArray(), b.toByteArray()), "same state after the same events");
+        assertEquals(SavedTrainers.saved(original), SavedTrainers.saved(restored), "same state after the same events");
         assertFalse(original.eventsTrained() == 0);
     }
 

@@ -8,10 +8,6 @@ import dev.ballast.config.BallastConfig;
 import dev.ballast.learning.IncompatibleStateException;
 import dev.ballast.learning.ModelType;
 import dev.ballast.learning.OptimizerType;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +29,7 @@ class RestoreUnderNewSettingsTest {
         TrainerSettings changed = settings(Map.of(BallastConfig.BATCH_SIZE, "4", BallastConfig.LEARNING_RATE, "0.02",
                 BallastConfig.OPTIMIZER, "sgd", BallastConfig.WEIGHTING_HALF_LIFE, "50", BallastConfig.THRESHOLD_POLICY, "fixed"));
         List<String> notices = new ArrayList<>();
-        OnlineTrainer restored = OnlineTrainer.readFrom(input(original), changed, FEATURES, LABELS, notices::add);
+        OnlineTrainer restored = OnlineTrainer.fromSaved(SavedTrainers.saved(original), changed, FEATURES, LABELS, notices::add);
 
         assertEquals(changed, restored.settings());
         assertEquals(changed.learning(), restored.model().settings(), "the model steps with the configured learning rate");
@@ -56,17 +52,17 @@ class RestoreUnderNewSettingsTest {
         feed(original, new Random(1), 40);
 
         IncompatibleStateException features = assertThrows(IncompatibleStateException.class,
-                () -> OnlineTrainer.readFrom(input(original), settings(Map.of()), FEATURES + 1, LABELS, notice -> { }));
+                () -> OnlineTrainer.fromSaved(SavedTrainers.saved(original), settings(Map.of()), FEATURES + 1, LABELS, notice -> { }));
         assertEquals(IncompatibleStateException.Aspect.FEATURE_COUNT, features.aspect());
         assertEquals("4", features.saved());
 
         TrainerSettings mlp = settings(Map.of(BallastConfig.MODEL_TYPE, "mlp"));
         assertEquals(ModelType.MLP, mlp.learning().modelType());
         assertEquals(IncompatibleStateException.Aspect.MODEL_TYPE, assertThrows(IncompatibleStateException.class,
-                () -> OnlineTrainer.readFrom(input(original), mlp, FEATURES, LABELS, notice -> { })).aspect());
+                () -> OnlineTrainer.fromSaved(SavedTrainers.saved(original), mlp, FEATURES, LABELS, notice -> { })).aspect());
 
         assertEquals(IncompatibleStateException.Aspect.LABELS, assertThrows(IncompatibleStateException.class,
-                () -> OnlineTrainer.readFrom(input(original), settings(Map.of()), FEATURES, List.of("a"), notice -> { })).aspect());
+                () -> OnlineTrainer.fromSaved(SavedTrainers.saved(original), settings(Map.of()), FEATURES, List.of("a"), notice -> { })).aspect());
     }
 
     @Test
@@ -76,7 +72,7 @@ class RestoreUnderNewSettingsTest {
         feed(original, new Random(1), 43);
         List<String> withNew = List.of("a", "new", "b");
         List<String> notices = new ArrayList<>();
-        OnlineTrainer restored = OnlineTrainer.readFrom(input(original), settings, FEATURES, withNew, notices::add);
+        OnlineTrainer restored = OnlineTrainer.fromSaved(SavedTrainers.saved(original), settings, FEATURES, withNew, notices::add);
 
         assertEquals(withNew, restored.labelNames());
         assertTrue(notices.stream().anyMatch(notice -> notice.contains("labels changed")), notices.toString());
@@ -119,12 +115,6 @@ class RestoreUnderNewSettingsTest {
 
     private static TrainerSettings settings(Map<String, String> values) {
         return new BallastConfig(new HashMap<>(values)).trainerSettings();
-    }
-
-    private static DataInputStream input(OnlineTrainer trainer) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        trainer.writeTo(new DataOutputStream(bytes));
-        return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
     }
 
     private static void feed(OnlineTrainer trainer, Random random, int events) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
-import dev.ballast.schema.state.SavedModelState;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +58,6 @@ class ServedScoresTest {
 
     /** Through the record the processor saves in its store. */
     private static OnlineTrainer roundTrip(OnlineTrainer trainer) throws IOException {
-        SavedModelState.Builder saved = SavedModelState.newBuilder().setSaveSequence(1).setSnapshotVersion(0)
-                .setBatchesAtLastSnapshot(0).setReflectedOffsets(Map.of());
-        trainer.saveTo(saved);
-        return OnlineTrainer.fromSaved(saved.build(), SETTINGS, 3, LABELS, notice -> { });
+        return OnlineTrainer.fromSaved(SavedTrainers.saved(trainer), SETTINGS, 3, LABELS, notice -> { });
     }
 }

@@ -3,10 +3,7 @@ package dev.ballast.weighting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import dev.ballast.evaluation.StateRoundTrip;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -64,6 +61,38 @@ class DecayedLabelStatisticsTest {
   }
 
   @Test
+  void shouldRestartAtTheGivenPrevalenceWithTheGivenWeightWhenRebased() {
+    DecayedLabelStatistics statistics = new DecayedLabelStatistics(2, 1_000);
+    float[] row = {1, 0};
+    for (int i = 0; i < 3_000; i++) {
+      row[0] = i % 4 == 0 ? 1 : 0;
+      statistics.observe(row, 0);
+    }
+    double otherTotal = statistics.total(1);
+    statistics.rebase(0, 0.01, 100);
+    assertEquals(100, statistics.total(0), 1e-12);
+    assertEquals(0.01, statistics.prevalence(0), 1e-12);
+    assertEquals(otherTotal, statistics.total(1), "the other labels keep their counts");
+    // A label with less history than the memory keeps its weight.
+    statistics.rebase(0, 0.5, 1_000_000);
+    assertEquals(100, statistics.total(0), 1e-12);
+    assertEquals(0.5, statistics.prevalence(0), 1e-12);
+    // Its memory refills: after 100 more events the old 100 weigh as much as the new ones (about half).
+    row[0] = 0;
+    for (int i = 0; i < 100; i++) {
+      statistics.observe(row, 0);
+    }
+    assertEquals(0.5 * 100 * Math.pow(HalfLife.decayFactor(1_000), 100), statistics.positives(0), 1e-9);
+  }
+
+  @Test
+  void shouldRejectARebaseOutsideTheUnitIntervalOrWithoutMemory() {
+    DecayedLabelStatistics statistics = new DecayedLabelStatistics(1, 10);
+    assertThrows(IllegalArgumentException.class, () -> statistics.rebase(0, 1.5, 10));
+    assertThrows(IllegalArgumentException.class, () -> statistics.rebase(0, 0.5, 0));
+  }
+
+  @Test
   void shouldReportZeroPrevalenceBeforeAnyEvent() {
     DecayedLabelStatistics statistics = new DecayedLabelStatistics(3, 10);
     assertEquals(0, statistics.prevalence(2));
@@ -101,13 +130,6 @@ class DecayedLabelStatisticsTest {
     }
   }
 
-  @Test
-  void shouldRejectUnknownFormatVersion() {
-    byte[] bytes = {99, 0, 0, 0, 1};
-    assertThrows(IOException.class,
-        () -> DecayedLabelStatistics.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), 100));
-  }
-
   private static void randomTargets(Random random, float[] targets) {
     for (int label = 0; label < targets.length; label++) {
       targets[label] = random.nextDouble() < 0.1 * (label + 1) ? 1 : 0;
@@ -115,9 +137,6 @@ class DecayedLabelStatisticsTest {
   }
 
   private static DecayedLabelStatistics roundTrip(DecayedLabelStatistics statistics) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    statistics.writeTo(new DataOutputStream(bytes));
-    return DecayedLabelStatistics.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
-        statistics.halfLifeEvents());
+    return DecayedLabelStatistics.fromSaved(StateRoundTrip.roundTrip(statistics.toSaved()), statistics.halfLifeEvents());
   }
 }

@@ -1,8 +1,6 @@
 package dev.ballast.evaluation.drift;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedCollapse;
 import java.util.Optional;
 
 /**
@@ -13,8 +11,6 @@ import java.util.Optional;
  * in the window, 0 (after).
  */
 public final class CollapseDetector {
-
-  private static final byte FORMAT_VERSION = 1;
 
   private final long windowEvents;
   private long eventsWithoutPositivePrediction;
@@ -64,24 +60,17 @@ public final class CollapseDetector {
     return !armed;
   }
 
-  /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
-  public void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    out.writeLong(windowEvents);
-    out.writeLong(eventsWithoutPositivePrediction);
-    out.writeLong(eventsSinceLastPositive);
-    out.writeLong(positivesSincePositivePrediction);
-    out.writeBoolean(armed);
+  /** The state (not the settings) as a saved-state record; {@link #restore} restores it bit-exactly. */
+  SavedCollapse toSaved() {
+    return new SavedCollapse(eventsWithoutPositivePrediction, eventsSinceLastPositive, positivesSincePositivePrediction,
+        armed);
   }
 
-  /** Reads the state written by {@link #writeTo}. */
-  public static CollapseDetector readFrom(DataInput in) throws IOException {
-    DriftState.expectVersion(in, FORMAT_VERSION, "CollapseDetector");
-    CollapseDetector detector = new CollapseDetector(in.readLong());
-    detector.eventsWithoutPositivePrediction = in.readLong();
-    detector.eventsSinceLastPositive = in.readLong();
-    detector.positivesSincePositivePrediction = in.readLong();
-    detector.armed = in.readBoolean();
-    return detector;
+  /** Takes the state of {@link #toSaved}'s record. */
+  void restore(SavedCollapse saved) {
+    eventsWithoutPositivePrediction = saved.getEventsWithoutPositivePrediction();
+    eventsSinceLastPositive = saved.getEventsSinceLastPositive();
+    positivesSincePositivePrediction = saved.getPositivesSincePositivePrediction();
+    armed = saved.getArmed();
   }
 }

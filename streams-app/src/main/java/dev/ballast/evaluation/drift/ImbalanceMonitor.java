@@ -1,8 +1,7 @@
 package dev.ballast.evaluation.drift;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedDetectors;
+import dev.ballast.schema.state.SavedLabelDetectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,8 +14,6 @@ import java.util.Optional;
  * <p>Not thread-safe.
  */
 public final class ImbalanceMonitor {
-
-  private static final byte FORMAT_VERSION = 1;
 
   private final List<String> labelNames;
   private final DetectorSettings settings;
@@ -93,42 +90,40 @@ public final class ImbalanceMonitor {
     }
   }
 
-  /** Writes the complete state, settings included; {@link #readFrom} restores it bit-exactly. */
-  public void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    out.writeInt(labelNames.size());
-    for (String name : labelNames) {
-      out.writeUTF(name);
-    }
-    out.writeDouble(settings.prevalenceRelativeDelta());
-    out.writeDouble(settings.prevalenceThreshold());
-    out.writeLong(settings.prevalenceMinEvents());
-    out.writeDouble(settings.recallHalfLifePositives());
-    out.writeDouble(settings.recallMinPositives());
-    out.writeDouble(settings.recallDropSigmas());
-    out.writeLong(settings.collapseWindowEvents());
+  /**
+   * The complete state as a saved-state record, settings included (the label names are the caller's to save);
+   * {@link #fromSaved} restores it bit-exactly.
+   */
+  public SavedDetectors toSaved() {
+    List<SavedLabelDetectors> labels = new ArrayList<>(labelNames.size());
     for (int label = 0; label < labelNames.size(); label++) {
-      prevalence[label].writeTo(out);
-      recallDrop[label].writeTo(out);
-      collapse[label].writeTo(out);
+      labels.add(new SavedLabelDetectors(prevalence[label].toSaved(), recallDrop[label].toSaved(),
+          collapse[label].toSaved()));
     }
+    return new SavedDetectors(settings.prevalenceRelativeDelta(), settings.prevalenceThreshold(),
+        settings.prevalenceMinEvents(), settings.recallHalfLifePositives(), settings.recallMinPositives(),
+        settings.recallDropSigmas(), settings.collapseWindowEvents(), labels);
   }
 
-  /** Reads the state written by {@link #writeTo}. */
-  public static ImbalanceMonitor readFrom(DataInput in) throws IOException {
-    DriftState.expectVersion(in, FORMAT_VERSION, "ImbalanceMonitor");
-    int labelCount = in.readInt();
-    List<String> labelNames = new ArrayList<>(labelCount);
-    for (int label = 0; label < labelCount; label++) {
-      labelNames.add(in.readUTF());
+  /**
+   * The detectors of {@link #toSaved}'s record, for the labels it was saved with.
+   *
+   * @throws IllegalArgumentException when the record holds detectors for another number of labels
+   */
+  public static ImbalanceMonitor fromSaved(SavedDetectors saved, List<String> labelNames) {
+    if (saved.getLabels().size() != labelNames.size()) {
+      throw new IllegalArgumentException("saved detectors of " + saved.getLabels().size() + " labels, expected "
+          + labelNames.size());
     }
-    DetectorSettings settings = new DetectorSettings(in.readDouble(), in.readDouble(), in.readLong(),
-        in.readDouble(), in.readDouble(), in.readDouble(), in.readLong());
+    DetectorSettings settings = new DetectorSettings(saved.getPrevalenceRelativeDelta(),
+        saved.getPrevalenceThreshold(), saved.getPrevalenceMinEvents(), saved.getRecallHalfLifePositives(),
+        saved.getRecallMinPositives(), saved.getRecallDropSigmas(), saved.getCollapseWindowEvents());
     ImbalanceMonitor monitor = new ImbalanceMonitor(labelNames, settings);
-    for (int label = 0; label < labelCount; label++) {
-      monitor.prevalence[label] = PageHinkleyDetector.readFrom(in);
-      monitor.recallDrop[label] = MinorityRecallDropDetector.readFrom(in);
-      monitor.collapse[label] = CollapseDetector.readFrom(in);
+    for (int label = 0; label < labelNames.size(); label++) {
+      SavedLabelDetectors detectors = saved.getLabels().get(label);
+      monitor.prevalence[label].restore(detectors.getPrevalence());
+      monitor.recallDrop[label].restore(detectors.getRecallDrop());
+      monitor.collapse[label].restore(detectors.getCollapse());
     }
     return monitor;
   }

@@ -1,9 +1,7 @@
 package dev.ballast.evaluation.drift;
 
 import dev.ballast.weighting.HalfLife;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedRecallDrop;
 import java.util.Optional;
 
 /**
@@ -21,8 +19,6 @@ import java.util.Optional;
  * behind; then the detector resets.
  */
 public final class MinorityRecallDropDetector {
-
-  private static final byte FORMAT_VERSION = 1;
 
   private final double halfLifePositives;
   private final double decayFactor;
@@ -118,35 +114,21 @@ public final class MinorityRecallDropDetector {
     hitsSinceBest = 0;
   }
 
-  /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
-  public void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    out.writeDouble(halfLifePositives);
-    out.writeDouble(minPositives);
-    out.writeDouble(sigmas);
-    out.writeDouble(decayedPositives);
-    out.writeDouble(decayedSquaredWeights);
-    out.writeDouble(decayedHits);
-    out.writeDouble(bestRecall);
-    out.writeDouble(bestDeviation);
-    out.writeBoolean(hasBest);
-    out.writeLong(positivesSinceBest);
-    out.writeLong(hitsSinceBest);
+  /** The state (not the settings) as a saved-state record; {@link #restore} restores it bit-exactly. */
+  SavedRecallDrop toSaved() {
+    return new SavedRecallDrop(decayedPositives, decayedSquaredWeights, decayedHits, bestRecall, bestDeviation, hasBest,
+        positivesSinceBest, hitsSinceBest);
   }
 
-  /** Reads the state written by {@link #writeTo}. */
-  public static MinorityRecallDropDetector readFrom(DataInput in) throws IOException {
-    DriftState.expectVersion(in, FORMAT_VERSION, "MinorityRecallDropDetector");
-    MinorityRecallDropDetector detector =
-        new MinorityRecallDropDetector(in.readDouble(), in.readDouble(), in.readDouble());
-    detector.decayedPositives = in.readDouble();
-    detector.decayedSquaredWeights = in.readDouble();
-    detector.decayedHits = in.readDouble();
-    detector.bestRecall = in.readDouble();
-    detector.bestDeviation = in.readDouble();
-    detector.hasBest = in.readBoolean();
-    detector.positivesSinceBest = in.readLong();
-    detector.hitsSinceBest = in.readLong();
-    return detector;
+  /** Takes the state of {@link #toSaved}'s record. */
+  void restore(SavedRecallDrop saved) {
+    decayedPositives = saved.getDecayedPositives();
+    decayedSquaredWeights = saved.getDecayedSquaredWeights();
+    decayedHits = saved.getDecayedHits();
+    bestRecall = saved.getBestRecall();
+    bestDeviation = saved.getBestDeviation();
+    hasBest = saved.getHasBest();
+    positivesSinceBest = saved.getPositivesSinceBest();
+    hitsSinceBest = saved.getHitsSinceBest();
   }
 }

@@ -1,8 +1,7 @@
 package dev.ballast.evaluation.drift;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
+import dev.ballast.schema.state.SavedPageHinkley;
+import dev.ballast.schema.state.SavedPageHinkleyDirection;
 import java.util.Optional;
 
 /**
@@ -21,8 +20,6 @@ import java.util.Optional;
  * {@code relativeDelta} times the minority rate are ignored. Rare labels need proportionally more events.
  */
 public final class PageHinkleyDetector {
-
-  private static final byte FORMAT_VERSION = 1;
 
   private final double relativeDelta;
   private final double threshold;
@@ -90,27 +87,17 @@ public final class PageHinkleyDetector {
     downwards.reset();
   }
 
-  /** Writes the complete state; {@link #readFrom} restores it bit-exactly. */
-  public void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    out.writeDouble(relativeDelta);
-    out.writeDouble(threshold);
-    out.writeLong(minEvents);
-    out.writeLong(events);
-    out.writeDouble(sum);
-    upwards.writeTo(out);
-    downwards.writeTo(out);
+  /** The state (not the settings) as a saved-state record; {@link #restore} restores it bit-exactly. */
+  SavedPageHinkley toSaved() {
+    return new SavedPageHinkley(events, sum, upwards.toSaved(), downwards.toSaved());
   }
 
-  /** Reads the state written by {@link #writeTo}. */
-  public static PageHinkleyDetector readFrom(DataInput in) throws IOException {
-    DriftState.expectVersion(in, FORMAT_VERSION, "PageHinkleyDetector");
-    PageHinkleyDetector detector = new PageHinkleyDetector(in.readDouble(), in.readDouble(), in.readLong());
-    detector.events = in.readLong();
-    detector.sum = in.readDouble();
-    detector.upwards.readFrom(in);
-    detector.downwards.readFrom(in);
-    return detector;
+  /** Takes the state of {@link #toSaved}'s record. */
+  void restore(SavedPageHinkley saved) {
+    events = saved.getEvents();
+    sum = saved.getSum();
+    upwards.restore(saved.getUpwards());
+    downwards.restore(saved.getDownwards());
   }
 
   /** One direction's cumulative sum, its minimum, and where the minimum was reached. */
@@ -145,18 +132,15 @@ public final class PageHinkleyDetector {
       sumAtMinimum = 0;
     }
 
-    void writeTo(DataOutput out) throws IOException {
-      out.writeDouble(cumulative);
-      out.writeDouble(minimum);
-      out.writeLong(eventsAtMinimum);
-      out.writeDouble(sumAtMinimum);
+    SavedPageHinkleyDirection toSaved() {
+      return new SavedPageHinkleyDirection(cumulative, minimum, eventsAtMinimum, sumAtMinimum);
     }
 
-    void readFrom(DataInput in) throws IOException {
-      cumulative = in.readDouble();
-      minimum = in.readDouble();
-      eventsAtMinimum = in.readLong();
-      sumAtMinimum = in.readDouble();
+    void restore(SavedPageHinkleyDirection saved) {
+      cumulative = saved.getCumulative();
+      minimum = saved.getMinimum();
+      eventsAtMinimum = saved.getEventsAtMinimum();
+      sumAtMinimum = saved.getSumAtMinimum();
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.ballast.evaluation.drift;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,9 +64,9 @@ class MinorityRecallDropDetectorTest {
     for (int positive = 0; positive < 1_000; positive++) {
       original.update(true, random.nextDouble() < 0.9);
     }
-    MinorityRecallDropDetector restored =
-        StateRoundTrip.roundTrip(original::writeTo, MinorityRecallDropDetector::readFrom);
-    assertArrayEquals(StateRoundTrip.bytes(original::writeTo), StateRoundTrip.bytes(restored::writeTo));
+    MinorityRecallDropDetector restored = defaultDetector();
+    restored.restore(StateRoundTrip.roundTrip(original.toSaved()));
+    assertEquals(original.toSaved(), restored.toSaved());
     boolean fired = false;
     for (int positive = 0; positive < 1_000; positive++) {
       boolean hit = random.nextDouble() < 0.2;
