@@ -7,7 +7,7 @@ import dev.ballast.client.PredictionSubscriber;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.schema.LabelScore;
 import dev.ballast.schema.Prediction;
-import dev.ballast.topology.StartupChecks;
+import dev.ballast.cluster.StartupChecks;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

@@ -6,16 +6,20 @@ import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.Prediction;
 import dev.ballast.schema.TrainingMetrics;
+import dev.ballast.schema.state.FrozenSchemas;
+import dev.ballast.schema.state.JoinEntry;
+import dev.ballast.schema.state.JoinOrigin;
+import dev.ballast.schema.state.SavedArrays;
+import dev.ballast.schema.state.SavedJoinCounters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -40,12 +44,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@code c|model}: the model's {@link JoinCounters}; {@code s|model}: the snapshot that serves
  *       ({@link ServingModel}).</li>
  * </ul>
- * ({@code |} is a NUL character.) Time is the records' own: an entry's deadline is its record's timestamp plus the
+ * ({@code |} is a NUL character.) The values of {@code e}, {@code l} and {@code j} keys are {@link JoinEntry} records,
+ * those of {@code c} keys {@link SavedJoinCounters} (see {@link #FORMAT}); {@code s} holds the snapshot in Avro
+ * binary. Time is the records' own: an entry's deadline is its record's timestamp plus the
  * delay, and it expires once a later record of the task (event or label) carries a timestamp past it, as Kafka
  * Streams' windowed joins close on stream time. So the join gives the same result when a stream is replayed, and a
  * stream that stops sending keeps its waiting entries until it resumes.
  *
- * <p>The store holds, per waiting event, its Avro encoding plus 4 bytes per label and about 60 bytes of keys and
+ * <p>The store holds, per waiting event, its Avro encoding plus about 4 bytes per label and about 60 bytes of keys and
  * bookkeeping, twice (the expiry index and the changelog's copy aside, which are small); nothing is held in memory
  * per waiting event.
  */
@@ -61,7 +67,13 @@ public final class LabelJoin {
     private static final String COUNTERS = "c\0";
     private static final String SERVING = "s\0";
     private static final int INDEX_PREFIX = INDEX.length() + 16 + 1;
-    private static final byte FORMAT = 1;
+    /**
+     * Format 2 of the store's entries and counters: the format byte, then a {@link JoinEntry} or
+     * {@link SavedJoinCounters} in Avro binary. Their writer schemas are frozen beside this class
+     * ({@code join-entry-2.avsc}, {@code join-counters-2.avsc}); a change to either is a new format, as for the saved
+     * model state. Values of format 1 are read by {@link EarlierJoinFormat}.
+     */
+    static final byte FORMAT = 2;
     private static final byte[] PRESENT = {1};
 
     /** Where a record was read, and its timestamp. */
@@ -109,10 +121,12 @@ public final class LabelJoin {
     private final FeedbackSettings settings;
     private final Map<String, JoinCounters> counters = new HashMap<>();
     private final Map<String, ServingModel> serving = new HashMap<>();
-    private final SpecificDatumWriter<LabelledEvent> eventWriter = new SpecificDatumWriter<>(LabelledEvent.class);
-    private final SpecificDatumReader<LabelledEvent> eventReader = new SpecificDatumReader<>(LabelledEvent.class);
-    private final SpecificDatumWriter<LabelFeedback> labelWriter = new SpecificDatumWriter<>(LabelFeedback.class);
-    private final SpecificDatumReader<LabelFeedback> labelReader = new SpecificDatumReader<>(LabelFeedback.class);
+    private final SpecificDatumWriter<JoinEntry> entryWriter = new SpecificDatumWriter<>(JoinEntry.class);
+    private final SpecificDatumReader<JoinEntry> entryReader =
+            new SpecificDatumReader<>(entrySchema(FORMAT), JoinEntry.getClassSchema());
+    private final SpecificDatumWriter<SavedJoinCounters> countersWriter = new SpecificDatumWriter<>(SavedJoinCounters.class);
+    private final SpecificDatumReader<SavedJoinCounters> countersReader =
+            new SpecificDatumReader<>(countersSchema(FORMAT), SavedJoinCounters.getClassSchema());
     private final SpecificDatumWriter<ModelSnapshot> snapshotWriter = new SpecificDatumWriter<>(ModelSnapshot.class);
     private final SpecificDatumReader<ModelSnapshot> snapshotReader = new SpecificDatumReader<>(ModelSnapshot.class);
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
@@ -165,7 +179,7 @@ public final class LabelJoin {
 
     /** The model published {@code snapshot}: it serves from now on. */
     public void published(ModelSnapshot snapshot) {
-        store.put(SERVING + snapshot.getModelId(), encode(snapshotWriter, snapshot));
+        store.put(SERVING + snapshot.getModelId(), encode(snapshotWriter, snapshot, false));
         serving.put(snapshot.getModelId(), new ServingModel(snapshot));
     }
 
@@ -193,11 +207,10 @@ public final class LabelJoin {
         float[] probabilities = probabilities(served);
         byte[] early = store.get(EARLY_LABEL + id);
         if (early != null) {
-            ByteBuffer in = ByteBuffer.wrap(early);
-            in.get();
-            long labelDeadline = in.getLong();
-            Origin labelOrigin = readOrigin(in);
-            LabelFeedback label = decode(labelReader, early, in.position(), early.length - in.position());
+            JoinEntry entry = entry(EARLY_LABEL + id, early);
+            long labelDeadline = entry.getDeadline();
+            Origin labelOrigin = origin(entry.getOrigin());
+            LabelFeedback label = entry.getLabel();
             remove(EARLY_LABEL + id, labelDeadline);
             markJoined(id, Math.max(deadline, labelDeadline));
             modelCounters.joined++;
@@ -206,16 +219,8 @@ public final class LabelJoin {
             saveCounters(event.getModelId(), modelCounters);
             return new Ready(new Joined(withLabels(event, label.getLabels()), probabilities, labelOrigin));
         }
-        byte[] eventBytes = encode(eventWriter, event);
-        ByteBuffer out = ByteBuffer.allocate(1 + 8 + originSize(origin) + 4 + probabilities.length * 4 + eventBytes.length);
-        out.put(FORMAT).putLong(deadline);
-        writeOrigin(out, origin);
-        out.putInt(probabilities.length);
-        for (float probability : probabilities) {
-            out.putFloat(probability);
-        }
-        out.put(eventBytes);
-        add(WAITING_EVENT + id, out.array(), deadline);
+        add(WAITING_EVENT + id, encode(entryWriter, new JoinEntry(deadline, joinOrigin(origin),
+                SavedArrays.floats(probabilities), event, null), true), deadline);
         modelCounters.waiting++;
         saveCounters(event.getModelId(), modelCounters);
         return new Waiting();
@@ -236,15 +241,11 @@ public final class LabelJoin {
         }
         byte[] waiting = store.get(WAITING_EVENT + id);
         if (waiting != null) {
-            ByteBuffer in = ByteBuffer.wrap(waiting);
-            in.get();
-            long deadline = in.getLong();
-            Origin eventOrigin = readOrigin(in);
-            float[] served = new float[in.getInt()];
-            for (int i = 0; i < served.length; i++) {
-                served[i] = in.getFloat();
-            }
-            LabelledEvent event = decode(eventReader, waiting, in.position(), waiting.length - in.position());
+            JoinEntry entry = entry(WAITING_EVENT + id, waiting);
+            long deadline = entry.getDeadline();
+            Origin eventOrigin = origin(entry.getOrigin());
+            float[] served = SavedArrays.toFloats(entry.getServed());
+            LabelledEvent event = entry.getEvent();
             remove(WAITING_EVENT + id, deadline);
             markJoined(id, deadline);
             modelCounters.waiting--;
@@ -254,12 +255,8 @@ public final class LabelJoin {
             return new Ready(new Joined(withLabels(event, label.getLabels()), served, origin));
         }
         long deadline = deadline(origin.timestamp());
-        byte[] labelBytes = encode(labelWriter, label);
-        ByteBuffer out = ByteBuffer.allocate(1 + 8 + originSize(origin) + labelBytes.length);
-        out.put(FORMAT).putLong(deadline);
-        writeOrigin(out, origin);
-        out.put(labelBytes);
-        add(EARLY_LABEL + id, out.array(), deadline);
+        add(EARLY_LABEL + id, encode(entryWriter, new JoinEntry(deadline, joinOrigin(origin), null, null, label), true),
+                deadline);
         return new Waiting();
     }
 
@@ -295,16 +292,11 @@ public final class LabelJoin {
     }
 
     private void expire(String key, byte[] value, Expiry expiry) {
-        ByteBuffer in = ByteBuffer.wrap(value);
-        in.get();
-        in.getLong();
         if (key.startsWith(WAITING_EVENT)) {
-            Origin origin = readOrigin(in);
-            float[] served = new float[in.getInt()];
-            for (int i = 0; i < served.length; i++) {
-                served[i] = in.getFloat();
-            }
-            LabelledEvent event = decode(eventReader, value, in.position(), value.length - in.position());
+            JoinEntry entry = entry(key, value);
+            Origin origin = origin(entry.getOrigin());
+            float[] served = SavedArrays.toFloats(entry.getServed());
+            LabelledEvent event = entry.getEvent();
             JoinCounters modelCounters = counters(event.getModelId());
             modelCounters.waiting--;
             modelCounters.expired++;
@@ -313,8 +305,9 @@ public final class LabelJoin {
                 expiry.trainAsNegative(new Joined(withLabels(event, List.of()), served, origin));
             }
         } else if (key.startsWith(EARLY_LABEL)) {
-            Origin origin = readOrigin(in);
-            LabelFeedback label = decode(labelReader, value, in.position(), value.length - in.position());
+            JoinEntry entry = entry(key, value);
+            Origin origin = origin(entry.getOrigin());
+            LabelFeedback label = entry.getLabel();
             JoinCounters modelCounters = counters(label.getModelId());
             modelCounters.orphanLabels++;
             saveCounters(label.getModelId(), modelCounters);
@@ -348,14 +341,15 @@ public final class LabelJoin {
         JoinCounters modelCounters = counters.get(modelId);
         if (modelCounters == null) {
             byte[] stored = store.get(COUNTERS + modelId);
-            modelCounters = stored == null ? new JoinCounters() : JoinCounters.decode(stored);
+            modelCounters = stored == null ? new JoinCounters() : JoinCounters.fromSaved(stored[0] == FORMAT
+                    ? decode(countersReader, stored, 1, stored.length - 1) : EarlierJoinFormat.counters(stored));
             counters.put(modelId, modelCounters);
         }
         return modelCounters;
     }
 
     private void saveCounters(String modelId, JoinCounters modelCounters) {
-        store.put(COUNTERS + modelId, modelCounters.encode());
+        store.put(COUNTERS + modelId, encode(countersWriter, modelCounters.toSaved(), true));
     }
 
     private void add(String key, byte[] value, long deadline) {
@@ -370,7 +364,7 @@ public final class LabelJoin {
     }
 
     private void markJoined(String id, long deadline) {
-        add(JOINED + id, ByteBuffer.allocate(1 + 8).put(FORMAT).putLong(deadline).array(), deadline);
+        add(JOINED + id, encode(entryWriter, new JoinEntry(deadline, null, null, null, null), true), deadline);
     }
 
     private long firstDeadline() {
@@ -398,27 +392,47 @@ public final class LabelJoin {
         return LabelledEvent.newBuilder(event).setLabels(new ArrayList<>(labels)).build();
     }
 
-    private static int originSize(Origin origin) {
-        return 4 + origin.topic().getBytes(StandardCharsets.UTF_8).length + 4 + 8 + 8;
+    /**
+     * The entry stored under {@code key}, of the current format or, written before it, of the first.
+     */
+    private JoinEntry entry(String key, byte[] value) {
+        if (value[0] == FORMAT) {
+            return decode(entryReader, value, 1, value.length - 1);
+        }
+        if (value[0] != EarlierJoinFormat.FIRST_FORMAT) {
+            throw new IllegalStateException("join store entry of an unknown format " + value[0]);
+        }
+        return EarlierJoinFormat.entry(value, key.startsWith(WAITING_EVENT), key.startsWith(EARLY_LABEL));
     }
 
-    private static void writeOrigin(ByteBuffer out, Origin origin) {
-        byte[] topic = origin.topic().getBytes(StandardCharsets.UTF_8);
-        out.putInt(topic.length).put(topic).putInt(origin.partition()).putLong(origin.offset()).putLong(origin.timestamp());
+    private static JoinOrigin joinOrigin(Origin origin) {
+        return new JoinOrigin(origin.topic(), origin.partition(), origin.offset(), origin.timestamp());
     }
 
-    private static Origin readOrigin(ByteBuffer in) {
-        byte[] topic = new byte[in.getInt()];
-        in.get(topic);
-        return new Origin(new String(topic, StandardCharsets.UTF_8), in.getInt(), in.getLong(), in.getLong());
+    private static Origin origin(JoinOrigin saved) {
+        return new Origin(saved.getTopic(), saved.getPartition(), saved.getOffset(), saved.getTimestamp());
+    }
+
+    /** The writer schema of the store's entries in {@code format}, as frozen when that format was released. */
+    static Schema entrySchema(byte format) {
+        return FrozenSchemas.of(LabelJoin.class, "join-entry-" + format + ".avsc");
+    }
+
+    /** The writer schema of the store's counters in {@code format}, as frozen when that format was released. */
+    static Schema countersSchema(byte format) {
+        return FrozenSchemas.of(LabelJoin.class, "join-counters-" + format + ".avsc");
     }
 
     private static String shorten(String text) {
         return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
-    private <T extends SpecificRecord> byte[] encode(SpecificDatumWriter<T> writer, T record) {
+    /** The record in Avro binary, after the {@link #FORMAT} byte when {@code withFormat}. */
+    private <T extends SpecificRecord> byte[] encode(SpecificDatumWriter<T> writer, T record, boolean withFormat) {
         buffer.reset();
+        if (withFormat) {
+            buffer.write(FORMAT);
+        }
         encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
         try {
             writer.write(record, encoder);

@@ -1,5 +1,6 @@
 package dev.ballast.topology;
 
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.feedback.LabelJoin;
 import dev.ballast.processor.Output;

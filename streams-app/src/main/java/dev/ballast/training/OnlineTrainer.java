@@ -75,6 +75,20 @@ public final class OnlineTrainer {
 
     private long eventsTrained;
     private StepResult lastStep;
+    private ScoreListener scoreListener;
+
+    /** Receives every scored mini-batch as the prequential metrics see it (e.g. for figures over windows of events). */
+    @FunctionalInterface
+    public interface ScoreListener {
+        /**
+         * @param firstEvent the 0-based index, among the events trained, of the batch's first row
+         * @param probabilities row-major {@code [row * labelCount + label]}, the scores the batch was decided with
+         * @param targets row-major like {@code probabilities}, 1 positive and 0 negative
+         * @param rows the rows of the batch
+         * @param thresholds per label, the thresholds that decided the batch
+         */
+        void scored(long firstEvent, float[] probabilities, float[] targets, int rows, float[] thresholds);
+    }
 
     private OnlineTrainer(TrainerSettings settings, List<String> labelNames, MultiLabelModel model, MiniBatch pending,
             DecayedLabelStatistics labelStatistics, PrequentialMetrics metrics, ThresholdTuner thresholdTuner,
@@ -181,6 +195,9 @@ public final class OnlineTrainer {
         if (scored) {
             float[] thresholdsInForce = thresholdTuner.thresholds();
             metrics.update(probabilities, targets, rows, thresholdsInForce);
+            if (scoreListener != null) {
+                scoreListener.scored(eventsTrained, probabilities, targets, rows, thresholdsInForce);
+            }
             if (imbalanceMonitor != null) {
                 signals = imbalanceMonitor.update(probabilities, targets, rows, thresholdsInForce);
                 adaptToShifts(signals);
@@ -355,6 +372,11 @@ public final class OnlineTrainer {
                     + " events are pending");
         }
         metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
+    }
+
+    /** Hands every mini-batch scored from now on to {@code listener} (null: none), after the metrics took it. */
+    public void onScored(ScoreListener listener) {
+        this.scoreListener = listener;
     }
 
     /** Thresholds in force now. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.processor.SourceHeaders;
 import dev.ballast.processor.TrainingProcessor;
