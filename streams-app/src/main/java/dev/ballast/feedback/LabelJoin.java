@@ -30,11 +30,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The join of unlabelled events with the labels that arrive later (or earlier), within
  * {@code ballast.labels.max.delay.ms} of record time, over one changelogged store per task ({@link #STORE}):
  * <ul>
- *   <li>{@code e|model|event}: an unlabelled event that was scored, with the probabilities it was served, waiting
- *       for its labels;</li>
- *   <li>{@code l|model|event}: labels that came before their event, waiting for it;</li>
- *   <li>{@code j|model|event}: an event that has joined, kept until its deadline so that a second label for it is
- *       recognised as a duplicate;</li>
+ *   <li>{@code e|model|event}: one entry per event id, whose first byte says what it holds: an unlabelled event that
+ *       was scored, with the probabilities it was served, waiting for its labels; labels that came before their
+ *       event, waiting for it; or the mark of an event that has joined, kept until its deadline so that a second
+ *       label for it is recognised as a duplicate;</li>
  *   <li>{@code x|deadline|key}: the expiry index, in deadline order (16 hex digits), so expiry reads only what is
  *       due;</li>
  *   <li>{@code c|model}: the model's {@link JoinCounters}; {@code s|model}: the snapshot that serves
@@ -45,6 +44,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Streams' windowed joins close on stream time. So the join gives the same result when a stream is replayed, and a
  * stream that stops sending keeps its waiting entries until it resumes.
  *
+ * <p>One key per event id keeps the join's store work small: an event reads one key when it arrives and writes it
+ * with its index entry; its label reads the same key and overwrites it with the joined mark, whose deadline and so
+ * index entry are the event's. (Stores written before kept early labels under {@code l|model|event} and joined
+ * marks under {@code j|model|event}, with index entries of their own; while a store holds such entries they are
+ * looked up too, and they expire as before.)
+ *
  * <p>The store holds, per waiting event, its Avro encoding plus 4 bytes per label and about 60 bytes of keys and
  * bookkeeping, twice (the expiry index and the changelog's copy aside, which are small); nothing is held in memory
  * per waiting event.
@@ -54,14 +59,20 @@ public final class LabelJoin {
     /** Name of the changelogged store of waiting events and labels. */
     public static final String STORE = "ballast-label-join";
 
-    private static final String WAITING_EVENT = "e\0";
-    private static final String EARLY_LABEL = "l\0";
-    private static final String JOINED = "j\0";
+    private static final String EVENT = "e\0";
+    /** Early labels and joined marks of stores written before they were kept under {@link #EVENT}. */
+    private static final String LEGACY_EARLY_LABEL = "l\0";
+    private static final String LEGACY_JOINED = "j\0";
     private static final String INDEX = "x\0";
     private static final String COUNTERS = "c\0";
     private static final String SERVING = "s\0";
     private static final int INDEX_PREFIX = INDEX.length() + 16 + 1;
+    /** First byte of a waiting event (and of the legacy entries). */
     private static final byte FORMAT = 1;
+    /** First byte of the joined mark of an event. */
+    private static final byte JOINED_FORMAT = 2;
+    /** First byte of labels waiting for their event. */
+    private static final byte EARLY_LABEL_FORMAT = 3;
     private static final byte[] PRESENT = {1};
 
     /** Where a record was read, and its timestamp. */
@@ -121,6 +132,14 @@ public final class LabelJoin {
     private KeyValueStore<String, byte[]> store;
     private long streamTime = Long.MIN_VALUE;
     private long earliestDeadline = Long.MAX_VALUE;
+    /** Whether the store may hold entries under the legacy keys, which are then looked up too. */
+    private boolean legacyEntries;
+    /**
+     * The entry {@link #received} read, for {@link #onEvent} of the same event (the processor scores the event in
+     * between, which writes nothing); forgotten at every write.
+     */
+    private String readKey;
+    private byte[] readValue;
 
     public LabelJoin(FeedbackSettings settings) {
         this.settings = settings;
@@ -137,6 +156,15 @@ public final class LabelJoin {
         serving.clear();
         streamTime = Long.MIN_VALUE;
         earliestDeadline = firstDeadline();
+        legacyEntries = hasKeyStartingWith(LEGACY_EARLY_LABEL) || hasKeyStartingWith(LEGACY_JOINED);
+        readKey = null;
+        readValue = null;
+    }
+
+    private boolean hasKeyStartingWith(String prefix) {
+        try (KeyValueIterator<String, byte[]> keys = store.range(prefix, prefix + '\uffff')) {
+            return keys.hasNext();
+        }
     }
 
     /**
@@ -160,12 +188,16 @@ public final class LabelJoin {
     /** Whether an unlabelled event of this id has been received already (waiting, or joined within its delay). */
     public boolean received(LabelledEvent event) {
         String id = event.getModelId() + '\0' + event.getId();
-        return store.get(WAITING_EVENT + id) != null || store.get(JOINED + id) != null;
+        byte[] stored = store.get(EVENT + id);
+        readKey = EVENT + id;
+        readValue = stored;
+        return stored != null && stored[0] != EARLY_LABEL_FORMAT
+                || legacyEntries && store.get(LEGACY_JOINED + id) != null;
     }
 
     /** The model published {@code snapshot}: it serves from now on. */
     public void published(ModelSnapshot snapshot) {
-        store.put(SERVING + snapshot.getModelId(), encode(snapshotWriter, snapshot));
+        put(SERVING + snapshot.getModelId(), encode(snapshotWriter, snapshot));
         serving.put(snapshot.getModelId(), new ServingModel(snapshot));
     }
 
@@ -191,15 +223,29 @@ public final class LabelJoin {
         JoinCounters modelCounters = counters(event.getModelId());
         long deadline = deadline(origin.timestamp());
         float[] probabilities = probabilities(served);
-        byte[] early = store.get(EARLY_LABEL + id);
+        String key = EVENT + id;
+        byte[] stored = key.equals(readKey) ? readValue : store.get(key);
+        // Not received: the key holds nothing, or labels that came first.
+        String earlyKey = key;
+        byte[] early = stored;
+        if (stored == null && legacyEntries) {
+            earlyKey = LEGACY_EARLY_LABEL + id;
+            early = store.get(earlyKey);
+        }
         if (early != null) {
             ByteBuffer in = ByteBuffer.wrap(early);
             in.get();
             long labelDeadline = in.getLong();
             Origin labelOrigin = readOrigin(in);
             LabelFeedback label = decode(labelReader, early, in.position(), early.length - in.position());
-            remove(EARLY_LABEL + id, labelDeadline);
-            markJoined(id, Math.max(deadline, labelDeadline));
+            long joinedDeadline = Math.max(deadline, labelDeadline);
+            // The joined mark takes the event's key, under the label's index entry when it has the same key and
+            // deadline, else under one of its own.
+            boolean reindex = !earlyKey.equals(key) || joinedDeadline != labelDeadline;
+            if (reindex) {
+                remove(earlyKey, labelDeadline);
+            }
+            markJoined(id, joinedDeadline, reindex);
             modelCounters.joined++;
             // The label came first: there was no delay to wait.
             modelCounters.recordDelay(0);
@@ -215,7 +261,7 @@ public final class LabelJoin {
             out.putFloat(probability);
         }
         out.put(eventBytes);
-        add(WAITING_EVENT + id, out.array(), deadline);
+        add(key, out.array(), deadline);
         modelCounters.waiting++;
         saveCounters(event.getModelId(), modelCounters);
         return new Waiting();
@@ -228,15 +274,9 @@ public final class LabelJoin {
     public Result onLabel(LabelFeedback label, Origin origin) {
         String id = label.getModelId() + '\0' + label.getEventId();
         JoinCounters modelCounters = counters(label.getModelId());
-        if (store.get(JOINED + id) != null || store.get(EARLY_LABEL + id) != null) {
-            modelCounters.orphanLabels++;
-            saveCounters(label.getModelId(), modelCounters);
-            return new Duplicate("a second label for event '" + shorten(label.getEventId()) + "' of model '"
-                    + label.getModelId() + "'; the first is kept");
-        }
-        byte[] waiting = store.get(WAITING_EVENT + id);
-        if (waiting != null) {
-            ByteBuffer in = ByteBuffer.wrap(waiting);
+        byte[] stored = store.get(EVENT + id);
+        if (stored != null && stored[0] == FORMAT) {
+            ByteBuffer in = ByteBuffer.wrap(stored);
             in.get();
             long deadline = in.getLong();
             Origin eventOrigin = readOrigin(in);
@@ -244,22 +284,29 @@ public final class LabelJoin {
             for (int i = 0; i < served.length; i++) {
                 served[i] = in.getFloat();
             }
-            LabelledEvent event = decode(eventReader, waiting, in.position(), waiting.length - in.position());
-            remove(WAITING_EVENT + id, deadline);
-            markJoined(id, deadline);
+            LabelledEvent event = decode(eventReader, stored, in.position(), stored.length - in.position());
+            // Same key and deadline: the event's index entry now expires its joined mark.
+            markJoined(id, deadline, false);
             modelCounters.waiting--;
             modelCounters.joined++;
             modelCounters.recordDelay(origin.timestamp() - eventOrigin.timestamp());
             saveCounters(label.getModelId(), modelCounters);
             return new Ready(new Joined(withLabels(event, label.getLabels()), served, origin));
         }
+        if (stored != null || legacyEntries
+                && (store.get(LEGACY_JOINED + id) != null || store.get(LEGACY_EARLY_LABEL + id) != null)) {
+            modelCounters.orphanLabels++;
+            saveCounters(label.getModelId(), modelCounters);
+            return new Duplicate("a second label for event '" + shorten(label.getEventId()) + "' of model '"
+                    + label.getModelId() + "'; the first is kept");
+        }
         long deadline = deadline(origin.timestamp());
         byte[] labelBytes = encode(labelWriter, label);
         ByteBuffer out = ByteBuffer.allocate(1 + 8 + originSize(origin) + labelBytes.length);
-        out.put(FORMAT).putLong(deadline);
+        out.put(EARLY_LABEL_FORMAT).putLong(deadline);
         writeOrigin(out, origin);
         out.put(labelBytes);
-        add(EARLY_LABEL + id, out.array(), deadline);
+        add(EVENT + id, out.array(), deadline);
         return new Waiting();
     }
 
@@ -275,30 +322,37 @@ public final class LabelJoin {
         if (streamTime <= earliestDeadline) {
             return;
         }
+        // One pass over the index: the entries due, then the first one that is not, whose deadline is the next.
         List<KeyValue<String, byte[]>> due = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> index = store.range(INDEX, INDEX + hex(streamTime - 1) + '\uffff')) {
+        long next = Long.MAX_VALUE;
+        try (KeyValueIterator<String, byte[]> index = store.range(INDEX, INDEX + '\uffff')) {
             while (index.hasNext()) {
                 String indexKey = index.next().key;
-                String key = indexKey.substring(INDEX_PREFIX);
-                due.add(KeyValue.pair(indexKey, store.get(key)));
+                long deadline = deadlineOf(indexKey);
+                if (deadline >= streamTime) {
+                    next = deadline;
+                    break;
+                }
+                due.add(KeyValue.pair(indexKey, store.get(indexKey.substring(INDEX_PREFIX))));
             }
         }
+        earliestDeadline = next;
         for (KeyValue<String, byte[]> entry : due) {
-            store.delete(entry.key);
+            delete(entry.key);
             String key = entry.key.substring(INDEX_PREFIX);
             if (entry.value != null) {
-                store.delete(key);
+                delete(key);
                 expire(key, entry.value, expiry);
             }
         }
-        earliestDeadline = firstDeadline();
     }
 
     private void expire(String key, byte[] value, Expiry expiry) {
         ByteBuffer in = ByteBuffer.wrap(value);
-        in.get();
+        byte format = in.get();
         in.getLong();
-        if (key.startsWith(WAITING_EVENT)) {
+        boolean eventKey = key.startsWith(EVENT);
+        if (eventKey && format == FORMAT) {
             Origin origin = readOrigin(in);
             float[] served = new float[in.getInt()];
             for (int i = 0; i < served.length; i++) {
@@ -312,7 +366,7 @@ public final class LabelJoin {
             if (settings.missing() == MissingLabels.NEGATIVE) {
                 expiry.trainAsNegative(new Joined(withLabels(event, List.of()), served, origin));
             }
-        } else if (key.startsWith(EARLY_LABEL)) {
+        } else if (eventKey && format == EARLY_LABEL_FORMAT || key.startsWith(LEGACY_EARLY_LABEL)) {
             Origin origin = readOrigin(in);
             LabelFeedback label = decode(labelReader, value, in.position(), value.length - in.position());
             JoinCounters modelCounters = counters(label.getModelId());
@@ -355,29 +409,48 @@ public final class LabelJoin {
     }
 
     private void saveCounters(String modelId, JoinCounters modelCounters) {
-        store.put(COUNTERS + modelId, modelCounters.encode());
+        put(COUNTERS + modelId, modelCounters.encode());
     }
 
     private void add(String key, byte[] value, long deadline) {
-        store.put(key, value);
-        store.put(indexKey(deadline, key), PRESENT);
+        put(key, value);
+        put(indexKey(deadline, key), PRESENT);
         earliestDeadline = Math.min(earliestDeadline, deadline);
     }
 
     private void remove(String key, long deadline) {
-        store.delete(key);
-        store.delete(indexKey(deadline, key));
+        delete(key);
+        delete(indexKey(deadline, key));
     }
 
-    private void markJoined(String id, long deadline) {
-        add(JOINED + id, ByteBuffer.allocate(1 + 8).put(FORMAT).putLong(deadline).array(), deadline);
+    /** Marks the event joined until {@code deadline}, with an index entry of its own or under the one it has. */
+    private void markJoined(String id, long deadline, boolean indexed) {
+        byte[] mark = ByteBuffer.allocate(1 + 8).put(JOINED_FORMAT).putLong(deadline).array();
+        if (indexed) {
+            add(EVENT + id, mark, deadline);
+        } else {
+            put(EVENT + id, mark);
+        }
+    }
+
+    private void put(String key, byte[] value) {
+        readKey = null;
+        store.put(key, value);
+    }
+
+    private void delete(String key) {
+        readKey = null;
+        store.delete(key);
     }
 
     private long firstDeadline() {
         try (KeyValueIterator<String, byte[]> index = store.range(INDEX, INDEX + '\uffff')) {
-            return index.hasNext() ? Long.parseUnsignedLong(index.next().key.substring(INDEX.length(), INDEX_PREFIX - 1), 16)
-                    : Long.MAX_VALUE;
+            return index.hasNext() ? deadlineOf(index.next().key) : Long.MAX_VALUE;
         }
+    }
+
+    private static long deadlineOf(String indexKey) {
+        return Long.parseUnsignedLong(indexKey.substring(INDEX.length(), INDEX_PREFIX - 1), 16);
     }
 
     private long deadline(long timestamp) {
