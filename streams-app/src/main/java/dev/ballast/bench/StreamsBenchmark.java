@@ -6,7 +6,7 @@ import dev.ballast.embedded.Events;
 import dev.ballast.io.DriftingStream;
 import dev.ballast.io.DriftingStreamSpec;
 import dev.ballast.topology.BallastApp;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.topology.StreamsSettings;
 import dev.ballast.topology.TopicProvisioner;
 import java.io.IOException;

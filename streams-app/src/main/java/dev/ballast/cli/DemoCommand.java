@@ -17,7 +17,7 @@ import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.TrainingMetrics;
 import dev.ballast.topology.BallastApp;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.config.BallastConfig;
+import dev.ballast.evaluation.LabelReport;
 import dev.ballast.io.DataFormat;
 import dev.ballast.io.DriftingStream;
 import dev.ballast.io.DriftingStreamSpec;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Option;
             "Files sorted by label set flatter any online learner: compare with --shuffle SEED.",
             "--score-from 0.6667 counts only the last third (the learner still learns from every event), to compare",
             "with a batch learner trained on the first two thirds. --sweep runs every combination of the values",
-            "given on the same data and prints one row per run.",
+            "given on the same data and prints one row per run. --window N adds the figures of every N events",
+            "(per label in the JSON report): how quality moves around the shifts of a drifting stream.",
             ""},
         footer = {"", "Examples:",
             "  ballast evaluate --input Yeast.arff",
@@ -49,12 +51,16 @@ import picocli.CommandLine.Option;
             "  ballast evaluate --synthetic 200000 \\",
             "                   --set ballast.weighting.policy=inverse-prevalence",
             "  ballast evaluate --input Music.arff --score-from 0.6667",
+            "  ballast evaluate --synthetic 200000 --window 1000 --report json",
             "  ballast evaluate --input Yeast.arff --shuffle 1 \\",
             "                   --sweep ballast.weighting.policy=none,sqrt \\",
             "                   --sweep ballast.optimizer.learning.rate=0.05,0.1"})
 final class EvaluateCommand implements Callable<Integer> {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     enum ReportFormat { TABLE, JSON }
 
@@ -91,6 +97,11 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "third); every event is still learned from. Holds the file in memory.")
     Double scoreFrom;
 
+    @Option(names = "--window", paramLabel = "EVENTS",
+            description = "Also report the figures of every window of this many events (the first from event 0), "
+                    + "counted afresh per window: how quality moves along a drifting stream.")
+    Long windowEvents;
+
     @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...",
             description = "Evaluate once per value (repeatable: every combination), on the same data; one row each.")
     List<String> sweeps = new ArrayList<>();
@@ -110,6 +121,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (scoreFrom != null && !(scoreFrom >= 0 && scoreFrom < 1)) {
             throw new UserFacingException("--score-from must be at least 0 and below 1, got " + scoreFrom);
         }
+        if (windowEvents != null && windowEvents < 1) {
+            throw new UserFacingException("--window must be at least 1 event, got " + windowEvents);
+        }
         Map<String, String> base = configOptions.load(Map.of());
         BallastConfig config = new BallastConfig(base);
         NativeRuntime.configure(config.getInt(BallastConfig.NATIVE_THREADS));
@@ -122,15 +136,15 @@ final class EvaluateCommand implements Callable<Integer> {
         if (sweeps.isEmpty()) {
             Run run = runs.get(0);
             if (report == ReportFormat.JSON) {
-                System.out.println(MAPPER.writeValueAsString(toJson(run)));
+                System.out.println(Json.MAPPER.writeValueAsString(toJson(run)));
             } else {
                 printTable(run.report(), System.out);
             }
         } else if (report == ReportFormat.JSON) {
-            ObjectNode root = MAPPER.createObjectNode();
+            ObjectNode root = Json.MAPPER.createObjectNode();
             ArrayNode array = root.putArray("runs");
             runs.forEach(run -> array.add(toJson(run)));
-            System.out.println(MAPPER.writeValueAsString(root));
+            System.out.println(Json.MAPPER.writeValueAsString(root));
         } else {
             printSweep(runs, System.out);
         }
@@ -179,6 +193,7 @@ final class EvaluateCommand implements Callable<Integer> {
             long firstScored = scoreFrom == null ? 0 : (long) (scoreFrom * source.size());
             ProgressBar bar = noProgress ? ProgressBar.silent() : ProgressBar.onTerminal(System.err, inputName());
             EvaluationReport result = PrequentialEvaluation.run(source, dataConfig.trainerSettings(), firstScored,
+                    windowEvents == null ? 0 : windowEvents,
                     events -> bar.update(events, source.position(), source.size()));
             bar.finish();
             return new Run(swept, dataConfig.effectiveBallastSettings(), result);
@@ -202,11 +217,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private ObjectNode toJson(Run run) {
         EvaluationReport result = run.report();
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("input", input.file != null ? input.file.toString() : "synthetic:" + input.synthetic);
         root.put("shuffleSeed", shuffleSeed);
         if (input.synthetic != null) {
             root.put("syntheticSeed", syntheticSeed != null ? syntheticSeed : DriftingStreamSpec.demo().seed());
+            root.put("driftPeriodEvents", DriftingStreamSpec.demo().driftPeriodEvents());
         }
         ObjectNode swept = root.putObject("swept");
         run.swept().forEach(swept::put);
@@ -237,6 +253,28 @@ final class EvaluateCommand implements Callable<Integer> {
             node.put("auprc", label.auprc());
             node.put("collapsed", label.collapsed());
         }
+        if (windowEvents != null) {
+            ArrayNode windows = root.putArray("windows");
+            for (EvaluationReport.Window window : result.windows()) {
+                ObjectNode windowNode = windows.addObject();
+                windowNode.put("firstEvent", window.firstEvent());
+                windowNode.put("events", window.events());
+                windowNode.put("macroF1", window.macroF1());
+                windowNode.put("microF1", window.microF1());
+                ArrayNode windowLabels = windowNode.putArray("labels");
+                for (LabelReport label : window.labels()) {
+                    windowLabels.addObject()
+                            .put("name", label.name())
+                            .put("positives", (long) label.support())
+                            .put("truePositives", (long) label.truePositives())
+                            .put("falsePositives", (long) label.falsePositives())
+                            .put("falseNegatives", (long) label.falseNegatives())
+                            .put("precision", label.precision())
+                            .put("recall", label.recall())
+                            .put("f1", label.f1());
+                }
+            }
+        }
         return root;
     }
 
@@ -253,6 +291,10 @@ final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "macro-F1 %.4f  micro-F1 %.4f  macro-recall %.4f  macro-PR-AUC %.4f  collapsed labels %d%s%n",
                 result.macroF1(), result.microF1(), result.macroRecall(), result.macroAuprc(), result.collapsedLabels(),
                 result.skippedSteps() > 0 ? "  skipped steps " + result.skippedSteps() : "");
+        for (EvaluationReport.Window window : result.windows()) {
+            out.printf(Locale.ROOT, "events %,d-%,d: macro-F1 %.4f  micro-F1 %.4f%n", window.firstEvent(),
+                    window.firstEvent() + window.events() - 1, window.macroF1(), window.microF1());
+        }
     }
 
     private static String scoredNote(EvaluationReport result) {

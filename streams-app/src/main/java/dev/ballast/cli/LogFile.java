@@ -1,7 +1,6 @@
 package dev.ballast.cli;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
@@ -14,9 +13,6 @@ import org.slf4j.LoggerFactory;
  * with it; {@link #close()} sends it back to stderr.
  */
 final class LogFile implements AutoCloseable {
-
-    /** The console appender's name in logback.xml. */
-    private static final String CONSOLE = "STDERR";
 
     private final ch.qos.logback.classic.Logger root;
     private final Appender<ILoggingEvent> console;
@@ -32,18 +28,14 @@ final class LogFile implements AutoCloseable {
     static LogFile redirect(Path path) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
-        encoder.start();
         FileAppender<ILoggingEvent> file = new FileAppender<>();
         file.setContext(context);
         file.setName("ballast-log-file");
         file.setFile(path.toString());
         file.setAppend(false);
-        file.setEncoder(encoder);
+        file.setEncoder(ConsoleLogging.encoder(context));
         file.start();
-        Appender<ILoggingEvent> console = root.getAppender(CONSOLE);
+        Appender<ILoggingEvent> console = root.getAppender(ConsoleLogging.APPENDER);
         root.addAppender(file);
         if (console != null) {
             root.detachAppender(console);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.config.BallastConfig;
-import dev.ballast.topology.StartupChecks;
+import dev.ballast.cluster.StartupChecks;
 import dev.ballast.monitoring.MetricsFeed;
 import dev.ballast.monitoring.ModelView;
 import dev.ballast.schema.LabelState;

@@ -1,7 +1,7 @@
 package dev.ballast.cli;
 
 import dev.ballast.config.BallastConfig;
-import dev.ballast.topology.StartupChecks;
+import dev.ballast.cluster.StartupChecks;
 import dev.ballast.monitoring.FeedView;
 import dev.ballast.monitoring.MetricsFeed;
 import dev.ballast.monitoring.ModelView;

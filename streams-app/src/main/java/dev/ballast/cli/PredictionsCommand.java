@@ -7,7 +7,7 @@ import dev.ballast.client.PredictionSubscriber;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.schema.LabelScore;
 import dev.ballast.schema.Prediction;
-import dev.ballast.topology.StartupChecks;
+import dev.ballast.cluster.StartupChecks;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +28,10 @@ import picocli.CommandLine.Option;
 final class PredictionsCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofMillis(500);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     @Option(names = "--model", description = "Only this model id.")
     String modelId;
@@ -81,7 +84,7 @@ final class PredictionsCommand implements Callable<Integer> {
     }
 
     static String toJson(Prediction prediction) throws Exception {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("eventId", prediction.getEventId());
         root.put("modelId", prediction.getModelId());
         root.put("modelVersion", prediction.getModelVersion());
@@ -91,6 +94,6 @@ final class PredictionsCommand implements Callable<Integer> {
             labels.addObject().put("name", score.getName()).put("probability", score.getProbability())
                     .put("threshold", score.getThreshold()).put("predicted", score.getPredicted());
         }
-        return JSON.writeValueAsString(root);
+        return Json.MAPPER.writeValueAsString(root);
     }
 }

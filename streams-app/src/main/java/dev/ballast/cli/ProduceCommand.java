@@ -1,14 +1,14 @@
 package dev.ballast.cli;
 
 import dev.ballast.config.BallastConfig;
-import dev.ballast.topology.StartupChecks;
+import dev.ballast.cluster.StartupChecks;
 import dev.ballast.embedded.EventPublisher;
 import dev.ballast.io.DataFormat;
 import dev.ballast.io.DriftingStream;
 import dev.ballast.io.DriftingStreamSpec;
 import dev.ballast.io.ExampleSource;
 import dev.ballast.io.ExampleSources;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -114,6 +114,7 @@ public final class BallastConfig extends AbstractConfig {
     public static final String DRIFT_RECALL_MIN_POSITIVES = "ballast.drift.recall.min.positives";
     public static final String DRIFT_RECALL_SIGMAS = "ballast.drift.recall.drop.sigmas";
     public static final String DRIFT_COLLAPSE_WINDOW = "ballast.drift.collapse.window.events";
+    public static final String DRIFT_SHIFT_MEMORY = "ballast.drift.shift.memory.events";
 
     // Publishing
     public static final String SNAPSHOT_INTERVAL_STEPS = "ballast.snapshot.interval.steps";
@@ -153,6 +154,8 @@ public final class BallastConfig extends AbstractConfig {
     private static final StandardiserSettings STANDARDISER_DEFAULTS = StandardiserSettings.defaults();
     /** Likewise the drift detectors' defaults, chosen in the evaluation package. */
     private static final DetectorSettings DETECTOR_DEFAULTS = DetectorSettings.defaults();
+    /** Chosen on the drifting streams of docs/evaluation.md (50 to 300 all within 0.002 of each other there). */
+    private static final double SHIFT_MEMORY_DEFAULT = 100.0;
 
     // The enum-valued settings: one validator and parser each, allowed values taken from the enum.
     static final EnumSetting<MissingLabels> MISSING_LABELS = EnumSetting.of(MissingLabels.class, MissingLabels::configName);
@@ -355,6 +358,12 @@ public final class BallastConfig extends AbstractConfig {
         def.define(DRIFT_COLLAPSE_WINDOW, Type.LONG, DETECTOR_DEFAULTS.collapseWindowEvents(), Range.atLeast(1),
                 Importance.LOW, "Collapse detector: events in a row with no positive prediction for a label that has positives.",
                 MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_COLLAPSE_WINDOW);
+        def.define(DRIFT_SHIFT_MEMORY, Type.DOUBLE, SHIFT_MEMORY_DEFAULT, Bounds.nonNegative(), Importance.MEDIUM,
+                "When the prevalence-shift detector fires for a label, its label counts (behind the class weights and the "
+                        + "logit adjustment) restart at the detector's new prevalence with the weight of this many events, and "
+                        + "its threshold histograms keep at most this many events' weight: both follow the new prevalence at "
+                        + "once and return to their half-lives as they refill. 0 leaves them to their half-lives; needs "
+                        + DRIFT_ENABLED + ".", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_SHIFT_MEMORY);
         def.define(SNAPSHOT_INTERVAL_STEPS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
                 "Publish a model snapshot after this many mini-batches (optimiser steps, taken or skipped) ...", MONITORING, ++order, ConfigDef.Width.SHORT, SNAPSHOT_INTERVAL_STEPS);
         def.define(SNAPSHOT_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(10), Importance.MEDIUM,
@@ -573,7 +582,8 @@ public final class BallastConfig extends AbstractConfig {
                 getDouble(DRIFT_PREVALENCE_THRESHOLD), getLong(DRIFT_PREVALENCE_MIN_EVENTS), getDouble(DRIFT_RECALL_HALF_LIFE),
                 getDouble(DRIFT_RECALL_MIN_POSITIVES), getDouble(DRIFT_RECALL_SIGMAS), getLong(DRIFT_COLLAPSE_WINDOW));
         return new TrainerSettings(getInt(BATCH_SIZE), learning, weighting, halfLife(WEIGHTING_HALF_LIFE), thresholds,
-                getInt(METRICS_BINS), halfLife(METRICS_HALF_LIFE), getBoolean(DRIFT_ENABLED), detectors);
+                getInt(METRICS_BINS), halfLife(METRICS_HALF_LIFE), getBoolean(DRIFT_ENABLED), detectors,
+                getDouble(DRIFT_SHIFT_MEMORY));
     }
 
     /**
@@ -632,6 +642,7 @@ public final class BallastConfig extends AbstractConfig {
         values.put(DRIFT_RECALL_MIN_POSITIVES, Double.toString(detectors.recallMinPositives()));
         values.put(DRIFT_RECALL_SIGMAS, Double.toString(detectors.recallDropSigmas()));
         values.put(DRIFT_COLLAPSE_WINDOW, Long.toString(detectors.collapseWindowEvents()));
+        values.put(DRIFT_SHIFT_MEMORY, Double.toString(settings.shiftMemoryEvents()));
         return values;
     }
 

@@ -82,6 +82,23 @@ public final class ScoreHistograms {
   }
 
   /**
+   * Scales one label's histograms down so that they weigh at most {@code memoryEvents} events, keeping their shape:
+   * after a detected change, the label's next events outweigh its history until the histograms refill.
+   *
+   * @param memoryEvents the weight, in events, the label's histograms keep at most; positive
+   */
+  public void forget(int label, double memoryEvents) {
+    if (!(memoryEvents > 0)) {
+      throw new IllegalArgumentException("memoryEvents must be positive, got " + memoryEvents);
+    }
+    double events = positives(label) + negatives(label);
+    if (events > memoryEvents) {
+      // The true mass is the stored mass over the growth: a larger growth scales every bin of the label at once.
+      growth[label] *= events / memoryEvents;
+    }
+  }
+
+  /**
    * Area under the precision-recall curve as average precision over the bins, from the highest bin down:
    * the sum over bins of (the bin's share of positives) times (the precision of predicting every event at
    * or above the bin positive). A perfect ranker scores 1, a random one about the prevalence. 0 when the

@@ -79,6 +79,14 @@ public final class ThresholdTuner {
     }
   }
 
+  /**
+   * Keeps at most {@code memoryEvents} events' weight of the label's past scores, after a detected change in the
+   * label's prevalence: its threshold then follows the scores that come next (see {@link ScoreHistograms#forget}).
+   */
+  public void forget(int label, double memoryEvents) {
+    histograms.forget(label, memoryEvents);
+  }
+
   private float tune(int label) {
     int bins = histograms.bins();
     double positives = 0;

@@ -1,6 +1,8 @@
 package dev.ballast.feedback;
 
-import java.nio.ByteBuffer;
+import dev.ballast.schema.state.SavedJoinCounters;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One model's join figures: events waiting, joined, expired, orphan labels, and a histogram of label delays for
@@ -12,9 +14,8 @@ import java.nio.ByteBuffer;
  */
 final class JoinCounters {
 
-    private static final byte FORMAT = 1;
     private static final int BUCKETS_PER_OCTAVE = 4;
-    private static final int BUCKETS = 40 * BUCKETS_PER_OCTAVE;
+    static final int BUCKETS = 40 * BUCKETS_PER_OCTAVE;
 
     long waiting;
     long joined;
@@ -47,34 +48,31 @@ final class JoinCounters {
         return Math.pow(2, (BUCKETS - 0.5) / BUCKETS_PER_OCTAVE) - 1;
     }
 
-    byte[] encode() {
-        int used = 0;
+    SavedJoinCounters toSaved() {
+        List<Long> buckets = new ArrayList<>(BUCKETS);
         for (long count : delayBuckets) {
-            used += count > 0 ? 1 : 0;
+            buckets.add(count);
         }
-        ByteBuffer out = ByteBuffer.allocate(1 + 4 * 8 + 4 + used * (4 + 8));
-        out.put(FORMAT).putLong(waiting).putLong(joined).putLong(expired).putLong(orphanLabels).putInt(used);
-        for (int bucket = 0; bucket < BUCKETS; bucket++) {
-            if (delayBuckets[bucket] > 0) {
-                out.putInt(bucket).putLong(delayBuckets[bucket]);
-            }
-        }
-        return out.array();
+        return new SavedJoinCounters(waiting, joined, expired, orphanLabels, buckets);
     }
 
-    static JoinCounters decode(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (in.get() != FORMAT) {
-            throw new IllegalStateException("join counters of an unknown format " + bytes[0]);
+    /**
+     * The counters of {@link #toSaved}'s record.
+     *
+     * @throws IllegalArgumentException when it holds another number of delay buckets
+     */
+    static JoinCounters fromSaved(SavedJoinCounters saved) {
+        if (saved.getDelayBuckets().size() != BUCKETS) {
+            throw new IllegalArgumentException("saved join counters hold " + saved.getDelayBuckets().size()
+                    + " delay buckets, expected " + BUCKETS);
         }
         JoinCounters counters = new JoinCounters();
-        counters.waiting = in.getLong();
-        counters.joined = in.getLong();
-        counters.expired = in.getLong();
-        counters.orphanLabels = in.getLong();
-        int used = in.getInt();
-        for (int i = 0; i < used; i++) {
-            counters.delayBuckets[in.getInt()] = in.getLong();
+        counters.waiting = saved.getWaiting();
+        counters.joined = saved.getJoined();
+        counters.expired = saved.getExpired();
+        counters.orphanLabels = saved.getOrphanLabels();
+        for (int bucket = 0; bucket < BUCKETS; bucket++) {
+            counters.delayBuckets[bucket] = saved.getDelayBuckets().get(bucket);
         }
         return counters;
     }

@@ -6,16 +6,20 @@ import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.Prediction;
 import dev.ballast.schema.TrainingMetrics;
+import dev.ballast.schema.state.FrozenSchemas;
+import dev.ballast.schema.state.JoinEntry;
+import dev.ballast.schema.state.JoinOrigin;
+import dev.ballast.schema.state.SavedArrays;
+import dev.ballast.schema.state.SavedJoinCounters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -30,27 +34,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The join of unlabelled events with the labels that arrive later (or earlier), within
  * {@code ballast.labels.max.delay.ms} of record time, over one changelogged store per task ({@link #STORE}):
  * <ul>
- *   <li>{@code e|model|event}: one entry per event id, whose first byte says what it holds: an unlabelled event that
- *       was scored, with the probabilities it was served, waiting for its labels; labels that came before their
- *       event, waiting for it; or the mark of an event that has joined, kept until its deadline so that a second
- *       label for it is recognised as a duplicate;</li>
+ *   <li>{@code e|model|event}: an unlabelled event that was scored, with the probabilities it was served, waiting
+ *       for its labels; once joined, its marker (no event), kept until its deadline so that a second label for it
+ *       is recognised as a duplicate;</li>
+ *   <li>{@code l|model|event}: labels that came before their event, waiting for it;</li>
  *   <li>{@code x|deadline|key}: the expiry index, in deadline order (16 hex digits), so expiry reads only what is
  *       due;</li>
  *   <li>{@code c|model}: the model's {@link JoinCounters}; {@code s|model}: the snapshot that serves
  *       ({@link ServingModel}).</li>
  * </ul>
- * ({@code |} is a NUL character.) Time is the records' own: an entry's deadline is its record's timestamp plus the
+ * ({@code |} is a NUL character.) The values of {@code e} and {@code l} keys are {@link JoinEntry} records,
+ * those of {@code c} keys {@link SavedJoinCounters} (see {@link #FORMAT}); {@code s} holds the snapshot in Avro
+ * binary. Time is the records' own: an entry's deadline is its record's timestamp plus the
  * delay, and it expires once a later record of the task (event or label) carries a timestamp past it, as Kafka
  * Streams' windowed joins close on stream time. So the join gives the same result when a stream is replayed, and a
  * stream that stops sending keeps its waiting entries until it resumes.
  *
- * <p>One key per event id keeps the join's store work small: an event reads one key when it arrives and writes it
- * with its index entry; its label reads the same key and overwrites it with the joined mark, whose deadline and so
- * index entry are the event's. (Stores written before kept early labels under {@code l|model|event} and joined
- * marks under {@code j|model|event}, with index entries of their own; while a store holds such entries they are
- * looked up too, and they expire as before.)
+ * <p>The joined marker takes its event's key, so the join's store work stays small: an event reads its key (and the
+ * early-label key) when it arrives and writes it with its index entry; its label reads the same key and overwrites it
+ * with the marker, whose deadline and so index entry are the event's. (Stores written before kept joined markers
+ * under {@code j|model|event}, with index entries of their own; while a store holds such keys they are looked up
+ * too, and they expire as before.)
  *
- * <p>The store holds, per waiting event, its Avro encoding plus 4 bytes per label and about 60 bytes of keys and
+ * <p>The store holds, per waiting event, its Avro encoding plus about 4 bytes per label and about 60 bytes of keys and
  * bookkeeping, twice (the expiry index and the changelog's copy aside, which are small); nothing is held in memory
  * per waiting event.
  */
@@ -60,19 +66,20 @@ public final class LabelJoin {
     public static final String STORE = "ballast-label-join";
 
     private static final String EVENT = "e\0";
-    /** Early labels and joined marks of stores written before they were kept under {@link #EVENT}. */
-    private static final String LEGACY_EARLY_LABEL = "l\0";
+    private static final String EARLY_LABEL = "l\0";
+    /** Joined markers of stores written before they were kept under {@link #EVENT}. */
     private static final String LEGACY_JOINED = "j\0";
     private static final String INDEX = "x\0";
     private static final String COUNTERS = "c\0";
     private static final String SERVING = "s\0";
     private static final int INDEX_PREFIX = INDEX.length() + 16 + 1;
-    /** First byte of a waiting event (and of the legacy entries). */
-    private static final byte FORMAT = 1;
-    /** First byte of the joined mark of an event. */
-    private static final byte JOINED_FORMAT = 2;
-    /** First byte of labels waiting for their event. */
-    private static final byte EARLY_LABEL_FORMAT = 3;
+    /**
+     * Format 2 of the store's entries and counters: the format byte, then a {@link JoinEntry} or
+     * {@link SavedJoinCounters} in Avro binary. Their writer schemas are frozen beside this class
+     * ({@code join-entry-2.avsc}, {@code join-counters-2.avsc}); a change to either is a new format, as for the saved
+     * model state. Values of format 1 are read by {@link EarlierJoinFormat}.
+     */
+    static final byte FORMAT = 2;
     private static final byte[] PRESENT = {1};
 
     /** Where a record was read, and its timestamp. */
@@ -120,10 +127,12 @@ public final class LabelJoin {
     private final FeedbackSettings settings;
     private final Map<String, JoinCounters> counters = new HashMap<>();
     private final Map<String, ServingModel> serving = new HashMap<>();
-    private final SpecificDatumWriter<LabelledEvent> eventWriter = new SpecificDatumWriter<>(LabelledEvent.class);
-    private final SpecificDatumReader<LabelledEvent> eventReader = new SpecificDatumReader<>(LabelledEvent.class);
-    private final SpecificDatumWriter<LabelFeedback> labelWriter = new SpecificDatumWriter<>(LabelFeedback.class);
-    private final SpecificDatumReader<LabelFeedback> labelReader = new SpecificDatumReader<>(LabelFeedback.class);
+    private final SpecificDatumWriter<JoinEntry> entryWriter = new SpecificDatumWriter<>(JoinEntry.class);
+    private final SpecificDatumReader<JoinEntry> entryReader =
+            new SpecificDatumReader<>(entrySchema(FORMAT), JoinEntry.getClassSchema());
+    private final SpecificDatumWriter<SavedJoinCounters> countersWriter = new SpecificDatumWriter<>(SavedJoinCounters.class);
+    private final SpecificDatumReader<SavedJoinCounters> countersReader =
+            new SpecificDatumReader<>(countersSchema(FORMAT), SavedJoinCounters.getClassSchema());
     private final SpecificDatumWriter<ModelSnapshot> snapshotWriter = new SpecificDatumWriter<>(ModelSnapshot.class);
     private final SpecificDatumReader<ModelSnapshot> snapshotReader = new SpecificDatumReader<>(ModelSnapshot.class);
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
@@ -132,14 +141,8 @@ public final class LabelJoin {
     private KeyValueStore<String, byte[]> store;
     private long streamTime = Long.MIN_VALUE;
     private long earliestDeadline = Long.MAX_VALUE;
-    /** Whether the store may hold entries under the legacy keys, which are then looked up too. */
-    private boolean legacyEntries;
-    /**
-     * The entry {@link #received} read, for {@link #onEvent} of the same event (the processor scores the event in
-     * between, which writes nothing); forgotten at every write.
-     */
-    private String readKey;
-    private byte[] readValue;
+    /** Whether the store may hold joined markers under {@link #LEGACY_JOINED}, which are then looked up too. */
+    private boolean legacyJoined;
 
     public LabelJoin(FeedbackSettings settings) {
         this.settings = settings;
@@ -156,14 +159,8 @@ public final class LabelJoin {
         serving.clear();
         streamTime = Long.MIN_VALUE;
         earliestDeadline = firstDeadline();
-        legacyEntries = hasKeyStartingWith(LEGACY_EARLY_LABEL) || hasKeyStartingWith(LEGACY_JOINED);
-        readKey = null;
-        readValue = null;
-    }
-
-    private boolean hasKeyStartingWith(String prefix) {
-        try (KeyValueIterator<String, byte[]> keys = store.range(prefix, prefix + '\uffff')) {
-            return keys.hasNext();
+        try (KeyValueIterator<String, byte[]> legacy = store.range(LEGACY_JOINED, LEGACY_JOINED + '\uffff')) {
+            legacyJoined = legacy.hasNext();
         }
     }
 
@@ -188,16 +185,12 @@ public final class LabelJoin {
     /** Whether an unlabelled event of this id has been received already (waiting, or joined within its delay). */
     public boolean received(LabelledEvent event) {
         String id = event.getModelId() + '\0' + event.getId();
-        byte[] stored = store.get(EVENT + id);
-        readKey = EVENT + id;
-        readValue = stored;
-        return stored != null && stored[0] != EARLY_LABEL_FORMAT
-                || legacyEntries && store.get(LEGACY_JOINED + id) != null;
+        return store.get(EVENT + id) != null || legacyJoined && store.get(LEGACY_JOINED + id) != null;
     }
 
     /** The model published {@code snapshot}: it serves from now on. */
     public void published(ModelSnapshot snapshot) {
-        put(SERVING + snapshot.getModelId(), encode(snapshotWriter, snapshot));
+        store.put(SERVING + snapshot.getModelId(), encode(snapshotWriter, snapshot, false));
         serving.put(snapshot.getModelId(), new ServingModel(snapshot));
     }
 
@@ -223,45 +216,22 @@ public final class LabelJoin {
         JoinCounters modelCounters = counters(event.getModelId());
         long deadline = deadline(origin.timestamp());
         float[] probabilities = probabilities(served);
-        String key = EVENT + id;
-        byte[] stored = key.equals(readKey) ? readValue : store.get(key);
-        // Not received: the key holds nothing, or labels that came first.
-        String earlyKey = key;
-        byte[] early = stored;
-        if (stored == null && legacyEntries) {
-            earlyKey = LEGACY_EARLY_LABEL + id;
-            early = store.get(earlyKey);
-        }
+        byte[] early = store.get(EARLY_LABEL + id);
         if (early != null) {
-            ByteBuffer in = ByteBuffer.wrap(early);
-            in.get();
-            long labelDeadline = in.getLong();
-            Origin labelOrigin = readOrigin(in);
-            LabelFeedback label = decode(labelReader, early, in.position(), early.length - in.position());
-            long joinedDeadline = Math.max(deadline, labelDeadline);
-            // The joined mark takes the event's key, under the label's index entry when it has the same key and
-            // deadline, else under one of its own.
-            boolean reindex = !earlyKey.equals(key) || joinedDeadline != labelDeadline;
-            if (reindex) {
-                remove(earlyKey, labelDeadline);
-            }
-            markJoined(id, joinedDeadline, reindex);
+            JoinEntry entry = entry(EARLY_LABEL + id, early);
+            long labelDeadline = entry.getDeadline();
+            Origin labelOrigin = origin(entry.getOrigin());
+            LabelFeedback label = entry.getLabel();
+            remove(EARLY_LABEL + id, labelDeadline);
+            add(EVENT + id, joinedMarker(Math.max(deadline, labelDeadline)), Math.max(deadline, labelDeadline));
             modelCounters.joined++;
             // The label came first: there was no delay to wait.
             modelCounters.recordDelay(0);
             saveCounters(event.getModelId(), modelCounters);
             return new Ready(new Joined(withLabels(event, label.getLabels()), probabilities, labelOrigin));
         }
-        byte[] eventBytes = encode(eventWriter, event);
-        ByteBuffer out = ByteBuffer.allocate(1 + 8 + originSize(origin) + 4 + probabilities.length * 4 + eventBytes.length);
-        out.put(FORMAT).putLong(deadline);
-        writeOrigin(out, origin);
-        out.putInt(probabilities.length);
-        for (float probability : probabilities) {
-            out.putFloat(probability);
-        }
-        out.put(eventBytes);
-        add(key, out.array(), deadline);
+        add(EVENT + id, encode(entryWriter, new JoinEntry(deadline, joinOrigin(origin),
+                SavedArrays.floats(probabilities), event, null), true), deadline);
         modelCounters.waiting++;
         saveCounters(event.getModelId(), modelCounters);
         return new Waiting();
@@ -274,39 +244,33 @@ public final class LabelJoin {
     public Result onLabel(LabelFeedback label, Origin origin) {
         String id = label.getModelId() + '\0' + label.getEventId();
         JoinCounters modelCounters = counters(label.getModelId());
+        // The event's key first: it is there in the common case, and then neither other key can be.
         byte[] stored = store.get(EVENT + id);
-        if (stored != null && stored[0] == FORMAT) {
-            ByteBuffer in = ByteBuffer.wrap(stored);
-            in.get();
-            long deadline = in.getLong();
-            Origin eventOrigin = readOrigin(in);
-            float[] served = new float[in.getInt()];
-            for (int i = 0; i < served.length; i++) {
-                served[i] = in.getFloat();
+        JoinEntry entry = stored == null ? null : entry(EVENT + id, stored);
+        if (entry == null || entry.getEvent() == null) {
+            if (entry != null || legacyJoined && store.get(LEGACY_JOINED + id) != null
+                    || store.get(EARLY_LABEL + id) != null) {
+                modelCounters.orphanLabels++;
+                saveCounters(label.getModelId(), modelCounters);
+                return new Duplicate("a second label for event '" + shorten(label.getEventId()) + "' of model '"
+                        + label.getModelId() + "'; the first is kept");
             }
-            LabelledEvent event = decode(eventReader, stored, in.position(), stored.length - in.position());
-            // Same key and deadline: the event's index entry now expires its joined mark.
-            markJoined(id, deadline, false);
+        } else {
+            long deadline = entry.getDeadline();
+            Origin eventOrigin = origin(entry.getOrigin());
+            float[] served = SavedArrays.toFloats(entry.getServed());
+            LabelledEvent event = entry.getEvent();
+            // Same key and deadline: the event's index entry now expires its marker.
+            store.put(EVENT + id, joinedMarker(deadline));
             modelCounters.waiting--;
             modelCounters.joined++;
             modelCounters.recordDelay(origin.timestamp() - eventOrigin.timestamp());
             saveCounters(label.getModelId(), modelCounters);
             return new Ready(new Joined(withLabels(event, label.getLabels()), served, origin));
         }
-        if (stored != null || legacyEntries
-                && (store.get(LEGACY_JOINED + id) != null || store.get(LEGACY_EARLY_LABEL + id) != null)) {
-            modelCounters.orphanLabels++;
-            saveCounters(label.getModelId(), modelCounters);
-            return new Duplicate("a second label for event '" + shorten(label.getEventId()) + "' of model '"
-                    + label.getModelId() + "'; the first is kept");
-        }
         long deadline = deadline(origin.timestamp());
-        byte[] labelBytes = encode(labelWriter, label);
-        ByteBuffer out = ByteBuffer.allocate(1 + 8 + originSize(origin) + labelBytes.length);
-        out.put(EARLY_LABEL_FORMAT).putLong(deadline);
-        writeOrigin(out, origin);
-        out.put(labelBytes);
-        add(EVENT + id, out.array(), deadline);
+        add(EARLY_LABEL + id, encode(entryWriter, new JoinEntry(deadline, joinOrigin(origin), null, null, label), true),
+                deadline);
         return new Waiting();
     }
 
@@ -338,27 +302,21 @@ public final class LabelJoin {
         }
         earliestDeadline = next;
         for (KeyValue<String, byte[]> entry : due) {
-            delete(entry.key);
+            store.delete(entry.key);
             String key = entry.key.substring(INDEX_PREFIX);
             if (entry.value != null) {
-                delete(key);
+                store.delete(key);
                 expire(key, entry.value, expiry);
             }
         }
     }
 
     private void expire(String key, byte[] value, Expiry expiry) {
-        ByteBuffer in = ByteBuffer.wrap(value);
-        byte format = in.get();
-        in.getLong();
-        boolean eventKey = key.startsWith(EVENT);
-        if (eventKey && format == FORMAT) {
-            Origin origin = readOrigin(in);
-            float[] served = new float[in.getInt()];
-            for (int i = 0; i < served.length; i++) {
-                served[i] = in.getFloat();
-            }
-            LabelledEvent event = decode(eventReader, value, in.position(), value.length - in.position());
+        JoinEntry entry = key.startsWith(EVENT) || key.startsWith(EARLY_LABEL) ? entry(key, value) : null;
+        if (entry != null && entry.getEvent() != null) {
+            Origin origin = origin(entry.getOrigin());
+            float[] served = SavedArrays.toFloats(entry.getServed());
+            LabelledEvent event = entry.getEvent();
             JoinCounters modelCounters = counters(event.getModelId());
             modelCounters.waiting--;
             modelCounters.expired++;
@@ -366,9 +324,9 @@ public final class LabelJoin {
             if (settings.missing() == MissingLabels.NEGATIVE) {
                 expiry.trainAsNegative(new Joined(withLabels(event, List.of()), served, origin));
             }
-        } else if (eventKey && format == EARLY_LABEL_FORMAT || key.startsWith(LEGACY_EARLY_LABEL)) {
-            Origin origin = readOrigin(in);
-            LabelFeedback label = decode(labelReader, value, in.position(), value.length - in.position());
+        } else if (key.startsWith(EARLY_LABEL)) {
+            Origin origin = origin(entry.getOrigin());
+            LabelFeedback label = entry.getLabel();
             JoinCounters modelCounters = counters(label.getModelId());
             modelCounters.orphanLabels++;
             saveCounters(label.getModelId(), modelCounters);
@@ -402,45 +360,30 @@ public final class LabelJoin {
         JoinCounters modelCounters = counters.get(modelId);
         if (modelCounters == null) {
             byte[] stored = store.get(COUNTERS + modelId);
-            modelCounters = stored == null ? new JoinCounters() : JoinCounters.decode(stored);
+            modelCounters = stored == null ? new JoinCounters() : JoinCounters.fromSaved(stored[0] == FORMAT
+                    ? decode(countersReader, stored, 1, stored.length - 1) : EarlierJoinFormat.counters(stored));
             counters.put(modelId, modelCounters);
         }
         return modelCounters;
     }
 
     private void saveCounters(String modelId, JoinCounters modelCounters) {
-        put(COUNTERS + modelId, modelCounters.encode());
+        store.put(COUNTERS + modelId, encode(countersWriter, modelCounters.toSaved(), true));
     }
 
     private void add(String key, byte[] value, long deadline) {
-        put(key, value);
-        put(indexKey(deadline, key), PRESENT);
+        store.put(key, value);
+        store.put(indexKey(deadline, key), PRESENT);
         earliestDeadline = Math.min(earliestDeadline, deadline);
     }
 
     private void remove(String key, long deadline) {
-        delete(key);
-        delete(indexKey(deadline, key));
-    }
-
-    /** Marks the event joined until {@code deadline}, with an index entry of its own or under the one it has. */
-    private void markJoined(String id, long deadline, boolean indexed) {
-        byte[] mark = ByteBuffer.allocate(1 + 8).put(JOINED_FORMAT).putLong(deadline).array();
-        if (indexed) {
-            add(EVENT + id, mark, deadline);
-        } else {
-            put(EVENT + id, mark);
-        }
-    }
-
-    private void put(String key, byte[] value) {
-        readKey = null;
-        store.put(key, value);
-    }
-
-    private void delete(String key) {
-        readKey = null;
         store.delete(key);
+        store.delete(indexKey(deadline, key));
+    }
+
+    private byte[] joinedMarker(long deadline) {
+        return encode(entryWriter, new JoinEntry(deadline, null, null, null, null), true);
     }
 
     private long firstDeadline() {
@@ -471,27 +414,48 @@ public final class LabelJoin {
         return LabelledEvent.newBuilder(event).setLabels(new ArrayList<>(labels)).build();
     }
 
-    private static int originSize(Origin origin) {
-        return 4 + origin.topic().getBytes(StandardCharsets.UTF_8).length + 4 + 8 + 8;
+    /**
+     * The entry stored under {@code key}, of the current format or, written before it, of the first.
+     */
+    private JoinEntry entry(String key, byte[] value) {
+        if (value[0] == FORMAT) {
+            return decode(entryReader, value, 1, value.length - 1);
+        }
+        if (value[0] != EarlierJoinFormat.FIRST_FORMAT) {
+            throw new IllegalStateException("join store entry of an unknown format " + value[0]);
+        }
+        // In the first format, an event's key held only a waiting event (markers had keys of their own).
+        return EarlierJoinFormat.entry(value, key.startsWith(EVENT), key.startsWith(EARLY_LABEL));
     }
 
-    private static void writeOrigin(ByteBuffer out, Origin origin) {
-        byte[] topic = origin.topic().getBytes(StandardCharsets.UTF_8);
-        out.putInt(topic.length).put(topic).putInt(origin.partition()).putLong(origin.offset()).putLong(origin.timestamp());
+    private static JoinOrigin joinOrigin(Origin origin) {
+        return new JoinOrigin(origin.topic(), origin.partition(), origin.offset(), origin.timestamp());
     }
 
-    private static Origin readOrigin(ByteBuffer in) {
-        byte[] topic = new byte[in.getInt()];
-        in.get(topic);
-        return new Origin(new String(topic, StandardCharsets.UTF_8), in.getInt(), in.getLong(), in.getLong());
+    private static Origin origin(JoinOrigin saved) {
+        return new Origin(saved.getTopic(), saved.getPartition(), saved.getOffset(), saved.getTimestamp());
+    }
+
+    /** The writer schema of the store's entries in {@code format}, as frozen when that format was released. */
+    static Schema entrySchema(byte format) {
+        return FrozenSchemas.of(LabelJoin.class, "join-entry-" + format + ".avsc");
+    }
+
+    /** The writer schema of the store's counters in {@code format}, as frozen when that format was released. */
+    static Schema countersSchema(byte format) {
+        return FrozenSchemas.of(LabelJoin.class, "join-counters-" + format + ".avsc");
     }
 
     private static String shorten(String text) {
         return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
-    private <T extends SpecificRecord> byte[] encode(SpecificDatumWriter<T> writer, T record) {
+    /** The record in Avro binary, after the {@link #FORMAT} byte when {@code withFormat}. */
+    private <T extends SpecificRecord> byte[] encode(SpecificDatumWriter<T> writer, T record, boolean withFormat) {
         buffer.reset();
+        if (withFormat) {
+            buffer.write(FORMAT);
+        }
         encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
         try {
             writer.write(record, encoder);

@@ -2,11 +2,11 @@ package dev.ballast.processor;
 
 import dev.ballast.config.ModelDeclaration;
 import dev.ballast.evaluation.drift.AlertGate;
+import dev.ballast.schema.state.FrozenSchemas;
 import dev.ballast.schema.state.SavedModelState;
 import dev.ballast.training.OnlineTrainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -148,15 +148,7 @@ final class ModelState {
 
     /** The schema format {@code format} was written with, as frozen when that format was released. */
     static Schema writerSchema(byte format) {
-        String resource = "saved-model-state-" + format + ".avsc";
-        try (InputStream in = ModelState.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("no frozen schema " + resource + " for model state format " + format);
-            }
-            return new Schema.Parser().parse(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FrozenSchemas.of(ModelState.class, "saved-model-state-" + format + ".avsc");
     }
 
     /** The format this build writes. */

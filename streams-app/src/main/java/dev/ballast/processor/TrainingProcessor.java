@@ -4,6 +4,8 @@ import dev.ballast.config.BallastConfig;
 import dev.ballast.config.ModelDeclaration;
 import dev.ballast.evaluation.drift.AlertGate;
 import dev.ballast.feedback.LabelJoin;
+import dev.ballast.schema.DeadLetter;
+import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.LabelFeedback;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
@@ -32,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * keeps the models exactly-once across crashes, trained a mini-batch at a time, and what a batch or a punctuation
  * owes is emitted.
  *
- * <p>Outputs (to the downstream node, which routes them by type): {@code ModelSnapshot} every
- * {@code ballast.snapshot.interval.steps} steps or {@code ballast.snapshot.interval.ms}, {@code TrainingMetrics}
- * every {@code ballast.metrics.interval.ms}, {@code ImbalanceAlert} when a detector fires or a step is skipped, and
- * {@code DeadLetter} for events that fail validation or that the timestamp extractor marked (see {@link SourceHeaders}).
+ * <p>Outputs, each forwarded to the child node of its name (see {@link Output}): {@link #SNAPSHOTS} every
+ * {@code ballast.snapshot.interval.steps} steps or {@code ballast.snapshot.interval.ms}, {@link #METRICS} every
+ * {@code ballast.metrics.interval.ms}, {@link #ALERTS} when a detector fires or a step is skipped, {@link #PREDICTIONS}
+ * for unlabelled events, and {@link #DEAD_LETTERS} for records that fail validation or that the timestamp extractor
+ * marked (see {@link SourceHeaders}).
  *
  * <p>Serving and late labels: the processor also takes the labels topic ({@code LabelFeedback}). An event without
  * labels is scored with the model's last published snapshot ({@code Prediction}, emitted once, in the transaction
@@ -48,6 +51,17 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
 
     /** Name of the changelogged store of model states and pending events (see {@link ModelStore}). */
     public static final String STORE = "ballast-models";
+
+    /** Model snapshots, to the child node of this name (the model-update topic's sink). */
+    public static final Output<ModelSnapshot> SNAPSHOTS = new Output<>("model-updates");
+    /** Training metrics. */
+    public static final Output<TrainingMetrics> METRICS = new Output<>("metrics");
+    /** Imbalance alerts and skipped or unscored steps. */
+    public static final Output<ImbalanceAlert> ALERTS = new Output<>("alerts");
+    /** The scores served to unlabelled events. */
+    public static final Output<Prediction> PREDICTIONS = new Output<>("predictions");
+    /** Records the processor cannot use, with the reason. */
+    public static final Output<DeadLetter> DEAD_LETTERS = new Output<>("dead-letters");
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
 
@@ -155,7 +169,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
                 return;
             }
             Prediction prediction = join.score(event, context.currentSystemTimeMs());
-            emit(modelId, prediction);
+            emit(PREDICTIONS, modelId, prediction);
             if (event.getLabels() == null) {
                 if (join.onEvent(event, prediction, origin(source, record.timestamp())) instanceof LabelJoin.Ready ready) {
                     takeInJoined(ready.joined(), source);
@@ -244,21 +258,21 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             alerts.addAll(state.alertGate.resolve(state.trainer.imbalanceMonitor(), now));
         }
         for (AlertGate.Alert alert : alerts) {
-            emit(state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),
+            emit(ALERTS, state.modelId, OutputRecords.alert(state.modelId, alert, declaration.labelNames(),
                     state.trainer.eventsTrained(), now));
             published = true;
         }
         if (!outcome.scored()) {
             LOG.warn("Model '{}': predictions are not finite (diverged parameters); batch trained but not scored",
                     state.modelId);
-            emit(state.modelId, OutputRecords.nonFiniteStep(state.modelId,
+            emit(ALERTS, state.modelId, OutputRecords.nonFiniteStep(state.modelId,
                     "predictions are not finite; the batch was not scored", state.trainer.eventsTrained(), now));
             published = true;
         }
         if (outcome.step().skipped()) {
             LOG.warn("Model '{}': optimiser step skipped ({}); keeping the last good parameters", state.modelId,
                     outcome.step().skipReason());
-            emit(state.modelId, OutputRecords.nonFiniteStep(state.modelId, outcome.step().skipReason(),
+            emit(ALERTS, state.modelId, OutputRecords.nonFiniteStep(state.modelId, outcome.step().skipReason(),
                     state.trainer.eventsTrained(), now));
             published = true;
         }
@@ -291,7 +305,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
                 TrainingMetrics metrics = OutputRecords.metrics(state.modelId, state.snapshotVersion, state.trainer,
                         newEvents / seconds, now);
                 join.describe(state.modelId, metrics);
-                emit(state.modelId, metrics);
+                emit(METRICS, state.modelId, metrics);
                 state.lastMetricsWallMs = now;
                 state.eventsAtLastMetrics = state.trainer.eventsTrained();
             }
@@ -304,7 +318,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         state.lastSnapshotWallMs = now;
         ModelSnapshot snapshot = snapshot(state, now);
         join.published(snapshot);
-        emit(state.modelId, snapshot);
+        emit(SNAPSHOTS, state.modelId, snapshot);
     }
 
     /** The model as it stands, at its current snapshot version, with the hyper-parameters its trainer uses. */
@@ -355,10 +369,10 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             byte[] value) {
         long now = context.currentSystemTimeMs();
         byte[] keyBytes = key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        emit(key, OutputRecords.deadLetter(rejection, topic, partition, offset, eventId, keyBytes, value, now));
+        emit(DEAD_LETTERS, key, OutputRecords.deadLetter(rejection, topic, partition, offset, eventId, keyBytes, value, now));
     }
 
-    private void emit(String key, SpecificRecord value) {
-        context.forward(new Record<>(key, value, context.currentSystemTimeMs()));
+    private <V extends SpecificRecord> void emit(Output<V> output, String key, V value) {
+        output.forward(context, new Record<>(key, value, context.currentSystemTimeMs()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.ballast.topology;
 
+import dev.ballast.cluster.BallastSerdes;
+import dev.ballast.cluster.StartupChecks;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.learning.NativeRuntime;
 import dev.ballast.monitoring.DashboardServer;

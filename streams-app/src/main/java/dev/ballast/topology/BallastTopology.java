@@ -1,16 +1,13 @@
 package dev.ballast.topology;
 
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.feedback.LabelJoin;
+import dev.ballast.processor.Output;
 import dev.ballast.processor.SourceLog;
 import dev.ballast.processor.TrainingProcessor;
-import dev.ballast.schema.DeadLetter;
-import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.LabelFeedback;
 import dev.ballast.schema.LabelledEvent;
-import dev.ballast.schema.ModelSnapshot;
-import dev.ballast.schema.Prediction;
-import dev.ballast.schema.TrainingMetrics;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -38,6 +35,9 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                                                             └─ dead-letters
  * </pre>
  * The guard ({@link RekeyGuard}) re-keys by model id and carries the record's place in the events topic as headers.
+ * The guard and the training processor forward each type of output to the child node of its name (an {@link Output}:
+ * {@code model-updates}, {@code metrics}, {@code alerts}, {@code predictions}, {@code dead-letters} and
+ * {@code oversize-dead-letters} are sinks, each with its type's serde; {@code rekeyed} leads to the repartition).
  * Records that cannot be decoded never reach the topology: the {@link DeadLetterDeserializationHandler} sends them to
  * the dead-letter topic; every record gets a usable timestamp from the {@link EventTimestampExtractor}; an output that
  * cannot be written dead-letters its input through the {@link DeadLetterProductionHandler}.
@@ -47,9 +47,6 @@ public final class BallastTopology {
     private static final String SPLIT = "route-";
     private static final String KEYED = "keyed-by-model";
     private static final String REKEY = "rekey";
-    private static final String GUARDED = "guarded-";
-    private static final String REKEYED = "rekeyed";
-    private static final String REFUSED = "refused";
 
     private BallastTopology() {
     }
@@ -79,48 +76,42 @@ public final class BallastTopology {
         Map<String, KStream<String, LabelledEvent>> routes = events.split(Named.as(SPLIT))
                 .branch((key, event) -> event == null || event.getModelId().equals(key), Branched.as(KEYED))
                 .defaultBranch(Branched.as(REKEY));
-        Map<String, KStream<String, SpecificRecord>> guarded = routes.get(SPLIT + REKEY)
-                .process(() -> new RekeyGuard(config), Named.as("guard-rekey"))
-                .split(Named.as(GUARDED))
-                .branch((key, value) -> value instanceof DeadLetter, Branched.as(REFUSED))
-                .defaultBranch(Branched.as(REKEYED));
-        KStream<String, LabelledEvent> rekeyed = guarded.get(GUARDED + REKEYED)
-                .mapValues(value -> (LabelledEvent) value, Named.as("as-event"))
+        KStream<String, SpecificRecord> guarded = routes.get(SPLIT + REKEY)
+                .process(() -> new RekeyGuard(config), Named.as("guard-rekey"));
+        sink(guarded, RekeyGuard.OVERSIZE, config.getString(BallastConfig.DEAD_LETTERS_TOPIC), serdes.deadLetters());
+        KStream<String, LabelledEvent> rekeyed = guarded
+                // The guard forwards only re-keyed events to this node (see Output), so the cast holds.
+                .mapValues(value -> (LabelledEvent) value, Named.as(RekeyGuard.REKEYED.child()))
                 .repartition(Repartitioned.with(keys, serdes.events()).withName("by-model-id"));
 
         KStream<String, LabelFeedback> labels = builder.stream(config.getString(BallastConfig.LABELS_TOPIC),
                 Consumed.with(keys, serdes.labels()).withName("labels"));
 
-        KStream<String, SpecificRecord> outputs = widen(routes.get(SPLIT + KEYED)
+        KStream<String, SpecificRecord> trained = widen(routes.get(SPLIT + KEYED)
                 .merge(rekeyed, Named.as("all-events")))
                 .merge(widen(labels), Named.as("events-and-labels"))
-                .process(() -> new TrainingProcessor(config, sourceLogs, serdes.events().serializer()), Named.as("train"), TrainingProcessor.STORE,
-                        LabelJoin.STORE)
-                .merge(guarded.get(GUARDED + REFUSED), Named.as("all-outputs"));
-
-        outputs.split(Named.as("output-"))
-                .branch((key, value) -> value instanceof ModelSnapshot, Branched.withConsumer(stream -> stream
-                        .mapValues(value -> (ModelSnapshot) value, Named.as("as-snapshot"))
-                        .to(config.getString(BallastConfig.MODEL_UPDATES_TOPIC),
-                                Produced.with(keys, serdes.snapshots()).withName("model-updates")), "snapshots"))
-                .branch((key, value) -> value instanceof TrainingMetrics, Branched.withConsumer(stream -> stream
-                        .mapValues(value -> (TrainingMetrics) value, Named.as("as-metrics"))
-                        .to(config.getString(BallastConfig.METRICS_TOPIC),
-                                Produced.with(keys, serdes.metrics()).withName("metrics")), "metrics"))
-                .branch((key, value) -> value instanceof ImbalanceAlert, Branched.withConsumer(stream -> stream
-                        .mapValues(value -> (ImbalanceAlert) value, Named.as("as-alert"))
-                        .to(config.getString(BallastConfig.ALERTS_TOPIC),
-                                Produced.with(keys, serdes.alerts()).withName("alerts")), "alerts"))
-                .branch((key, value) -> value instanceof Prediction, Branched.withConsumer(stream -> stream
-                        .mapValues(value -> (Prediction) value, Named.as("as-prediction"))
-                        .to(config.getString(BallastConfig.PREDICTIONS_TOPIC),
-                                Produced.with(keys, serdes.predictions()).withName("predictions")), "predictions"))
-                .branch((key, value) -> value instanceof DeadLetter, Branched.withConsumer(stream -> stream
-                        .mapValues(value -> (DeadLetter) value, Named.as("as-dead-letter"))
-                        .to(config.getString(BallastConfig.DEAD_LETTERS_TOPIC),
-                                Produced.with(keys, serdes.deadLetters()).withName("dead-letters")), "dead-letters"))
-                .noDefaultBranch();
+                .process(() -> new TrainingProcessor(config, sourceLogs, serdes.events().serializer()), Named.as("train"),
+                        TrainingProcessor.STORE, LabelJoin.STORE);
+        sink(trained, TrainingProcessor.SNAPSHOTS, config.getString(BallastConfig.MODEL_UPDATES_TOPIC), serdes.snapshots());
+        sink(trained, TrainingProcessor.METRICS, config.getString(BallastConfig.METRICS_TOPIC), serdes.metrics());
+        sink(trained, TrainingProcessor.ALERTS, config.getString(BallastConfig.ALERTS_TOPIC), serdes.alerts());
+        sink(trained, TrainingProcessor.PREDICTIONS, config.getString(BallastConfig.PREDICTIONS_TOPIC),
+                serdes.predictions());
+        sink(trained, TrainingProcessor.DEAD_LETTERS, config.getString(BallastConfig.DEAD_LETTERS_TOPIC),
+                serdes.deadLetters());
         return builder.build();
+    }
+
+    /**
+     * Writes what a processor forwards to {@code output} to {@code topic}, through a sink that is the processor's
+     * child of the output's name.
+     */
+    @SuppressWarnings("unchecked")
+    private static <V extends SpecificRecord> void sink(KStream<String, SpecificRecord> processor, Output<V> output,
+            String topic, Serde<V> serde) {
+        // The processor forwards only records of type V to this child (see Output), so the view holds.
+        ((KStream<String, V>) (KStream<String, ?>) processor)
+                .to(topic, Produced.with(Serdes.String(), serde).withName(output.child()));
     }
 
     /** Views a stream of one record type as one of records: the training processor takes events and labels. */

@@ -2,9 +2,11 @@ package dev.ballast.topology;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.processor.EventValidator;
+import dev.ballast.processor.Output;
 import dev.ballast.processor.OutputRecords;
 import dev.ballast.processor.Rejection;
 import dev.ballast.processor.SourceHeaders;
+import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.LabelledEvent;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,9 +32,14 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  *   <li>its place in the events topic goes with it as {@link SourceHeaders}: after the repartition, a dead letter
  *       still names the record the user sent.</li>
  * </ul>
- * Forwards the re-keyed {@link LabelledEvent} or a {@code DeadLetter}.
+ * Forwards the re-keyed {@link LabelledEvent} to {@link #REKEYED}, or a {@code DeadLetter} to {@link #OVERSIZE}.
  */
 final class RekeyGuard implements Processor<String, LabelledEvent, String, SpecificRecord> {
+
+    /** Events re-keyed by model id, on their way to the repartition topic. */
+    static final Output<LabelledEvent> REKEYED = new Output<>("rekeyed");
+    /** Dead letters of events over the size cap. */
+    static final Output<DeadLetter> OVERSIZE = new Output<>("oversize-dead-letters");
 
     /** The wire format's magic byte and schema id in front of the Avro body. */
     private static final int WIRE_HEADER_BYTES = 5;
@@ -67,13 +74,13 @@ final class RekeyGuard implements Processor<String, LabelledEvent, String, Speci
             Rejection rejection = new Rejection(Rejection.OVERSIZE, "event of " + size + " bytes keyed by '"
                     + EventValidator.shorten(record.key() == null ? "" : record.key()) + "' would be re-keyed by model id "
                     + "through the repartition topic, over " + BallastConfig.EVENT_MAX_BYTES + "=" + maxBytes);
-            context.forward(new Record<>(record.key(), OutputRecords.deadLetter(rejection, source.topic(),
+            OVERSIZE.forward(context, new Record<>(record.key(), OutputRecords.deadLetter(rejection, source.topic(),
                     source.partition(), source.offset(), EventValidator.shorten(event.getId()),
                     record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), null,
                     context.currentSystemTimeMs()), context.currentSystemTimeMs()));
             return;
         }
-        context.forward(record.withKey(modelId).withHeaders(headers));
+        REKEYED.forward(context, record.withKey(modelId).withHeaders(headers));
     }
 
     /** The Avro body's length, counted without keeping the bytes. */

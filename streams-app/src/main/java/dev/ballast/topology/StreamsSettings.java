@@ -39,6 +39,11 @@ public final class StreamsSettings {
         // the two inputs aligned by timestamp, so idling is off (users may set max.task.idle.ms back).
         properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         properties.putAll(config.nonBallastProperties());
+        // Each stream thread's partition assignor builds its own StreamsConfig from the main consumer's settings, which
+        // in Kafka Streams 4.3.1 leave this flag out: that copy logged the GlobalThread warning again. It gets the value
+        // the app runs with.
+        properties.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                properties.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
         short replication = config.getShort(BallastConfig.TOPIC_REPLICATION_FACTOR);
         properties.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
         // The error handlers and the timestamp extractor are created by Kafka Streams from these properties and find

@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  *
  * <p>Per full mini-batch, in this order: take the logit offsets from the decayed priors (logit adjustment, see
  * {@link ObjectiveSettings}); predict with the current model and the score offsets; decide with the thresholds in
- * force; update the metrics, the threshold tuner and the drift detectors with those scores (so no threshold or
- * metric ever sees the score of an event it decided before it was decided); add the batch's labels to the decayed
+ * force; update the metrics, the drift detectors and the threshold tuner with those scores (so no threshold or
+ * metric ever sees the score of an event it decided before it was decided), a label whose prevalence the detector
+ * saw shift first forgetting most of its counts and score histograms; add the batch's labels to the decayed
  * label counts; turn the counts into per-label weights; take one optimiser step on the objective with the loss
  * offsets. Not thread-safe: one trainer per model id, driven by one thread.
  */
@@ -64,6 +65,20 @@ public final class OnlineTrainer {
 
     private long eventsTrained;
     private StepResult lastStep;
+    private ScoreListener scoreListener;
+
+    /** Receives every scored mini-batch as the prequential metrics see it (e.g. for figures over windows of events). */
+    @FunctionalInterface
+    public interface ScoreListener {
+        /**
+         * @param firstEvent the 0-based index, among the events trained, of the batch's first row
+         * @param probabilities row-major {@code [row * labelCount + label]}, the scores the batch was decided with
+         * @param targets row-major like {@code probabilities}, 1 positive and 0 negative
+         * @param rows the rows of the batch
+         * @param thresholds per label, the thresholds that decided the batch
+         */
+        void scored(long firstEvent, float[] probabilities, float[] targets, int rows, float[] thresholds);
+    }
 
     private OnlineTrainer(TrainerSettings settings, List<String> labelNames, MultiLabelModel model, MiniBatch pending,
             DecayedLabelStatistics labelStatistics, PrequentialMetrics metrics, ThresholdTuner thresholdTuner,
@@ -161,8 +176,12 @@ public final class OnlineTrainer {
         if (scored) {
             float[] thresholdsInForce = thresholdTuner.thresholds();
             metrics.update(probabilities, targets, rows, thresholdsInForce);
+            if (scoreListener != null) {
+                scoreListener.scored(eventsTrained, probabilities, targets, rows, thresholdsInForce);
+            }
             if (imbalanceMonitor != null) {
                 signals = imbalanceMonitor.update(probabilities, targets, rows, thresholdsInForce);
+                adaptToShifts(signals);
             }
             thresholdTuner.observe(probabilities, targets, rows);
         }
@@ -185,6 +204,25 @@ public final class OnlineTrainer {
         eventsTrained += rows;
         pending.clear();
         return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
+    }
+
+    /**
+     * Shortens the memory of each label whose prevalence the detector saw shift, before this batch (which follows the
+     * change) is counted: its counts restart at the detector's prevalence since the change and its score histograms
+     * keep little weight, so the priors, the class weights and the threshold follow the new prevalence at once
+     * instead of over a half-life.
+     */
+    private void adaptToShifts(List<ImbalanceSignal> signals) {
+        double memory = settings.shiftMemoryEvents();
+        if (memory == 0) {
+            return;
+        }
+        for (ImbalanceSignal signal : signals) {
+            if (signal.kind() == ImbalanceSignal.Kind.PREVALENCE_SHIFT) {
+                labelStatistics.rebase(signal.label(), signal.after(), memory);
+                thresholdTuner.forget(signal.label(), memory);
+            }
+        }
     }
 
     /**
@@ -295,6 +333,11 @@ public final class OnlineTrainer {
                     + " events are pending");
         }
         metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
+    }
+
+    /** Hands every mini-batch scored from now on to {@code listener} (null: none), after the metrics took it. */
+    public void onScored(ScoreListener listener) {
+        this.scoreListener = listener;
     }
 
     /** Thresholds in force now. */

@@ -17,24 +17,30 @@ import dev.ballast.weighting.WeightPolicySettings;
  * @param metricsHalfLifeEvents half-life of the prequential metrics (infinite: whole-stream figures)
  * @param driftDetection whether the imbalance drift detectors run
  * @param detectors the drift detectors' parameters (used when they run)
+ * @param shiftMemoryEvents when the prevalence-shift detector fires for a label, the weight in events its label
+ *     counts and threshold histograms keep ({@link OnlineTrainer}); 0 leaves them as they are
  */
 public record TrainerSettings(int batchSize, LearningSettings learning, WeightPolicySettings weighting,
         double weightingHalfLifeEvents, ThresholdSettings thresholds, int metricsBins, double metricsHalfLifeEvents,
-        boolean driftDetection, DetectorSettings detectors) {
+        boolean driftDetection, DetectorSettings detectors, double shiftMemoryEvents) {
 
     public TrainerSettings {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
+        if (!(shiftMemoryEvents >= 0 && shiftMemoryEvents < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("shiftMemoryEvents must be non-negative and finite, got "
+                    + shiftMemoryEvents);
+        }
     }
 
     public TrainerSettings withMetricsHalfLife(double halfLifeEvents) {
         return new TrainerSettings(batchSize, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
-                halfLifeEvents, driftDetection, detectors);
+                halfLifeEvents, driftDetection, detectors, shiftMemoryEvents);
     }
 
     public TrainerSettings withBatchSize(int events) {
         return new TrainerSettings(events, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
-                metricsHalfLifeEvents, driftDetection, detectors);
+                metricsHalfLifeEvents, driftDetection, detectors, shiftMemoryEvents);
     }
 }

@@ -62,6 +62,27 @@ public final class DecayedLabelStatistics {
     return decayedTotals[label];
   }
 
+  /**
+   * Forgets most of one label's history, after a detected change in its prevalence: its counts become those of
+   * {@code memoryEvents} events (or of its current total, when that is less) at {@code prevalence}. Each later event
+   * then moves the label's prevalence as much as if only that many events had been seen before it, and the memory
+   * grows back to the half-life's as the counts refill: an effective half-life that drops and recovers, with no state
+   * of its own.
+   *
+   * @param prevalence the label's prevalence since the change, in [0, 1]
+   * @param memoryEvents the weight, in events, the label's history keeps; positive
+   */
+  public void rebase(int label, double prevalence, double memoryEvents) {
+    if (!(prevalence >= 0 && prevalence <= 1)) {
+      throw new IllegalArgumentException("prevalence must be in [0, 1], got " + prevalence);
+    }
+    if (!(memoryEvents > 0)) {
+      throw new IllegalArgumentException("memoryEvents must be positive, got " + memoryEvents);
+    }
+    decayedTotals[label] = Math.min(decayedTotals[label], memoryEvents);
+    decayedPositives[label] = prevalence * decayedTotals[label];
+  }
+
   /** Decayed positives over decayed total; 0 before the label's first event. */
   public double prevalence(int label) {
     return decayedTotals[label] == 0 ? 0 : decayedPositives[label] / decayedTotals[label];

@@ -16,7 +16,7 @@ import dev.ballast.processor.Rejection;
 import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.topology.BallastApp;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;

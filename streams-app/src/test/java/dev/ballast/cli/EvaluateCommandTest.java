@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code ballast evaluate --sweep} and {@code --score-from}, run as a user runs them. */
+/** {@code ballast evaluate --sweep}, {@code --score-from} and {@code --window}, run as a user runs them. */
 class EvaluateCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,6 +73,32 @@ class EvaluateCommandTest {
         assertEquals(0, table.exitCode(), table.err());
         assertEquals(4, table.out().lines().count(), table.out());
         assertTrue(table.out().contains("batch.size"), table.out());
+    }
+
+    @Test
+    void shouldReportEachWindowPerLabelWhenAWindowIsGiven() throws Exception {
+        Run windowed = run("evaluate", "--synthetic", "2500", "--no-progress", "--report", "json", "--window", "1000");
+        assertEquals(0, windowed.exitCode(), windowed.err());
+        JsonNode report = windowed.json();
+        assertEquals(20_000, report.get("driftPeriodEvents").asLong());
+        JsonNode windows = report.get("windows");
+        assertEquals(3, windows.size());
+        assertEquals(2000, windows.get(2).get("firstEvent").asLong());
+        assertEquals(500, windows.get(2).get("events").asLong());
+        long positives = 0;
+        for (JsonNode window : windows) {
+            positives += window.get("labels").get(3).get("positives").asLong();
+            JsonNode label = window.get("labels").get(3);
+            assertEquals(label.get("truePositives").asLong() + label.get("falseNegatives").asLong(),
+                    label.get("positives").asLong());
+        }
+        assertEquals(report.get("labels").get(3).get("positives").asLong(), positives);
+
+        Run table = run("evaluate", "--synthetic", "2500", "--no-progress", "--window", "1000");
+        assertTrue(table.out().contains("events 2,000-2,499: macro-F1"), table.out());
+        Run invalid = run("evaluate", "--synthetic", "100", "--no-progress", "--window", "0");
+        assertEquals(ReadableErrors.USER_ERROR, invalid.exitCode());
+        assertTrue(invalid.err().contains("--window"), invalid.err());
     }
 
     @Test

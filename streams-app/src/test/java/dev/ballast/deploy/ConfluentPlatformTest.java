@@ -12,7 +12,7 @@ import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.testing.KafkaTestClient;
 import dev.ballast.testing.TestApps;
 import dev.ballast.topology.BallastApp;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

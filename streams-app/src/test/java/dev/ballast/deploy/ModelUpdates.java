@@ -2,7 +2,7 @@ package dev.ballast.deploy;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.schema.ModelSnapshot;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package dev.ballast.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.Random;
@@ -42,6 +43,35 @@ class ScoreHistogramsTest {
     assertEquals((1 + 2.0 / 3) / 2, histograms.auprc(0), 1e-12);
     assertEquals(2, histograms.positives(0));
     assertEquals(2, histograms.negatives(0));
+  }
+
+  @Test
+  void shouldKeepTheShapeButOnlyTheMemoryWeightWhenForgetting() {
+    ScoreHistograms histograms = new ScoreHistograms(2, 10, 5_000);
+    Random random = new Random(3);
+    for (int i = 0; i < 4_000; i++) {
+      boolean positive = random.nextDouble() < 0.2;
+      histograms.add(0, positive ? 0.5f + 0.5f * random.nextFloat() : 0.6f * random.nextFloat(), positive);
+      histograms.add(1, random.nextFloat(), positive);
+    }
+    double auprc = histograms.auprc(0);
+    double share = histograms.positives(0) / (histograms.positives(0) + histograms.negatives(0));
+    double otherPositives = histograms.positives(1);
+    histograms.forget(0, 200);
+    assertEquals(200, histograms.positives(0) + histograms.negatives(0), 1e-9);
+    assertEquals(share, histograms.positives(0) / 200, 1e-12);
+    assertEquals(auprc, histograms.auprc(0), 1e-12);
+    assertEquals(otherPositives, histograms.positives(1), "the other labels keep their mass");
+    // 200 new events of a ranker that puts every positive lowest now weigh as much as the past (decay aside).
+    for (int i = 0; i < 200; i++) {
+      histograms.add(0, i % 5 == 0 ? 0.05f : 0.95f, i % 5 == 0);
+    }
+    assertEquals(400, histograms.positives(0) + histograms.negatives(0), 15);
+    assertTrue(histograms.auprc(0) < auprc - 0.1, "the new scores pull the estimate down at once");
+    // Forgetting more than a label holds leaves it as it is.
+    double held = histograms.positives(0);
+    histograms.forget(0, 1e9);
+    assertEquals(held, histograms.positives(0));
   }
 
   @Test

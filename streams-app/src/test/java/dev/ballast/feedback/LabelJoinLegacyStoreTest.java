@@ -29,8 +29,9 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
- * A join store written before early labels and joined marks moved under the event's key: its {@code l|} and
- * {@code j|} entries (format 1, with index entries of their own) are still found, joined and expired.
+ * A join store written before joined markers moved under their event's key: its {@code j|} markers (with index
+ * entries of their own) are still found and expired, and an early label of the first format joins its event, whose
+ * marker then takes the event's key.
  */
 class LabelJoinLegacyStoreTest {
 
@@ -49,7 +50,7 @@ class LabelJoinLegacyStoreTest {
     };
 
     @Test
-    void shouldJoinAndExpireEntriesOfTheEarlierLayoutWhenTheStoreHoldsThem() throws IOException {
+    void shouldFindAndExpireJoinedMarkersOfTheEarlierLayoutWhenTheStoreHoldsThem() throws IOException {
         KeyValueStore<String, byte[]> store = store();
         long t0 = T0.toEpochMilli();
         // u0 joined before: a second label for it is a duplicate. u1's labels came first and wait for it.

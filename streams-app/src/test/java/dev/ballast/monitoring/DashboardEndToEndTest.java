@@ -16,7 +16,7 @@ import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
 import dev.ballast.topology.BallastApp;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import dev.ballast.testing.EmbeddedKafkaExtension;
 import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.topology.BallastTopology;
 import dev.ballast.topology.StreamsSettings;
 import java.nio.file.Path;

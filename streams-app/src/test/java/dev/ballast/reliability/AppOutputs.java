@@ -5,7 +5,7 @@ import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.schema.Prediction;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -13,7 +13,7 @@ import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ModelSnapshot;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.training.OnlineTrainer;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -12,7 +12,7 @@ import dev.ballast.schema.Prediction;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
 import dev.ballast.testing.TestApps;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -20,7 +20,7 @@ import dev.ballast.schema.Tensor;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
 import dev.ballast.topology.BallastApp;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -14,7 +14,7 @@ import dev.ballast.serde.AvroSerdes;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
 import dev.ballast.topology.BallastApp;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -18,7 +18,7 @@ import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.testing.BrokerTest;
 import dev.ballast.testing.KafkaTestClient;
 import dev.ballast.topology.BallastApp;
-import dev.ballast.topology.BallastSerdes;
+import dev.ballast.cluster.BallastSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

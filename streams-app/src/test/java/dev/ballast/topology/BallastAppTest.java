@@ -3,6 +3,7 @@ package dev.ballast.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.embedded.EventPublisher;
 import dev.ballast.embedded.kafka.EmbeddedKafka;

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.processor.SourceHeaders;
+import dev.ballast.processor.TrainingProcessor;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.testing.EmbeddedKafkaExtension;
 import dev.ballast.schema.DeadLetter;
@@ -22,12 +24,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +52,7 @@ class BallastTopologyTest {
     @TempDir
     Path stateDir;
 
+    private BallastConfig config;
     private TopologyTestDriver driver;
     private BallastSerdes serdes;
     private TestInputTopic<String, LabelledEvent> events;
@@ -75,7 +81,7 @@ class BallastTopologyTest {
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "60000");
         settings.put(BallastConfig.BATCH_LINGER_MS, "500");
         settings.putAll(extra);
-        BallastConfig config = new BallastConfig(settings);
+        config = new BallastConfig(settings);
         serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
         driver = new TopologyTestDriver(BallastTopology.build(config, serdes), StreamsSettings.of(config));
         events = driver.createInputTopic("ballast.events", new StringSerializer(), serdes.events().serializer());
@@ -88,6 +94,31 @@ class BallastTopologyTest {
     @AfterEach
     void closeDriver() {
         driver.close();
+    }
+
+    @Test
+    void shouldWireEachTypedOutputToTheChildOfItsName() {
+        Map<String, TopologyDescription.Node> nodes = new HashMap<>();
+        BallastTopology.build(config, serdes).describe().subtopologies()
+                .forEach(subtopology -> subtopology.nodes().forEach(node -> nodes.put(node.name(), node)));
+
+        assertEquals(Map.of(
+                        TrainingProcessor.SNAPSHOTS.child(), "ballast.model-updates",
+                        TrainingProcessor.METRICS.child(), "ballast.metrics",
+                        TrainingProcessor.ALERTS.child(), "ballast.alerts",
+                        TrainingProcessor.PREDICTIONS.child(), "ballast.predictions",
+                        TrainingProcessor.DEAD_LETTERS.child(), "ballast.dead-letters"),
+                sinkTopics(nodes.get("train")), "the training processor's children are its outputs' sinks");
+        TopologyDescription.Node guard = nodes.get("guard-rekey");
+        assertEquals(Set.of(RekeyGuard.REKEYED.child(), RekeyGuard.OVERSIZE.child()),
+                guard.successors().stream().map(TopologyDescription.Node::name).collect(Collectors.toSet()));
+        assertEquals("ballast.dead-letters", sinkTopics(guard).get(RekeyGuard.OVERSIZE.child()));
+    }
+
+    /** The children of a node by name, each with its topic if it is a sink. */
+    private static Map<String, String> sinkTopics(TopologyDescription.Node node) {
+        return node.successors().stream().collect(Collectors.toMap(TopologyDescription.Node::name,
+                child -> child instanceof TopologyDescription.Sink sink ? sink.topic() : "(not a sink)"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.cluster.BallastSerdes;
 import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
 import dev.ballast.schema.DenseFeatures;

@@ -1,13 +1,20 @@
 package dev.ballast.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.testing.LogCapture;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StreamsSettingsTest {
 
@@ -29,6 +36,25 @@ class StreamsSettingsTest {
 
         assertEquals("zstd", properties.get("producer.compression.type"));
         assertEquals("at_least_once", properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    }
+
+    @Test
+    void shouldNotWarnAboutTheGlobalThreadsProcessingHandlerWhenKafkaStreamsStarts(@TempDir Path stateDir) {
+        Map<String, String> settings = basics(Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()));
+        settings.put("bootstrap.servers", "127.0.0.1:1");
+        Properties properties = StreamsSettings.of(new BallastConfig(settings));
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("ballast.events").to("ballast.predictions");
+
+        try (LogCapture warnings = LogCapture.of(StreamsConfig.class,
+                event -> event.getFormattedMessage().contains("GlobalThread"))) {
+            // The constructor builds every StreamsConfig Kafka Streams uses: its own, and the one each stream
+            // thread's partition assignor reads from the main consumer's settings. Nothing connects yet.
+            KafkaStreams streams = new KafkaStreams(builder.build(), properties);
+            streams.close(Duration.ofSeconds(10));
+
+            assertTrue(warnings.events().isEmpty(), () -> "logged: " + warnings.events());
+        }
     }
 
     private static Map<String, String> basics(Map<String, String> extra) {

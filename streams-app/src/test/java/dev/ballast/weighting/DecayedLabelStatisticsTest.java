@@ -61,6 +61,38 @@ class DecayedLabelStatisticsTest {
   }
 
   @Test
+  void shouldRestartAtTheGivenPrevalenceWithTheGivenWeightWhenRebased() {
+    DecayedLabelStatistics statistics = new DecayedLabelStatistics(2, 1_000);
+    float[] row = {1, 0};
+    for (int i = 0; i < 3_000; i++) {
+      row[0] = i % 4 == 0 ? 1 : 0;
+      statistics.observe(row, 0);
+    }
+    double otherTotal = statistics.total(1);
+    statistics.rebase(0, 0.01, 100);
+    assertEquals(100, statistics.total(0), 1e-12);
+    assertEquals(0.01, statistics.prevalence(0), 1e-12);
+    assertEquals(otherTotal, statistics.total(1), "the other labels keep their counts");
+    // A label with less history than the memory keeps its weight.
+    statistics.rebase(0, 0.5, 1_000_000);
+    assertEquals(100, statistics.total(0), 1e-12);
+    assertEquals(0.5, statistics.prevalence(0), 1e-12);
+    // Its memory refills: after 100 more events the old 100 weigh as much as the new ones (about half).
+    row[0] = 0;
+    for (int i = 0; i < 100; i++) {
+      statistics.observe(row, 0);
+    }
+    assertEquals(0.5 * 100 * Math.pow(HalfLife.decayFactor(1_000), 100), statistics.positives(0), 1e-9);
+  }
+
+  @Test
+  void shouldRejectARebaseOutsideTheUnitIntervalOrWithoutMemory() {
+    DecayedLabelStatistics statistics = new DecayedLabelStatistics(1, 10);
+    assertThrows(IllegalArgumentException.class, () -> statistics.rebase(0, 1.5, 10));
+    assertThrows(IllegalArgumentException.class, () -> statistics.rebase(0, 0.5, 0));
+  }
+
+  @Test
   void shouldReportZeroPrevalenceBeforeAnyEvent() {
     DecayedLabelStatistics statistics = new DecayedLabelStatistics(3, 10);
     assertEquals(0, statistics.prevalence(2));

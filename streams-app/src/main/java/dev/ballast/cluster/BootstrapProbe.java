@@ -1,4 +1,4 @@
-package dev.ballast.topology;
+package dev.ballast.cluster;
 
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package dev.ballast.topology;
+package dev.ballast.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

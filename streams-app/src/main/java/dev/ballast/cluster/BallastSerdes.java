@@ -1,4 +1,4 @@
-package dev.ballast.topology;
+package dev.ballast.cluster;
 
 import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.ImbalanceAlert;

@@ -1,4 +1,4 @@
-package dev.ballast.topology;
+package dev.ballast.cluster;
 
 import dev.ballast.registry.RestSchemaRegistryClient;
 import dev.ballast.registry.SchemaRegistryException;
@@ -104,7 +104,7 @@ public final class StartupChecks {
     }
 
     /** Admin client settings from client settings, with calls bounded so that nothing outlives the start-up wait. */
-    static Map<String, Object> adminProperties(Map<String, ?> client) {
+    public static Map<String, Object> adminProperties(Map<String, ?> client) {
         Map<String, Object> admin = new HashMap<>();
         for (String name : AdminClientConfig.configNames()) {
             if (client.containsKey(name)) {
@@ -120,11 +120,12 @@ public final class StartupChecks {
      * Closes an admin client without waiting for its pending calls: {@code Admin.close()} waits for them up to their
      * own timeout, which after an unanswered describe-cluster kept {@code main} blocked 15 s past the start-up wait.
      */
-    static void close(Admin admin) {
+    public static void close(Admin admin) {
         admin.close(ADMIN_CLOSE_TIMEOUT);
     }
 
-    static void awaitKafka(Admin admin, String bootstrapServers, Duration wait) throws InterruptedException {
+    /** Waits up to {@code wait} until the cluster at {@code bootstrapServers} answers {@code admin}. */
+    public static void awaitKafka(Admin admin, String bootstrapServers, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         await("Kafka at " + bootstrapServers, wait, KAFKA_HINT, () -> {
             long attemptMs = attemptMs(deadline);
@@ -164,7 +165,8 @@ public final class StartupChecks {
         return Math.max(100, Math.min(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
     }
 
-    static void awaitSchemaRegistry(Map<String, ?> clientProperties, Duration wait) throws InterruptedException {
+    /** Waits up to {@code wait} until the Schema Registry of {@code schema.registry.url} answers. */
+    public static void awaitSchemaRegistry(Map<String, ?> clientProperties, Duration wait) throws InterruptedException {
         SerdeConfig serdeConfig = new SerdeConfig(clientProperties);
         RestSchemaRegistryClient client = new RestSchemaRegistryClient(
                 serdeConfig.registryClientConfig().withMaxRetries(0).withRequestTimeout(ATTEMPT_TIMEOUT));
