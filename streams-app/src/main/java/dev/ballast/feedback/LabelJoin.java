@@ -141,8 +141,11 @@ public final class LabelJoin {
     private KeyValueStore<String, byte[]> store;
     private long streamTime = Long.MIN_VALUE;
     private long earliestDeadline = Long.MAX_VALUE;
-    /** Whether the store may hold joined markers under {@link #LEGACY_JOINED}, which are then looked up too. */
-    private boolean legacyJoined;
+    /**
+     * Whether the store may hold joined markers under {@link #LEGACY_JOINED}, which are then looked up too: found out
+     * at the first lookup after {@link #init}, null before.
+     */
+    private Boolean legacyJoined;
 
     public LabelJoin(FeedbackSettings settings) {
         this.settings = settings;
@@ -159,9 +162,17 @@ public final class LabelJoin {
         serving.clear();
         streamTime = Long.MIN_VALUE;
         earliestDeadline = firstDeadline();
-        try (KeyValueIterator<String, byte[]> legacy = store.range(LEGACY_JOINED, LEGACY_JOINED + '\uffff')) {
-            legacyJoined = legacy.hasNext();
+        legacyJoined = null;
+    }
+
+    /** Whether the joined marker of {@code id} is under the key of an earlier layout. */
+    private boolean joinedUnderLegacyKey(String id) {
+        if (legacyJoined == null) {
+            try (KeyValueIterator<String, byte[]> legacy = store.range(LEGACY_JOINED, LEGACY_JOINED + '\uffff')) {
+                legacyJoined = legacy.hasNext();
+            }
         }
+        return legacyJoined && store.get(LEGACY_JOINED + id) != null;
     }
 
     /**
@@ -185,7 +196,7 @@ public final class LabelJoin {
     /** Whether an unlabelled event of this id has been received already (waiting, or joined within its delay). */
     public boolean received(LabelledEvent event) {
         String id = event.getModelId() + '\0' + event.getId();
-        return store.get(EVENT + id) != null || legacyJoined && store.get(LEGACY_JOINED + id) != null;
+        return store.get(EVENT + id) != null || joinedUnderLegacyKey(id);
     }
 
     /** The model published {@code snapshot}: it serves from now on. */
@@ -248,8 +259,7 @@ public final class LabelJoin {
         byte[] stored = store.get(EVENT + id);
         JoinEntry entry = stored == null ? null : entry(EVENT + id, stored);
         if (entry == null || entry.getEvent() == null) {
-            if (entry != null || legacyJoined && store.get(LEGACY_JOINED + id) != null
-                    || store.get(EARLY_LABEL + id) != null) {
+            if (entry != null || joinedUnderLegacyKey(id) || store.get(EARLY_LABEL + id) != null) {
                 modelCounters.orphanLabels++;
                 saveCounters(label.getModelId(), modelCounters);
                 return new Duplicate("a second label for event '" + shorten(label.getEventId()) + "' of model '"
