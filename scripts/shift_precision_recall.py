@@ -9,7 +9,7 @@ A label rises at a switch when its positives per event over the new regime are a
 before (the demo's drifting labels move tenfold). The settled part of a regime runs from --settle events after the
 switch to the next switch; its precision and recall pool the confusion counts of the windows in it, so --settle and
 the regime length must be multiples of the window. Also prints the part before it (the first --settle events), where
-the switch is still being learnt. Prints a Markdown table and one summary line; standard library only.
+the switch is still being learnt. Prints a Markdown table and summary lines; standard library only.
 """
 import argparse
 import json
@@ -55,6 +55,8 @@ def main():
           f"| settled: precision | recall | gap |")
     print("|---|---|---|---|---|---|---|")
     gaps = []
+    early_total = [0, 0, 0]
+    settled_total = [0, 0, 0]
     for start in range(period, end, period):
         for label, name in enumerate(names):
             before = pooled(windows, start - period, start, label)
@@ -68,6 +70,9 @@ def main():
             tp, fp, fn, _, _ = pooled(windows, start + args.settle, start + period, label)
             precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)
             gaps.append(abs(precision - recall))
+            for total, counts in ((early_total, (early_tp, early_fp, early_fn)), (settled_total, (tp, fp, fn))):
+                for index, count in enumerate(counts):
+                    total[index] += count
             print(f"| {start:,} | {name} | {prevalence_before:.4f} -> {prevalence_after:.4f} "
                   f"| {ratio(early_tp, early_tp + early_fp):.3f} / {ratio(early_tp, early_tp + early_fn):.3f} "
                   f"| {precision:.3f} | {recall:.3f} | {precision - recall:+.3f} |")
@@ -76,6 +81,8 @@ def main():
     kind = "falling" if args.falling else "rising"
     print(f"\n{len(gaps)} {kind} label-switches; settled |precision - recall|: mean {sum(gaps) / len(gaps):.3f}, "
           f"largest {max(gaps):.3f}; within 0.15: {sum(gap <= 0.15 for gap in gaps)} of {len(gaps)}")
+    for part, (tp, fp, fn) in ((f"first {args.settle:,} events", early_total), ("settled", settled_total)):
+        print(f"pooled over them, {part}: precision {ratio(tp, tp + fp):.3f}, recall {ratio(tp, tp + fn):.3f}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,7 +46,6 @@ import picocli.CommandLine.Option;
             "  ballast dead-letters --replay-to ballast.events    # after fixing the cause"})
 final class DeadLettersCommand implements Callable<Integer> {
 
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--model", paramLabel = "ID", description = "Only dead letters whose record key is this model id.")
@@ -69,19 +69,25 @@ final class DeadLettersCommand implements Callable<Integer> {
     private long replayed;
     private long undecodable;
 
+    /** Built at the first record: an empty topic is read without asking the Schema Registry. */
+    private BallastSerdes serdes;
+
     @Override
     public Integer call() throws Exception {
         BallastConfig config = new BallastConfig(configOptions.load(Map.of()));
         Map<String, Object> client = config.nonBallastProperties();
-        StartupChecks.awaitKafkaAndRegistry(config);
+        StartupChecks.requireClientSettings(client);
         String topic = config.getString(BallastConfig.DEAD_LETTERS_TOPIC);
-        BallastSerdes serdes = BallastSerdes.fromConfig(client);
         PrintStream out = System.out;
         ObjectMapper mapper = new ObjectMapper();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(MetricsFeed.readerProperties(client),
                 new StringDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> producer = replayTopic == null ? null : replayProducer(client)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
+            // The consumer's first metadata request is the start-up check on Kafka, as for 'models' and 'monitor'.
+            List<TopicPartition> partitions = StartupChecks.awaitKafka(
+                            String.valueOf(client.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)),
+                            Duration.ofMillis(config.getLong(BallastConfig.STARTUP_WAIT_MS)),
+                            timeout -> consumer.partitionsFor(topic, timeout)).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -91,7 +97,7 @@ final class DeadLettersCommand implements Callable<Integer> {
             while (System.nanoTime() < deadline
                     && ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    DeadLetter deadLetter = take(record, serdes, producer);
+                    DeadLetter deadLetter = take(record, client, producer);
                     if (deadLetter != null && json) {
                         DeadLetterText.json(deadLetter, shown.addObject());
                     } else if (deadLetter != null) {
@@ -110,7 +116,7 @@ final class DeadLettersCommand implements Callable<Integer> {
             out.flush();
             while (follow) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    DeadLetter deadLetter = take(record, serdes, producer);
+                    DeadLetter deadLetter = take(record, client, producer);
                     if (deadLetter != null) {
                         out.print(json ? mapper.writeValueAsString(DeadLetterText.json(deadLetter, mapper.createObjectNode()))
                                 + System.lineSeparator() : DeadLetterText.describe(deadLetter));
@@ -123,9 +129,13 @@ final class DeadLettersCommand implements Callable<Integer> {
     }
 
     /** Counts, and replays when asked, a dead letter of the chosen model; null for a tombstone or another model. */
-    private DeadLetter take(ConsumerRecord<String, byte[]> record, BallastSerdes serdes, KafkaProducer<byte[], byte[]> producer) {
+    private DeadLetter take(ConsumerRecord<String, byte[]> record, Map<String, Object> client,
+            KafkaProducer<byte[], byte[]> producer) {
         if (record.value() == null || (modelId != null && !modelId.equals(record.key()))) {
             return null;
+        }
+        if (serdes == null) {
+            serdes = BallastSerdes.fromConfig(client);
         }
         DeadLetter deadLetter = serdes.deadLetters().deserializer().deserialize(record.topic(), record.value());
         byKind.merge(deadLetter.getErrorKind(), 1L, Long::sum);

@@ -154,6 +154,7 @@ public final class BallastConfig extends AbstractConfig {
     private static final StandardiserSettings STANDARDISER_DEFAULTS = StandardiserSettings.defaults();
     /** Likewise the drift detectors' defaults, chosen in the evaluation package. */
     private static final DetectorSettings DETECTOR_DEFAULTS = DetectorSettings.defaults();
+    private static final ThresholdSettings THRESHOLD_DEFAULTS = ThresholdSettings.defaults();
     /** Chosen on the drifting streams of docs/evaluation.md (50 to 300 all within 0.002 of each other there). */
     private static final double SHIFT_MEMORY_DEFAULT = 100.0;
 
@@ -307,25 +308,25 @@ public final class BallastConfig extends AbstractConfig {
                 "beta of the effective-number policy.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_EFFECTIVE_BETA);
 
         order = 0;
-        def.define(THRESHOLD_POLICY, Type.STRING, THRESHOLD_POLICIES.nameOf(ThresholdPolicy.TUNED), THRESHOLD_POLICIES, Importance.MEDIUM,
+        def.define(THRESHOLD_POLICY, Type.STRING, THRESHOLD_POLICIES.nameOf(THRESHOLD_DEFAULTS.policy()), THRESHOLD_POLICIES, Importance.MEDIUM,
                 "fixed: decide positive at probability >= " + THRESHOLD_DEFAULT + "; tuned: re-choose each label's threshold "
                         + "online from the decayed histograms of its own past scores.",
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_POLICY);
-        def.define(THRESHOLD_METRIC, Type.STRING, THRESHOLD_METRICS.nameOf(ThresholdMetric.F1), THRESHOLD_METRICS, Importance.LOW,
+        def.define(THRESHOLD_METRIC, Type.STRING, THRESHOLD_METRICS.nameOf(THRESHOLD_DEFAULTS.metric()), THRESHOLD_METRICS, Importance.LOW,
                 "What a tuned threshold maximises: f1, f-beta (" + THRESHOLD_BETA + "), or precision subject to recall >= "
                         + THRESHOLD_RECALL_FLOOR + ".", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_METRIC);
-        def.define(THRESHOLD_BETA, Type.DOUBLE, 1.0, Bounds.positive(), Importance.LOW,
+        def.define(THRESHOLD_BETA, Type.DOUBLE, THRESHOLD_DEFAULTS.beta(), Bounds.positive(), Importance.LOW,
                 "beta of the f-beta metric.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_BETA);
-        def.define(THRESHOLD_RECALL_FLOOR, Type.DOUBLE, 0.5, Bounds.aboveAtMost(0.0, 1.0), Importance.LOW,
+        def.define(THRESHOLD_RECALL_FLOOR, Type.DOUBLE, THRESHOLD_DEFAULTS.recallFloor(), Bounds.aboveAtMost(0.0, 1.0), Importance.LOW,
                 "Recall floor of the precision-at-recall metric.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_RECALL_FLOOR);
-        def.define(THRESHOLD_BINS, Type.INT, 100, Range.between(2, 100_000), Importance.LOW,
+        def.define(THRESHOLD_BINS, Type.INT, THRESHOLD_DEFAULTS.bins(), Range.between(2, 100_000), Importance.LOW,
                 "Histogram bins over [0, 1] for threshold tuning.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_BINS);
-        def.define(THRESHOLD_HALF_LIFE, Type.DOUBLE, 2_000.0, Bounds.nonNegative(), Importance.LOW,
+        def.define(THRESHOLD_HALF_LIFE, Type.DOUBLE, THRESHOLD_DEFAULTS.halfLifeEvents(), Bounds.nonNegative(), Importance.LOW,
                 "Half-life, in events, of the score histograms behind the thresholds; 0 means no decay.",
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_HALF_LIFE);
-        def.define(THRESHOLD_MIN_POSITIVES, Type.DOUBLE, 5.0, Bounds.nonNegative(), Importance.LOW,
+        def.define(THRESHOLD_MIN_POSITIVES, Type.DOUBLE, THRESHOLD_DEFAULTS.minPositives(), Bounds.nonNegative(), Importance.LOW,
                 "Positives a label must have seen before its threshold is tuned.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_MIN_POSITIVES);
-        def.define(THRESHOLD_DEFAULT, Type.DOUBLE, 0.5, Bounds.strictlyBetween(0.0, 1.0), Importance.LOW,
+        def.define(THRESHOLD_DEFAULT, Type.DOUBLE, (double) THRESHOLD_DEFAULTS.defaultThreshold(), Bounds.strictlyBetween(0.0, 1.0), Importance.LOW,
                 "Threshold of the fixed policy, and of a tuned label before it has enough positives.",
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_DEFAULT);
 

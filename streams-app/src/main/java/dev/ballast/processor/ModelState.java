@@ -8,7 +8,6 @@ import dev.ballast.training.OnlineTrainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -51,30 +50,12 @@ final class ModelState {
     final OnlineTrainer trainer;
     /** Incremented at every save; journal entries written after a save carry it. */
     long saveSequence;
-    /** Journal entries written since the last save (the next entry's slot). */
-    int journalLength;
-    /** Mini-batches trained since the last save. */
-    int batchesSinceSave;
-    /**
-     * This save cycle's events taken straight from the events topic and not journalled (see {@link ModelStore}),
-     * or null if there are none.
-     */
-    EventJournal.SourceRange sourceRange;
-    /** The next offset after the last event this cycle took from {@link #sourceRange}'s partition. */
-    long sourceNext;
-    /** Whether every event of this cycle is journalled from now on: a repartitioned event has arrived in it. */
-    boolean journalling;
-    /** The store key of {@link #sourceRange}. */
-    final String sourceRangeKey;
     long snapshotVersion;
     long batchesAtLastSnapshot;
     /** Per "topic-partition", the next input offset after the last event the trained model reflects. */
     final Map<String, Long> reflectedOffsets;
-    /** Per "topic-partition", the next offset after the last pending (not yet trained) event. */
-    private final Map<String, Long> pendingOffsets = new TreeMap<>();
-    /** The partition of the last pending event and the next offset after it, not yet in {@link #pendingOffsets}. */
-    private String pendingPartition;
-    private long pendingNext;
+    /** The store's bookkeeping since the last save (see {@link ModelStore}); not saved. */
+    final SaveCycle cycle;
 
     // Wall-clock bookkeeping for the punctuators; not persisted (a restart simply publishes a little sooner).
     /** Cool-down and open conditions of the alerts; after a restart a condition still present is raised once more. */
@@ -83,7 +64,6 @@ final class ModelState {
     long lastSnapshotWallMs;
     long lastMetricsWallMs;
     long eventsAtLastMetrics;
-    private String[] journalKeys = new String[64];
 
     ModelState(String modelId, OnlineTrainer trainer, long saveSequence, long snapshotVersion, long batchesAtLastSnapshot,
             Map<String, Long> reflectedOffsets, long nowMs) {
@@ -93,57 +73,16 @@ final class ModelState {
         this.snapshotVersion = snapshotVersion;
         this.batchesAtLastSnapshot = batchesAtLastSnapshot;
         this.reflectedOffsets = new TreeMap<>(reflectedOffsets);
-        this.sourceRangeKey = EventJournal.sourceRangeKey(modelId);
+        this.cycle = new SaveCycle(modelId);
         this.lastEventWallMs = nowMs;
         this.lastSnapshotWallMs = nowMs;
         this.lastMetricsWallMs = nowMs;
         this.eventsAtLastMetrics = trainer.eventsTrained();
     }
 
-    /** The store key of a journal slot (the keys are built once and reused). */
-    String journalKey(int slot) {
-        if (slot >= journalKeys.length) {
-            journalKeys = Arrays.copyOf(journalKeys, Math.max(slot + 1, 2 * journalKeys.length));
-        }
-        String key = journalKeys[slot];
-        if (key == null) {
-            key = EventJournal.key(modelId, slot);
-            journalKeys[slot] = key;
-        }
-        return key;
-    }
-
     /** Mini-batches trained so far, whether their optimiser step was taken or skipped. */
     long batchesTrained() {
         return trainer.model().steps() + trainer.model().skippedSteps();
-    }
-
-    /**
-     * An event of {@code topicPartition} at {@code offset} is pending. The partition of the last pending event is
-     * kept in two fields and folded into {@link #pendingOffsets} only when another partition comes: events mostly
-     * come from one partition, and this runs for every event.
-     */
-    void notePending(String topicPartition, long offset) {
-        if (!topicPartition.equals(pendingPartition)) {
-            foldPending();
-            pendingPartition = topicPartition;
-        }
-        pendingNext = Math.max(pendingNext, offset + 1);
-    }
-
-    private void foldPending() {
-        if (pendingPartition != null) {
-            pendingOffsets.merge(pendingPartition, pendingNext, Math::max);
-            pendingPartition = null;
-            pendingNext = 0;
-        }
-    }
-
-    /** The pending events were trained: their offsets are now reflected by the model. */
-    void pendingTrained() {
-        foldPending();
-        pendingOffsets.forEach((partition, next) -> reflectedOffsets.merge(partition, next, Math::max));
-        pendingOffsets.clear();
     }
 
     /** The schema format {@code format} was written with, as frozen when that format was released. */

@@ -118,24 +118,25 @@ public final class ModelStore implements AutoCloseable {
      * @return the outcome of the mini-batch it completed, or null
      */
     BatchOutcome takeIn(ModelState state, EventJournal.Input input, String topic, int partition, long offset) {
+        SaveCycle cycle = state.cycle;
         String topicPartition = topicPartition(topic, partition);
-        if (!state.journalling && input.served() == null && topic.equals(eventsTopic)
-                && (state.sourceRange == null || state.sourceRange.partition() == partition)) {
+        if (!cycle.journalling && input.served() == null && topic.equals(eventsTopic)
+                && (cycle.sourceRange == null || cycle.sourceRange.partition() == partition)) {
             // Found again in the events topic on restore: only the first of the cycle's events is noted.
-            if (state.sourceRange == null) {
-                state.sourceRange = new EventJournal.SourceRange(state.saveSequence, topic, partition, offset, -1);
-                store.put(state.sourceRangeKey, state.sourceRange.encode());
+            if (cycle.sourceRange == null) {
+                cycle.sourceRange = new EventJournal.SourceRange(state.saveSequence, topic, partition, offset, -1);
+                store.put(cycle.sourceRangeKey, cycle.sourceRange.encode());
             }
-            state.sourceNext = offset + 1;
+            cycle.sourceNext = offset + 1;
         } else {
-            if (!state.journalling) {
-                state.journalling = true;
-                if (state.sourceRange != null) {
-                    state.sourceRange = state.sourceRange.closedAt(state.sourceNext);
-                    store.put(state.sourceRangeKey, state.sourceRange.encode());
+            if (!cycle.journalling) {
+                cycle.journalling = true;
+                if (cycle.sourceRange != null) {
+                    cycle.sourceRange = cycle.sourceRange.closedAt(cycle.sourceNext);
+                    store.put(cycle.sourceRangeKey, cycle.sourceRange.encode());
                 }
             }
-            store.put(state.journalKey(state.journalLength++),
+            store.put(cycle.journalKey(cycle.journalLength++),
                     EventJournal.encode(state.saveSequence, topicPartition, offset, input));
         }
         return train(state, input, topicPartition, offset);
@@ -144,7 +145,7 @@ public final class ModelStore implements AutoCloseable {
     /** Trains the model's pending events now, as a mini-batch short of its size. */
     BatchOutcome trainPending(ModelState state) {
         BatchOutcome outcome = state.trainer.trainPending();
-        trained(state);
+        state.cycle.trained(state.reflectedOffsets);
         return outcome;
     }
 
@@ -154,7 +155,7 @@ public final class ModelStore implements AutoCloseable {
      * since the last save.
      */
     void saveAfterBatch(ModelState state, boolean published) {
-        if (published || state.batchesSinceSave >= saveIntervalBatches) {
+        if (published || state.cycle.batchesSinceSave >= saveIntervalBatches) {
             save(state);
         }
     }
@@ -162,10 +163,7 @@ public final class ModelStore implements AutoCloseable {
     /** Saves the model's whole state and starts a new cycle: the range and journal of the last one are done with. */
     void save(ModelState state) {
         state.saveSequence++;
-        state.journalLength = 0;
-        state.batchesSinceSave = 0;
-        state.sourceRange = null;
-        state.journalling = false;
+        state.cycle.restart();
         store.put(state.modelId, state.serialise());
     }
 
@@ -218,7 +216,8 @@ public final class ModelStore implements AutoCloseable {
                         declaration.featureCount(), declaration.labelNames()), 0, 0, 0, Map.of(), now)
                 : restore(saved, declaration, now);
         onLoad.accept(state);
-        byte[] rangeBytes = store.get(state.sourceRangeKey);
+        SaveCycle cycle = state.cycle;
+        byte[] rangeBytes = store.get(cycle.sourceRangeKey);
         EventJournal.SourceRange range = rangeBytes == null ? null : EventJournal.SourceRange.decode(rangeBytes);
         long readBack = 0;
         if (range != null && range.stamp() == state.saveSequence) {
@@ -232,19 +231,19 @@ public final class ModelStore implements AutoCloseable {
             readBack = readBack(state, declaration, range, partition, to);
         }
         while (true) {
-            byte[] entryBytes = store.get(state.journalKey(state.journalLength));
+            byte[] entryBytes = store.get(cycle.journalKey(cycle.journalLength));
             EventJournal.Entry entry = entryBytes == null ? null
                     : EventJournal.decode(entryBytes, event -> toInput(event, declaration));
             if (entry == null || entry.stamp() != state.saveSequence) {
                 break;
             }
-            state.journalLength++;
-            state.journalling = true;
+            cycle.journalLength++;
+            cycle.journalling = true;
             train(state, entry.input(), entry.topicPartition(), entry.offset());
         }
         LOG.info("Model '{}' {}: version {}, {} events trained; {} events read back from {} and {} journalled events "
                 + "replayed", declaration.modelId(), saved == null ? "created" : "restored", state.snapshotVersion,
-                state.trainer.eventsTrained(), readBack, eventsTopic, state.journalLength);
+                state.trainer.eventsTrained(), readBack, eventsTopic, cycle.journalLength);
         return state;
     }
 
@@ -281,8 +280,8 @@ public final class ModelStore implements AutoCloseable {
                 count[0]++;
             }
         });
-        state.sourceRange = range;
-        state.sourceNext = to;
+        state.cycle.sourceRange = range;
+        state.cycle.sourceNext = to;
         return count[0];
     }
 
@@ -292,17 +291,11 @@ public final class ModelStore implements AutoCloseable {
         BatchOutcome outcome = input.indices() == null
                 ? trainer.addDense(input.values(), input.targets(), input.importance(), input.served())
                 : trainer.addSparse(input.indices(), input.values(), input.targets(), input.importance(), input.served());
-        state.notePending(topicPartition, offset);
+        state.cycle.notePending(topicPartition, offset);
         if (outcome != null) {
-            trained(state);
+            state.cycle.trained(state.reflectedOffsets);
         }
         return outcome;
-    }
-
-    /** The pending events were trained as one mini-batch. */
-    private static void trained(ModelState state) {
-        state.pendingTrained();
-        state.batchesSinceSave++;
     }
 
     static EventJournal.Input toInput(LabelledEvent event, ModelDeclaration declaration) {

@@ -177,7 +177,8 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
                 return;
             }
         }
-        takeIn(state, declaration, ModelStore.toInput(event, declaration), source.topic(), source.partition(), source.offset());
+        takeIn(state, declaration, ModelStore.toInput(event, declaration), source.topic(), source.partition(),
+                source.offset());
     }
 
     /** Labels of an event sent unlabelled: checked, then joined with their event (see {@link LabelJoin}). */

@@ -241,4 +241,44 @@ class CliTest {
                     "the demo deletes its data directory on exit");
         }
     }
+
+    @Test
+    @Tag("broker")
+    void shouldSendTheLogToDataDemoLogWhileTheLiveViewRuns() throws Exception {
+        // As a user runs it: its own JVM in its own directory, logging set up as in the launcher (the main class path
+        // only; the tests' logback-test.xml would replace Ballast's logging).
+        String mainClassPath = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                mainClassPath, "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ballast", Ballast.class.getName(),
+                "demo", "--events", "2000", "--bad-records", "3")
+                .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            assertTrue(process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "the demo of 2,000 events ends");
+            List<String> out = Files.readAllLines(dir.resolve("out.txt"));
+            List<String> err = Files.readAllLines(dir.resolve("err.txt"));
+            assertEquals(0, process.exitValue(), String.join("\n", err));
+
+            assertEquals("Logs go to data/demo.log while the live view runs.", err.get(0), String.join("\n", err));
+            assertTrue(err.get(1).matches("Kafka 127\\.0\\.0\\.1:\\d+, Schema Registry http://127\\.0\\.0\\.1:\\d+, data in "
+                    + "data/demo-\\d+ \\(deleted on exit\\)"), err.get(1));
+            assertTrue(err.get(2).matches("Dashboard http://127\\.0\\.0\\.1:\\d+/  metrics http://127\\.0\\.0\\.1:\\d+/metrics"),
+                    err.get(2));
+            assertEquals(3, err.size(), "nothing but the demo's own lines on stderr: " + String.join("\n", err));
+            // Not a terminal: a progress line every 5 s, then the closing line; no log line among them.
+            for (String line : out) {
+                assertTrue(line.isEmpty() || line.startsWith("produced ") || line.startsWith("Done: 2,000 events trained"), line);
+            }
+            assertTrue(out.get(out.size() - 1).startsWith("Done: 2,000 events trained"), String.join("\n", out));
+
+            String log = Files.readString(dir.resolve("data/demo.log"));
+            // Ballast's INFO lines, in the console's pattern, from start-up to the shutdown after the last event.
+            assertTrue(log.lines().anyMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  d\\.b\\.t\\.BallastApp - Kafka "
+                    + "Streams REBALANCING -> RUNNING")), log);
+            assertTrue(log.contains("Ballast stopped in"), log);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
 }

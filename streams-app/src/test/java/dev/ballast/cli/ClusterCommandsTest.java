@@ -103,10 +103,13 @@ class ClusterCommandsTest {
         settings.replaceAll(setting -> setting.startsWith("schema.registry.url=")
                 ? "schema.registry.url=http://127.0.0.1:" + closedPort : setting);
         settings.addAll(List.of("--set", BallastConfig.STARTUP_WAIT_MS + "=1000"));
-        // A registry probe would fail after the 1 s wait: models and monitor ask the registry only for a record's schema.
+        // A registry probe would fail after the 1 s wait: models, monitor and dead-letters ask the registry only for
+        // a record's schema.
         assertEquals("No model snapshots on " + prefix + ".updates yet." + System.lineSeparator(),
                 stdout(command(settings, "models")));
         assertTrue(stdout(command(settings, "monitor", "--once")).startsWith("No metrics yet."), "monitor --once printed its view");
+        new KafkaTestClient(kafka).createTopics(1, prefix + ".dead");
+        assertEquals(List.of("0 dead letters on " + prefix + ".dead"), stdout(command(settings, "dead-letters")).lines().toList());
     }
 
     @Test
@@ -202,6 +205,56 @@ class ClusterCommandsTest {
             String fraud = stdout(command(settings, "dead-letters", "--model", "fraud"));
             assertEquals(List.of("0 dead letters on " + config.getString(BallastConfig.DEAD_LETTERS_TOPIC) + " for model fraud"),
                     fraud.lines().toList());
+        }
+    }
+
+    @Test
+    void shouldPrintANewDeadLetterWhileFollowingAndStopOnSigterm(EmbeddedKafka kafka) throws Exception {
+        List<String> settings = settings(kafka, KafkaTestClient.uniqueName("follow"));
+        BallastConfig config = config(settings);
+        String topic = config.getString(BallastConfig.DEAD_LETTERS_TOPIC);
+        String events = config.getString(BallastConfig.EVENTS_TOPIC);
+        new KafkaTestClient(kafka).createTopics(1, topic);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.ballast",
+                Ballast.class.getName(), "dead-letters", "--follow"));
+        command.addAll(settings);
+        Path out = work.resolve("follow.out");
+        Path err = work.resolve("follow.err");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            String summary = "0 dead letters on " + topic;
+            awaitOutput(process, out, summary, err);
+            BallastSerdes serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
+            long failedAt = 1_796_000_000_000L;
+            new KafkaTestClient(kafka).produce(topic, new StringSerializer(), serdes.deadLetters().serializer(),
+                    List.of(KeyValue.pair("default", OutputRecords.deadLetter(new Rejection("UNKNOWN_LABEL", "label 'l99' is not declared"),
+                            events, 0, 7, "late-1", "default".getBytes(StandardCharsets.UTF_8), null, failedAt))));
+            awaitOutput(process, out, "  value: absent", err);
+
+            process.destroy();
+            assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "stops within 30 s of SIGTERM");
+            // The JVM reports a SIGTERM exit as 128 + 15.
+            assertEquals(143, process.exitValue());
+            assertEquals(List.of(summary,
+                    "UNKNOWN_LABEL  " + events + "-0@7  event late-1  at " + java.time.Instant.ofEpochMilli(failedAt),
+                    "  reason: label 'l99' is not declared",
+                    "  key: default",
+                    "  value: absent"), java.nio.file.Files.readAllLines(out));
+            String errors = java.nio.file.Files.readString(err);
+            assertTrue(!errors.contains("Exception") && !errors.contains("ERROR") && !errors.contains("ballast dead-letters:"),
+                    errors);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void awaitOutput(Process process, Path out, String line, Path err) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!java.nio.file.Files.readAllLines(out).contains(line)) {
+            assertTrue(process.isAlive(), java.nio.file.Files.readString(out) + java.nio.file.Files.readString(err));
+            assertTrue(System.nanoTime() < deadline, "no line '" + line + "' within 60 s: " + java.nio.file.Files.readString(out));
+            Thread.sleep(200);
         }
     }
 

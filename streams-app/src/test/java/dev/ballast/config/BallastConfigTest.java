@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.evaluation.ThresholdSettings;
+import dev.ballast.evaluation.drift.DetectorSettings;
 import dev.ballast.learning.ModelType;
 import dev.ballast.training.TrainerSettings;
 import dev.ballast.weighting.WeightPolicyType;
@@ -53,6 +55,13 @@ class BallastConfigTest {
         assertTrue(config.models().declaration("fraud").isPresent());
         assertFalse(config.models().declaration("other").isPresent());
         assertThrows(ConfigException.class, () -> new BallastConfig(Map.of("ballast.models.content.model.typo", "x")));
+    }
+
+    @Test
+    void shouldDefaultToTheThresholdAndDetectorSettingsTheirClassesCallDefaults() {
+        TrainerSettings settings = new BallastConfig(Map.of()).trainerSettings();
+        assertEquals(ThresholdSettings.defaults(), settings.thresholds());
+        assertEquals(DetectorSettings.defaults(), settings.detectors());
     }
 
     @Test

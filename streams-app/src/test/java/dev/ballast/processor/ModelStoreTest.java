@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
 import dev.ballast.config.ModelDeclaration;
-import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.training.BatchOutcome;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,18 +50,18 @@ class ModelStoreTest {
             takeIn(live, model, declaration, i % 9 == 4 || i >= 98);
             otherRecord(i);
         }
-        assertTrue(model.sourceRange != null && model.journalling, "the last cycle has a range and a journal");
+        assertTrue(model.cycle.sourceRange != null && model.cycle.journalling, "the last cycle has a range and a journal");
 
         ModelStore restarted = modelStore(InMemoryStores.copy(store));
         ModelState restored = restarted.model(declaration, null);
 
         assertArrayEquals(model.serialise(), restored.serialise(), "the restored model is the live one");
         assertTrue(readBack > 0, "the range was read back from the events topic");
-        assertEquals(model.journalLength, restored.journalLength, "the journal replayed up to its end");
+        assertEquals(model.cycle.journalLength, restored.cycle.journalLength, "the journal replayed up to its end");
 
         // Both go on identically: the restored model journals into the next slots of the same cycle.
         for (int i = 0; i < 30; i++) {
-            LabelledEvent event = event(declaration.modelId(), 4);
+            LabelledEvent event = RandomEvents.event(random, declaration.modelId(), 4);
             long offset = repartitionOffset++;
             live.takeIn(model, ModelStore.toInput(event, declaration), REPARTITION, 0, offset);
             restarted.takeIn(restored, ModelStore.toInput(event, declaration), REPARTITION, 0, offset);
@@ -97,7 +95,7 @@ class ModelStoreTest {
 
     /** Takes in one event of the model, from the events topic or, {@code repartitioned}, from the repartition topic. */
     private void takeIn(ModelStore models, ModelState model, ModelDeclaration declaration, boolean repartitioned) {
-        LabelledEvent event = event(declaration.modelId(), 4);
+        LabelledEvent event = RandomEvents.event(random, declaration.modelId(), 4);
         EventJournal.Input input = ModelStore.toInput(event, declaration);
         // A mis-keyed event is in the events topic too, under its wrong key; it reaches the model repartitioned.
         long offset = sourceRecord(repartitioned ? null : declaration.modelId(), event);
@@ -112,10 +110,10 @@ class ModelStoreTest {
     /** Records of the events topic that the model never took in: another model's, and one of the wrong dimension. */
     private void otherRecord(int i) {
         if (i % 5 == 0) {
-            sourceRecord("second", event("second", 4));
+            sourceRecord("second", RandomEvents.event(random, "second", 4));
         }
         if (i % 17 == 0) {
-            sourceRecord("default", event("default", 3));
+            sourceRecord("default", RandomEvents.event(random, "default", 3));
         }
     }
 
@@ -147,17 +145,6 @@ class ModelStoreTest {
         }, config.getInt(BallastConfig.STATE_SAVE_INTERVAL_BATCHES), loaded -> { });
         models.init(store, () -> NOW);
         return models;
-    }
-
-    private LabelledEvent event(String modelId, int features) {
-        List<Float> values = new ArrayList<>();
-        for (int i = 0; i < features; i++) {
-            values.add((float) random.nextGaussian());
-        }
-        return LabelledEvent.newBuilder().setId("e").setEventTime(Instant.ofEpochMilli(NOW)).setModelId(modelId)
-                .setFeatures(new DenseFeatures(values))
-                .setLabels(values.get(0) > 1.0 ? List.of("rare") : values.get(1) > 0 ? List.of("common") : List.of())
-                .build();
     }
 
     private static BallastConfig config() {

@@ -8,7 +8,6 @@ import dev.ballast.feedback.LabelJoin;
 import dev.ballast.schema.LabelFeedback;
 import dev.ballast.schema.Prediction;
 import dev.ballast.schema.DeadLetter;
-import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
 import java.time.Instant;
@@ -277,7 +276,7 @@ class SourceReplayTest {
         for (int i = 0; i < count; i++) {
             String model = MODELS.get(random.nextInt(5) == 0 ? 1 : 0);
             double kind = random.nextDouble();
-            LabelledEvent event = event(random, model, kind < 0.05 ? 3 : 4);
+            LabelledEvent event = RandomEvents.event(random, model, kind < 0.05 ? 3 : 4);
             long offset = source.size();
             if (kind >= 0.05 && kind < 0.15) {
                 source.add(new SourceRecord(offset, random.nextBoolean() ? null : "wrong-key", event));
@@ -314,7 +313,7 @@ class SourceReplayTest {
         long[] sent = new long[2];
         long start = 1_700_000_000_000L;
         for (int i = 0; i < count; i++) {
-            LabelledEvent event = event(random, MODELS.get(0), 4);
+            LabelledEvent event = RandomEvents.event(random, MODELS.get(0), 4);
             event.setId("e" + i);
             long time = start + i * 10L;
             if (random.nextInt(10) < 4) {
@@ -350,17 +349,6 @@ class SourceReplayTest {
             }
         }
         return sent;
-    }
-
-    private static LabelledEvent event(Random random, String model, int features) {
-        List<Float> values = new ArrayList<>();
-        for (int i = 0; i < features; i++) {
-            values.add((float) random.nextGaussian());
-        }
-        return LabelledEvent.newBuilder().setId("e").setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
-                .setModelId(model).setFeatures(new DenseFeatures(values))
-                .setLabels(values.get(0) > 1.0 ? List.of("rare") : values.get(1) > 0 ? List.of("common") : List.of())
-                .build();
     }
 
     private static BallastConfig config() {
