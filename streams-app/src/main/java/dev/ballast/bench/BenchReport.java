@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.LongSummaryStatistics;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The figures of one {@code ballast bench} run, as a table or one JSON object.
@@ -73,6 +74,24 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
         return targets;
     }
 
+    private void printLearner(PrintStream out, String unit, Set<LearnerShape> shapes, Set<Integer> batches,
+            ToDoubleFunction<LearnerThroughput> figure) {
+        out.println("Learner alone (OnlineTrainer: predict, metrics, thresholds, weights, one optimiser step), " + unit);
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-36s", "shape"));
+        batches.forEach(batch -> header.append(String.format(Locale.ROOT, " %12s", "batch " + batch)));
+        out.println(header);
+        for (LearnerShape shape : shapes) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-36s", shape));
+            for (int batch : batches) {
+                double value = learner.stream()
+                        .filter(result -> result.shape().equals(shape) && result.batch() == batch)
+                        .mapToDouble(figure).findFirst().orElse(Double.NaN);
+                row.append(String.format(Locale.ROOT, " %,12.0f", value));
+            }
+            out.println(row);
+        }
+    }
+
     private static Target learnerTarget(String name, LearnerThroughput result, double goal) {
         return new Target(name, result.eventsPerSecond(), goal, result.eventsPerSecond() >= goal);
     }
@@ -96,7 +115,8 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
                     .put("labels", result.shape().labels())
                     .put("nonZeros", result.shape().nonZeros())
                     .put("batch", result.batch())
-                    .put("eventsPerSecond", result.eventsPerSecond());
+                    .put("eventsPerSecond", result.eventsPerSecond())
+                    .put("eventsPerCpuSecond", result.eventsPerCpuSecond());
         }
         root.put("heapMb", footprint.heapBytes() / 1e6);
         root.put("modelHeapMb", footprint.modelHeapBytes() / 1e6);
@@ -184,20 +204,9 @@ public record BenchReport(Machine machine, double loadAverageAtEnd, long events,
             batches.add(result.batch());
             shapes.add(result.shape());
         });
-        out.println("Learner alone (OnlineTrainer: predict, metrics, thresholds, weights, one optimiser step), events/s");
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-36s", "shape"));
-        batches.forEach(batch -> header.append(String.format(Locale.ROOT, " %12s", "batch " + batch)));
-        out.println(header);
-        for (LearnerShape shape : shapes) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-36s", shape));
-            for (int batch : batches) {
-                double eventsPerSecond = learner.stream()
-                        .filter(result -> result.shape().equals(shape) && result.batch() == batch)
-                        .mapToDouble(LearnerThroughput::eventsPerSecond).findFirst().orElse(Double.NaN);
-                row.append(String.format(Locale.ROOT, " %,12.0f", eventsPerSecond));
-            }
-            out.println(row);
-        }
+        printLearner(out, "events/s", shapes, batches, LearnerThroughput::eventsPerSecond);
+        printLearner(out, "events per second of its thread's CPU time", shapes, batches,
+                LearnerThroughput::eventsPerCpuSecond);
         out.printf(Locale.ROOT, "%nMemory with a warmed-up %s model: heap %.1f MB after GC (the model's share %.1f MB), "
                         + "resident set %s%n%n", footprint.shape(), footprint.heapBytes() / 1e6,
                 footprint.modelHeapBytes() / 1e6,

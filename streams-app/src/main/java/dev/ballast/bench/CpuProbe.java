@@ -25,6 +25,11 @@ final class CpuProbe {
                 .toArray();
     }
 
+    /** CPU time consumed so far by the calling thread. */
+    static long currentThreadNanos() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
     /** CPU time consumed so far by the given threads (a thread that has ended counts 0). */
     static long threadNanos(long[] threadIds) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -35,21 +35,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code ballast.labels.max.delay.ms} of record time, over one changelogged store per task ({@link #STORE}):
  * <ul>
  *   <li>{@code e|model|event}: an unlabelled event that was scored, with the probabilities it was served, waiting
- *       for its labels;</li>
+ *       for its labels; once joined, its marker (no event), kept until its deadline so that a second label for it
+ *       is recognised as a duplicate;</li>
  *   <li>{@code l|model|event}: labels that came before their event, waiting for it;</li>
- *   <li>{@code j|model|event}: an event that has joined, kept until its deadline so that a second label for it is
- *       recognised as a duplicate;</li>
  *   <li>{@code x|deadline|key}: the expiry index, in deadline order (16 hex digits), so expiry reads only what is
  *       due;</li>
  *   <li>{@code c|model}: the model's {@link JoinCounters}; {@code s|model}: the snapshot that serves
  *       ({@link ServingModel}).</li>
  * </ul>
- * ({@code |} is a NUL character.) The values of {@code e}, {@code l} and {@code j} keys are {@link JoinEntry} records,
+ * ({@code |} is a NUL character.) The values of {@code e} and {@code l} keys are {@link JoinEntry} records,
  * those of {@code c} keys {@link SavedJoinCounters} (see {@link #FORMAT}); {@code s} holds the snapshot in Avro
  * binary. Time is the records' own: an entry's deadline is its record's timestamp plus the
  * delay, and it expires once a later record of the task (event or label) carries a timestamp past it, as Kafka
  * Streams' windowed joins close on stream time. So the join gives the same result when a stream is replayed, and a
  * stream that stops sending keeps its waiting entries until it resumes.
+ *
+ * <p>The joined marker takes its event's key, so the join's store work stays small: an event reads its key (and the
+ * early-label key) when it arrives and writes it with its index entry; its label reads the same key and overwrites it
+ * with the marker, whose deadline and so index entry are the event's. (Stores written before kept joined markers
+ * under {@code j|model|event}, with index entries of their own; while a store holds such keys they are looked up
+ * too, and they expire as before.)
  *
  * <p>The store holds, per waiting event, its Avro encoding plus about 4 bytes per label and about 60 bytes of keys and
  * bookkeeping, twice (the expiry index and the changelog's copy aside, which are small); nothing is held in memory
@@ -60,9 +65,10 @@ public final class LabelJoin {
     /** Name of the changelogged store of waiting events and labels. */
     public static final String STORE = "ballast-label-join";
 
-    private static final String WAITING_EVENT = "e\0";
+    private static final String EVENT = "e\0";
     private static final String EARLY_LABEL = "l\0";
-    private static final String JOINED = "j\0";
+    /** Joined markers of stores written before they were kept under {@link #EVENT}. */
+    private static final String LEGACY_JOINED = "j\0";
     private static final String INDEX = "x\0";
     private static final String COUNTERS = "c\0";
     private static final String SERVING = "s\0";
@@ -135,6 +141,11 @@ public final class LabelJoin {
     private KeyValueStore<String, byte[]> store;
     private long streamTime = Long.MIN_VALUE;
     private long earliestDeadline = Long.MAX_VALUE;
+    /**
+     * Whether the store may hold joined markers under {@link #LEGACY_JOINED}, which are then looked up too: found out
+     * at the first lookup after {@link #init}, null before.
+     */
+    private Boolean legacyJoined;
 
     public LabelJoin(FeedbackSettings settings) {
         this.settings = settings;
@@ -151,6 +162,17 @@ public final class LabelJoin {
         serving.clear();
         streamTime = Long.MIN_VALUE;
         earliestDeadline = firstDeadline();
+        legacyJoined = null;
+    }
+
+    /** Whether the joined marker of {@code id} is under the key of an earlier layout. */
+    private boolean joinedUnderLegacyKey(String id) {
+        if (legacyJoined == null) {
+            try (KeyValueIterator<String, byte[]> legacy = store.range(LEGACY_JOINED, LEGACY_JOINED + '\uffff')) {
+                legacyJoined = legacy.hasNext();
+            }
+        }
+        return legacyJoined && store.get(LEGACY_JOINED + id) != null;
     }
 
     /**
@@ -174,7 +196,7 @@ public final class LabelJoin {
     /** Whether an unlabelled event of this id has been received already (waiting, or joined within its delay). */
     public boolean received(LabelledEvent event) {
         String id = event.getModelId() + '\0' + event.getId();
-        return store.get(WAITING_EVENT + id) != null || store.get(JOINED + id) != null;
+        return store.get(EVENT + id) != null || joinedUnderLegacyKey(id);
     }
 
     /** The model published {@code snapshot}: it serves from now on. */
@@ -212,14 +234,14 @@ public final class LabelJoin {
             Origin labelOrigin = origin(entry.getOrigin());
             LabelFeedback label = entry.getLabel();
             remove(EARLY_LABEL + id, labelDeadline);
-            markJoined(id, Math.max(deadline, labelDeadline));
+            add(EVENT + id, joinedMarker(Math.max(deadline, labelDeadline)), Math.max(deadline, labelDeadline));
             modelCounters.joined++;
             // The label came first: there was no delay to wait.
             modelCounters.recordDelay(0);
             saveCounters(event.getModelId(), modelCounters);
             return new Ready(new Joined(withLabels(event, label.getLabels()), probabilities, labelOrigin));
         }
-        add(WAITING_EVENT + id, encode(entryWriter, new JoinEntry(deadline, joinOrigin(origin),
+        add(EVENT + id, encode(entryWriter, new JoinEntry(deadline, joinOrigin(origin),
                 SavedArrays.floats(probabilities), event, null), true), deadline);
         modelCounters.waiting++;
         saveCounters(event.getModelId(), modelCounters);
@@ -233,21 +255,23 @@ public final class LabelJoin {
     public Result onLabel(LabelFeedback label, Origin origin) {
         String id = label.getModelId() + '\0' + label.getEventId();
         JoinCounters modelCounters = counters(label.getModelId());
-        if (store.get(JOINED + id) != null || store.get(EARLY_LABEL + id) != null) {
-            modelCounters.orphanLabels++;
-            saveCounters(label.getModelId(), modelCounters);
-            return new Duplicate("a second label for event '" + shorten(label.getEventId()) + "' of model '"
-                    + label.getModelId() + "'; the first is kept");
-        }
-        byte[] waiting = store.get(WAITING_EVENT + id);
-        if (waiting != null) {
-            JoinEntry entry = entry(WAITING_EVENT + id, waiting);
+        // The event's key first: it is there in the common case, and then neither other key can be.
+        byte[] stored = store.get(EVENT + id);
+        JoinEntry entry = stored == null ? null : entry(EVENT + id, stored);
+        if (entry == null || entry.getEvent() == null) {
+            if (entry != null || joinedUnderLegacyKey(id) || store.get(EARLY_LABEL + id) != null) {
+                modelCounters.orphanLabels++;
+                saveCounters(label.getModelId(), modelCounters);
+                return new Duplicate("a second label for event '" + shorten(label.getEventId()) + "' of model '"
+                        + label.getModelId() + "'; the first is kept");
+            }
+        } else {
             long deadline = entry.getDeadline();
             Origin eventOrigin = origin(entry.getOrigin());
             float[] served = SavedArrays.toFloats(entry.getServed());
             LabelledEvent event = entry.getEvent();
-            remove(WAITING_EVENT + id, deadline);
-            markJoined(id, deadline);
+            // Same key and deadline: the event's index entry now expires its marker.
+            store.put(EVENT + id, joinedMarker(deadline));
             modelCounters.waiting--;
             modelCounters.joined++;
             modelCounters.recordDelay(origin.timestamp() - eventOrigin.timestamp());
@@ -272,14 +296,21 @@ public final class LabelJoin {
         if (streamTime <= earliestDeadline) {
             return;
         }
+        // One pass over the index: the entries due, then the first one that is not, whose deadline is the next.
         List<KeyValue<String, byte[]>> due = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> index = store.range(INDEX, INDEX + hex(streamTime - 1) + '\uffff')) {
+        long next = Long.MAX_VALUE;
+        try (KeyValueIterator<String, byte[]> index = store.range(INDEX, INDEX + '\uffff')) {
             while (index.hasNext()) {
                 String indexKey = index.next().key;
-                String key = indexKey.substring(INDEX_PREFIX);
-                due.add(KeyValue.pair(indexKey, store.get(key)));
+                long deadline = deadlineOf(indexKey);
+                if (deadline >= streamTime) {
+                    next = deadline;
+                    break;
+                }
+                due.add(KeyValue.pair(indexKey, store.get(indexKey.substring(INDEX_PREFIX))));
             }
         }
+        earliestDeadline = next;
         for (KeyValue<String, byte[]> entry : due) {
             store.delete(entry.key);
             String key = entry.key.substring(INDEX_PREFIX);
@@ -288,12 +319,11 @@ public final class LabelJoin {
                 expire(key, entry.value, expiry);
             }
         }
-        earliestDeadline = firstDeadline();
     }
 
     private void expire(String key, byte[] value, Expiry expiry) {
-        if (key.startsWith(WAITING_EVENT)) {
-            JoinEntry entry = entry(key, value);
+        JoinEntry entry = key.startsWith(EVENT) || key.startsWith(EARLY_LABEL) ? entry(key, value) : null;
+        if (entry != null && entry.getEvent() != null) {
             Origin origin = origin(entry.getOrigin());
             float[] served = SavedArrays.toFloats(entry.getServed());
             LabelledEvent event = entry.getEvent();
@@ -305,7 +335,6 @@ public final class LabelJoin {
                 expiry.trainAsNegative(new Joined(withLabels(event, List.of()), served, origin));
             }
         } else if (key.startsWith(EARLY_LABEL)) {
-            JoinEntry entry = entry(key, value);
             Origin origin = origin(entry.getOrigin());
             LabelFeedback label = entry.getLabel();
             JoinCounters modelCounters = counters(label.getModelId());
@@ -363,15 +392,18 @@ public final class LabelJoin {
         store.delete(indexKey(deadline, key));
     }
 
-    private void markJoined(String id, long deadline) {
-        add(JOINED + id, encode(entryWriter, new JoinEntry(deadline, null, null, null, null), true), deadline);
+    private byte[] joinedMarker(long deadline) {
+        return encode(entryWriter, new JoinEntry(deadline, null, null, null, null), true);
     }
 
     private long firstDeadline() {
         try (KeyValueIterator<String, byte[]> index = store.range(INDEX, INDEX + '\uffff')) {
-            return index.hasNext() ? Long.parseUnsignedLong(index.next().key.substring(INDEX.length(), INDEX_PREFIX - 1), 16)
-                    : Long.MAX_VALUE;
+            return index.hasNext() ? deadlineOf(index.next().key) : Long.MAX_VALUE;
         }
+    }
+
+    private static long deadlineOf(String indexKey) {
+        return Long.parseUnsignedLong(indexKey.substring(INDEX.length(), INDEX_PREFIX - 1), 16);
     }
 
     private long deadline(long timestamp) {
@@ -402,7 +434,8 @@ public final class LabelJoin {
         if (value[0] != EarlierJoinFormat.FIRST_FORMAT) {
             throw new IllegalStateException("join store entry of an unknown format " + value[0]);
         }
-        return EarlierJoinFormat.entry(value, key.startsWith(WAITING_EVENT), key.startsWith(EARLY_LABEL));
+        // In the first format, an event's key held only a waiting event (markers had keys of their own).
+        return EarlierJoinFormat.entry(value, key.startsWith(EVENT), key.startsWith(EARLY_LABEL));
     }
 
     private static JoinOrigin joinOrigin(Origin origin) {

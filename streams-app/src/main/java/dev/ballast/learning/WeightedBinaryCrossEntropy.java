@@ -12,6 +12,13 @@ package dev.ballast.learning;
  */
 public final class WeightedBinaryCrossEntropy implements Objective {
 
+    /**
+     * A product of the unweighted loss's log arguments is logged once it leaves [1/limit, limit]. Each factor lies
+     * within e^|offset| (and 2) of 1, so with offsets up to {@link #BOUNDED_OFFSET} the product never reaches float64's
+     * overflow or its subnormals (logit adjustment's are at most 4 times the log-odds of a prior clamped at 1e-4, 37).
+     */
+    private static final double PRODUCT_LIMIT = 1e250;
+    private static final double BOUNDED_OFFSET = 100;
     /** Per label, {@code exp(-logitOffsets[label])}: scratch of {@link #evaluate}, so one instance serves one thread. */
     private double[] offsetFactors = new double[0];
 
@@ -23,9 +30,16 @@ public final class WeightedBinaryCrossEntropy implements Objective {
         if (offsetFactors.length < labels) {
             offsetFactors = new double[labels];
         }
+        double limit = PRODUCT_LIMIT;
         for (int label = 0; label < labels; label++) {
             offsetFactors[label] = Math.exp(-(double) logitOffsets[label]);
+            if (!(Math.abs(logitOffsets[label]) <= BOUNDED_OFFSET)) {
+                // Larger offsets: one log per element.
+                limit = 1;
+            }
         }
+        // The unweighted loss's logs of shifted logits, as the log of their product, taken now and then.
+        double product = 1;
         for (int row = 0; row < rows; row++) {
             double importance = importances[row];
             for (int label = 0; label < labels; label++) {
@@ -46,16 +60,28 @@ public final class WeightedBinaryCrossEntropy implements Objective {
                 if (logit == rawLogit) {
                     unweightedLoss += (1 - target) * softplus + target * softplusOfNegative;
                 } else {
-                    // softplus(raw) from the exp above and the label's exp(-offset), with one log: for x = raw +
-                    // offset, 1 + exp(raw) = 1 + exp(x) * exp(-offset), factored on the side where exp(-|x|) <= 1.
+                    // softplus(raw) from the exp above and the label's exp(-offset), with no exp and no log of its
+                    // own: for x = raw + offset, 1 + exp(raw) = 1 + exp(x) * exp(-offset), factored on the side where
+                    // exp(-|x|) <= 1, is x + log(exp(-x) + exp(-offset)) or log(1 + exp(x) * exp(-offset)); the logs
+                    // of a batch are one log of their product.
                     double factor = offsetFactors[label];
-                    double softplusOfRaw = logit >= 0 ? logit + Math.log(exp + factor) : Math.log(1 + exp * factor);
-                    unweightedLoss += softplusOfRaw - target * rawLogit;
+                    if (logit >= 0) {
+                        unweightedLoss += logit;
+                        product *= exp + factor;
+                    } else {
+                        product *= 1 + exp * factor;
+                    }
+                    if (product > limit || product < 1 / limit) {
+                        unweightedLoss += Math.log(product);
+                        product = 1;
+                    }
+                    unweightedLoss -= target * rawLogit;
                 }
                 gradientsOut[i] = Optimiser.flushNegligible((float) (importance / rows
                         * (negWeight * (1 - target) * probability - posWeight * target * (1 - probability))));
             }
         }
+        unweightedLoss += Math.log(product);
         return new Losses(weightedLoss / rows, unweightedLoss / rows);
     }
 

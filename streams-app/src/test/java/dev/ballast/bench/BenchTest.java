@@ -42,7 +42,8 @@ class BenchTest {
         assertEquals(8_000, json.get("events").asLong(), "8,000 events are 200 whole snapshot intervals of 8 x 5 events");
         assertEquals(4, json.get("learner").size(), "two shapes times two batch sizes");
         for (JsonNode learner : json.get("learner")) {
-            for (String field : List.of("features", "labels", "nonZeros", "batch", "eventsPerSecond")) {
+            for (String field : List.of("features", "labels", "nonZeros", "batch", "eventsPerSecond",
+                    "eventsPerCpuSecond")) {
                 assertTrue(learner.path(field).asDouble() > 0, field + " in " + learner);
             }
         }

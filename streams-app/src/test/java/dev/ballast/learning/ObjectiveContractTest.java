@@ -113,14 +113,14 @@ class ObjectiveContractTest {
     /**
      * The unweighted loss is plain binary cross-entropy of the logits without offsets, whatever the offsets (the
      * objectives derive it from the shifted logit's exponential), to 1e-12 relative over logits and offsets as large
-     * as logit adjustment makes them (priors clamped at 1e-4: |offset| <= 4 * 9.21).
+     * as logit adjustment makes them (priors clamped at 1e-4: |offset| <= 4 * 9.21), and larger.
      */
     @ParameterizedTest
     @EnumSource(ObjectiveType.class)
     void shouldReportUnweightedLossOfTheLogitsWithoutOffsets(ObjectiveType type) {
         Objective objective = objective(type);
         float[] rawLogits = {-60f, -12.5f, -3f, -0.75f, -H, 0f, H, 0.5f, 2.25f, 9f, 40f, 80f};
-        float[] offsets = {-36.8f, -9.2f, -2.2f, -0.001f, 0f, 0.3f, 4.5f, 36.8f};
+        float[] offsets = {-36.8f, -9.2f, -2.2f, -0.001f, 0f, 0.3f, 4.5f, 36.8f, -400f, 400f};
         int rows = rawLogits.length;
         int labels = offsets.length;
         float[] logits = new float[rows * labels];
