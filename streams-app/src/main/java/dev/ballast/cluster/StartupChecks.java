@@ -134,7 +134,7 @@ public final class StartupChecks {
             } catch (ExecutionException e) {
                 throw new Unreachable(e.getCause().getMessage());
             } catch (TimeoutException e) {
-                throw new Unreachable(BootstrapProbe.diagnose(bootstrapServers, attemptMs));
+                throw new Unreachable(BootstrapProbe.diagnose(bootstrapServers, attemptMs(deadline)));
             }
         });
     }
@@ -154,7 +154,7 @@ public final class StartupChecks {
             try {
                 answer.add(metadataCall.apply(Duration.ofMillis(attemptMs)));
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                throw new Unreachable(BootstrapProbe.diagnose(bootstrapServers, attemptMs));
+                throw new Unreachable(BootstrapProbe.diagnose(bootstrapServers, attemptMs(deadline)));
             }
         });
         return answer.get(0);

@@ -1,13 +1,7 @@
 package dev.ballast.learning;
 
-import dev.ballast.schema.state.SavedArrays;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import dev.ballast.schema.state.SavedLabelStage;
+import dev.ballast.schema.state.SavedParameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +23,6 @@ import java.util.function.Consumer;
  */
 public final class LabelStacking {
 
-    private static final byte FORMAT_VERSION = 1;
     /** Scores are clamped this far from 0 and 1 before their logit, as float32 rounds 1 - 1e-8 to 1. */
     private static final double SCORE_CLAMP = 1e-7;
 
@@ -149,81 +142,34 @@ public final class LabelStacking {
                 new ParameterTensor(bias.name, bias.shape.clone(), bias.copyOfValues()));
     }
 
-    /**
-     * Parameters, optimiser state and step count, in this class's own versioned layout: format byte, label count,
-     * optimiser, steps, then per parameter its values and its optimiser slots, each a packed float32 tensor
-     * ({@link SavedArrays#tensor}) preceded by its length in bytes.
-     */
-    public byte[] toBytes() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT_VERSION);
-            out.writeInt(labels);
-            out.writeUTF(optimiserName);
-            out.writeLong(steps);
-            for (int index = 0; index < parameters.size(); index++) {
-                writeTensor(out, parameters.get(index).toSaved());
-                List<ByteBuffer> slots = optimiser.savedState(index);
-                out.writeInt(slots.size());
-                for (ByteBuffer slot : slots) {
-                    writeTensor(out, slot);
-                }
-            }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory", e);
+    /** Parameters, optimiser state and step count, as the saved state's record. */
+    public SavedLabelStage toSaved() {
+        List<SavedParameter> saved = new ArrayList<>(parameters.size());
+        for (int index = 0; index < parameters.size(); index++) {
+            Parameter parameter = parameters.get(index);
+            saved.add(new SavedParameter(parameter.name, parameter.toSaved(), optimiser.savedState(index), null));
         }
-    }
-
-    private static void writeTensor(DataOutputStream out, ByteBuffer tensor) throws IOException {
-        ByteBuffer copy = tensor.duplicate();
-        byte[] array = new byte[copy.remaining()];
-        copy.get(array);
-        out.writeInt(array.length);
-        out.write(array);
-    }
-
-    private static ByteBuffer readTensor(DataInputStream in) throws IOException {
-        byte[] array = new byte[in.readInt()];
-        in.readFully(array);
-        return ByteBuffer.wrap(array);
+        return new SavedLabelStage(labels, optimiserName, steps, saved);
     }
 
     /**
-     * A stage of {@code labels} labels under {@code settings} from {@link #toBytes}' layout. Saved for another
+     * A stage of {@code labels} labels under {@code settings} from {@link #toSaved}'s record. Saved for another
      * label count or another optimiser, the stage starts afresh (zero: the first stage passed through), said to
      * {@code notices}.
-     *
-     * @throws IOException when the bytes are not a saved stage
      */
-    public static LabelStacking fromBytes(ByteBuffer saved, int labels, LearningSettings settings,
-            Consumer<String> notices) throws IOException {
+    public static LabelStacking fromSaved(SavedLabelStage saved, int labels, LearningSettings settings,
+            Consumer<String> notices) {
         LabelStacking stage = new LabelStacking(labels, settings);
-        ByteBuffer copy = saved.duplicate();
-        byte[] array = new byte[copy.remaining()];
-        copy.get(array);
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(array));
-        byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
-            throw new IOException("unsupported label stage format " + version);
-        }
-        int savedLabels = in.readInt();
-        String savedOptimiser = in.readUTF();
-        if (savedLabels != labels || !savedOptimiser.equals(stage.optimiserName)) {
-            notices.accept("the label stage was saved for " + savedLabels + " labels with " + savedOptimiser
-                    + ": it starts afresh");
+        if (saved.getLabelCount() != labels || !saved.getOptimizer().toString().equals(stage.optimiserName)) {
+            notices.accept("the label stage was saved for " + saved.getLabelCount() + " labels with "
+                    + saved.getOptimizer() + ": it starts afresh");
             return stage;
         }
-        stage.steps = in.readLong();
+        stage.steps = saved.getSteps();
         for (int index = 0; index < stage.parameters.size(); index++) {
-            stage.parameters.get(index).restore(readTensor(in));
-            List<ByteBuffer> slots = new ArrayList<>();
-            for (int slot = in.readInt(); slot > 0; slot--) {
-                slots.add(readTensor(in));
-            }
-            stage.optimiser.restoreState(index, slots);
+            SavedParameter parameter = saved.getParameters().get(index);
+            stage.parameters.get(index).restore(parameter.getValues());
+            stage.optimiser.restoreState(index, parameter.getOptimiserSlots());
         }
         return stage;
     }

@@ -20,7 +20,6 @@ import dev.ballast.schema.state.SavedRow;
 import dev.ballast.weighting.DecayedLabelStatistics;
 import dev.ballast.weighting.WeightPolicy;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -423,7 +422,7 @@ public final class OnlineTrainer {
                 .setMetrics(metrics.toSaved())
                 .setThresholds(thresholdTuner.toSaved())
                 .setDetectors(imbalanceMonitor == null ? null : imbalanceMonitor.toSaved())
-                .setLabelStage(labelStage == null ? null : ByteBuffer.wrap(labelStage.toBytes()));
+                .setLabelStage(labelStage == null ? null : labelStage.toSaved());
     }
 
     /**
@@ -449,7 +448,7 @@ public final class OnlineTrainer {
                 : ImbalanceMonitor.fromSaved(saved.getDetectors(), metrics.labelNames());
         LabelStacking stage = null;
         if (settings.labelStacking() && saved.getLabelStage() != null) {
-            stage = LabelStacking.fromBytes(saved.getLabelStage(), labelNames.size(), settings.learning(), notices);
+            stage = LabelStacking.fromSaved(saved.getLabelStage(), labelNames.size(), settings.learning(), notices);
         }
         OnlineTrainer trainer = reconciled(settings, labelNames, notices, saved.getEventsTrained(), model, pending,
                 statistics, metrics, tuner, monitor, stage);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ballast.evaluation.StateRoundTrip;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +55,7 @@ class LabelStackingTest {
     }
 
     @Test
-    void shouldScoreIdenticallyAfterARoundTripThroughItsBytes() throws Exception {
+    void shouldScoreIdenticallyAfterARoundTripThroughItsSavedRecord() throws Exception {
         LabelStacking stage = new LabelStacking(2, SETTINGS);
         SplittableRandom random = new SplittableRandom(6);
         float[] probabilities = new float[ROWS * 2];
@@ -67,7 +68,7 @@ class LabelStackingTest {
             stage.learn(targets, importances, ONES, ONES);
         }
         List<String> notices = new ArrayList<>();
-        LabelStacking restored = LabelStacking.fromBytes(java.nio.ByteBuffer.wrap(stage.toBytes()), 2, SETTINGS, notices::add);
+        LabelStacking restored = LabelStacking.fromSaved(StateRoundTrip.roundTrip(stage.toSaved()), 2, SETTINGS, notices::add);
         assertEquals(List.of(), notices);
         for (int batch = 0; batch < 5; batch++) {
             fill(random, probabilities, targets);
@@ -78,7 +79,7 @@ class LabelStackingTest {
             stage.learn(targets, importances, ONES, ONES);
             restored.learn(targets, importances, ONES, ONES);
         }
-        LabelStacking other = LabelStacking.fromBytes(java.nio.ByteBuffer.wrap(stage.toBytes()), 3, SETTINGS, notices::add);
+        LabelStacking other = LabelStacking.fromSaved(StateRoundTrip.roundTrip(stage.toSaved()), 3, SETTINGS, notices::add);
         assertEquals(1, notices.size(), "a stage saved for another label count starts afresh, and says so");
         float[] passed = {0.2f, 0.4f, 0.9f};
         other.apply(passed, 1);
