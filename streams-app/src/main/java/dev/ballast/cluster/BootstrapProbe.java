@@ -45,7 +45,7 @@ final class BootstrapProbe {
         }
         try (Socket socket = new Socket()) {
             socket.connect(socketAddress, timeoutMs);
-            return "connected to " + address + " but no Kafka answer within " + timeoutMs + " ms";
+            return "connected to " + address + " but it gave no Kafka answer";
         } catch (ConnectException e) {
             return "connection refused at " + address + " (nothing listens there)";
         } catch (SocketTimeoutException e) {

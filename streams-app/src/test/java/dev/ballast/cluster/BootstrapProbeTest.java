@@ -21,7 +21,7 @@ class BootstrapProbeTest {
     @Test
     void shouldSayWhenSomethingListensButKafkaDoesNotAnswer() throws Exception {
         try (ServerSocket silent = new ServerSocket(0)) {
-            assertEquals("connected to 127.0.0.1:" + silent.getLocalPort() + " but no Kafka answer within 500 ms",
+            assertEquals("connected to 127.0.0.1:" + silent.getLocalPort() + " but it gave no Kafka answer",
                     BootstrapProbe.diagnose("127.0.0.1:" + silent.getLocalPort(), 500));
         }
     }

@@ -63,6 +63,28 @@ class StartupChecksTest {
     }
 
     @Test
+    void shouldGiveUpOnASilentAddressWithinTheWaitNotAProbeLater() throws Exception {
+        // A listener whose accept queue is full: Linux drops further SYNs, so a connect to it hangs like one to a
+        // filtered host. The diagnosis after the last attempt may take only what is left of the wait.
+        try (ServerSocket full = new ServerSocket(0, 1);
+                java.net.Socket first = new java.net.Socket("127.0.0.1", full.getLocalPort());
+                java.net.Socket second = new java.net.Socket("127.0.0.1", full.getLocalPort())) {
+            long start = System.nanoTime();
+            assertThrows(IllegalStateException.class, () -> StartupChecks.awaitKafka(
+                    "127.0.0.1:" + full.getLocalPort(), Duration.ofMillis(1500), timeout -> {
+                        try {
+                            Thread.sleep(timeout.toMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new org.apache.kafka.common.errors.TimeoutException("no metadata within " + timeout);
+                    }));
+            long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(elapsedMs < 2400, "gave up after " + elapsedMs + " ms, the wait is 1500 ms");
+        }
+    }
+
+    @Test
     void shouldFindARunningRegistryAndReportADeadOne() throws Exception {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, null)) {
             StartupChecks.awaitSchemaRegistry(Map.of("schema.registry.url", registry.url()), Duration.ofSeconds(5));
