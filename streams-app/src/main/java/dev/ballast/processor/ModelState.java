@@ -26,9 +26,9 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * received since the last save are journalled one by one beside it, or, if they came straight from the events
  * topic, found there again (see {@link EventJournal}).
  *
- * <p>Saved as {@link SavedModelState} (format 3: a format byte, then the Avro record, each part a record of the class
- * that owns it), which evolves like a topic's schema; states saved in formats 1 and 2 are still read (see
- * {@link EarlierStateFormats}). Any of them is restored under the model's declaration now: the hyper-parameters
+ * <p>Saved as {@link SavedModelState} (format 4: a format byte, then the Avro record, each part a record of the class
+ * that owns it), which evolves like a topic's schema; states saved in formats 1, 2 and 3 are still read (format 3
+ * through its frozen schema, 1 and 2 through {@link EarlierStateFormats}). Any of them is restored under the model's declaration now: the hyper-parameters
  * configured at this start apply (see {@link OnlineTrainer#fromSaved}).
  */
 final class ModelState {
