@@ -5,6 +5,7 @@ import dev.ballast.io.Features;
 import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.SparseFeatures;
+import dev.ballast.schema.state.SavedArrays;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,8 @@ public final class Events {
 
     public static LabelledEvent of(Example example, List<String> labelNames, String modelId, long sequence) {
         Object features = example.features() instanceof Features.Sparse sparse
-                ? new SparseFeatures(ints(sparse.indices()), floats(sparse.values()))
-                : new DenseFeatures(floats(((Features.Dense) example.features()).values()));
+                ? new SparseFeatures(ints(sparse.indices()), SavedArrays.floats(sparse.values()))
+                : new DenseFeatures(SavedArrays.floats(((Features.Dense) example.features()).values()));
         List<String> labels = new ArrayList<>(example.positiveLabels().length);
         for (int label : example.positiveLabels()) {
             labels.add(labelNames.get(label));
@@ -33,14 +34,6 @@ public final class Events {
                 .setLabels(labels)
                 .setImportance(example.importance())
                 .build();
-    }
-
-    private static List<Float> floats(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float value : values) {
-            list.add(value);
-        }
-        return list;
     }
 
     private static List<Integer> ints(int[] values) {
