@@ -16,6 +16,7 @@ import java.util.Map;
  * and {@code featureScale}, a dense input is standardised as {@code x' = (x - featureMean) * featureScale} and
  * a sparse input is only scaled, {@code x' = x * featureScale}, exactly as the trainer does; a standardised dense
  * value is clipped at {@code ±featureClip} when the snapshot carries it (one extreme input cannot swing a prediction).
+ * When it carries {@code S} and {@code c} (label stacking), a second stage over all labels' probabilities follows.
  *
  * <p>Decisions use each label's threshold from the snapshot (the one the trainer had tuned), unless
  * {@link #withThresholds(float[])} gives others.
@@ -41,6 +42,13 @@ public final class Predictor {
     /** Bound of a standardised dense value; {@link Float#POSITIVE_INFINITY} when the snapshot carries none. */
     private final float featureClip;
     private final ThreadLocal<float[]> hiddenScratch;
+    /**
+     * The label-stacking second stage, {@code S [L,L]} and {@code c [L]}, or null when the snapshot carries none:
+     * {@code logit'_l = logit(p_l) + c_l + sum_k S[k,l] (2 p_k - 1)} over the first stage's probabilities p.
+     */
+    private final float[] stageWeights;
+    private final float[] stageBias;
+    private final ThreadLocal<float[]> stageScratch;
 
     private Predictor(ModelSnapshot snapshot) {
         modelId = snapshot.getModelId();
@@ -91,6 +99,9 @@ public final class Predictor {
                 ? require(tensors, shapes, "featureClip", 1)[0] : Float.POSITIVE_INFINITY;
         int width = hiddenUnits;
         hiddenScratch = ThreadLocal.withInitial(() -> new float[width]);
+        stageWeights = tensors.containsKey("S") ? require(tensors, shapes, "S", labelCount, labelCount) : null;
+        stageBias = stageWeights != null ? require(tensors, shapes, "c", labelCount) : null;
+        stageScratch = ThreadLocal.withInitial(() -> new float[labelCount]);
     }
 
     private Predictor(Predictor parameters, float[] thresholds) {
@@ -108,6 +119,9 @@ public final class Predictor {
         featureScale = parameters.featureScale;
         featureClip = parameters.featureClip;
         hiddenScratch = ThreadLocal.withInitial(() -> new float[hiddenUnits]);
+        stageWeights = parameters.stageWeights;
+        stageBias = parameters.stageBias;
+        stageScratch = ThreadLocal.withInitial(() -> new float[labelCount]);
         this.thresholds = thresholds;
     }
 
@@ -237,6 +251,26 @@ public final class Predictor {
         }
         for (int label = 0; label < labelCount; label++) {
             out[label] = (float) (1 / (1 + Math.exp(-out[label])));
+        }
+        if (stageWeights != null) {
+            applyStage(out);
+        }
+    }
+
+    /** The second stage over the first stage's probabilities, computed as the trainer computes it. */
+    private void applyStage(float[] out) {
+        float[] inputs = stageScratch.get();
+        for (int label = 0; label < labelCount; label++) {
+            double p = Math.min(Math.max(out[label], 1e-7), 1 - 1e-7);
+            inputs[label] = (float) (2 * p - 1);
+            out[label] = (float) Math.log(p / (1 - p));
+        }
+        for (int label = 0; label < labelCount; label++) {
+            double logit = out[label] + stageBias[label];
+            for (int k = 0; k < labelCount; k++) {
+                logit += stageWeights[k * labelCount + label] * inputs[k];
+            }
+            out[label] = (float) (1 / (1 + Math.exp(-logit)));
         }
     }
 

@@ -22,11 +22,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SnapshotPredictionTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"linear", "mlp"})
-    void shouldPredictLikeTheTrainerWhenLoadedFromTheSnapshot(String modelType) {
+    @ValueSource(strings = {"linear", "mlp", "linear+stacking"})
+    void shouldPredictLikeTheTrainerWhenLoadedFromTheSnapshot(String model) {
+        String modelType = model.split("\\+")[0];
         DriftingStreamSpec demo = DriftingStreamSpec.demo();
         List<String> labels = IntStream.range(0, demo.labelCount()).mapToObj(i -> "l" + i).toList();
-        BallastConfig config = new BallastConfig(Map.of(BallastConfig.MODEL_TYPE, modelType));
+        BallastConfig config = new BallastConfig(Map.of(BallastConfig.MODEL_TYPE, modelType,
+                BallastConfig.MODEL_LABEL_STACKING, Boolean.toString(model.endsWith("+stacking"))));
         OnlineTrainer trainer = OnlineTrainer.create(config.trainerSettings(), demo.featureCount(), labels);
         float[] targets = new float[labels.size()];
         try (DriftingStream stream = new DriftingStream(demo, 3_000)) {
