@@ -92,6 +92,9 @@ public final class BallastConfig extends AbstractConfig {
     public static final String WEIGHTING_MAX = "ballast.weighting.max";
     public static final String WEIGHTING_LOG_MU = "ballast.weighting.log.mu";
     public static final String WEIGHTING_EFFECTIVE_BETA = "ballast.weighting.effective.number.beta";
+    public static final String NEGATIVE_SAMPLING_RATE = "ballast.weighting.negative.sampling.rate";
+    public static final String MODEL_LABEL_STACKING = "ballast.model.label.stacking";
+    public static final String MODEL_AVERAGING_DECAY = "ballast.model.averaging.decay";
 
     // Thresholds
     public static final String THRESHOLD_POLICY = "ballast.threshold.policy";
@@ -227,6 +230,14 @@ public final class BallastConfig extends AbstractConfig {
                 MODEL, ++order, ConfigDef.Width.SHORT, MODEL_TYPE);
         def.define(MODEL_HIDDEN_UNITS, Type.INT, LEARNING_DEFAULTS.hiddenUnits(), Range.between(1, 65536), Importance.LOW,
                 "Hidden units of the mlp model.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_HIDDEN_UNITS);
+        def.define(MODEL_LABEL_STACKING, Type.BOOLEAN, false, Importance.LOW,
+                "Label dependencies: a second stage adds to each label's logit a linear function of every label's "
+                        + "first-stage score, trained online on the scores made before the first stage learned from "
+                        + "the batch.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_LABEL_STACKING);
+        def.define(MODEL_AVERAGING_DECAY, Type.DOUBLE, LEARNING_DEFAULTS.averagingDecay(), Bounds.atLeastBelow(0.0, 1.0),
+                Importance.LOW, "Parameter averaging: score and publish an exponential moving average of the parameters "
+                        + "with this decay per step (Polyak-Ruppert), smoothing the noise of single online steps; 0 "
+                        + "scores with the trained parameters.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_AVERAGING_DECAY);
         def.define(MODEL_STANDARDIZE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Standardise dense features online (running mean and variance).", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE);
         def.define(MODEL_STANDARDIZE_HALF_LIFE, Type.DOUBLE, STANDARDISER_DEFAULTS.halfLifeRows(), Bounds.nonNegative(), Importance.LOW,
@@ -306,6 +317,10 @@ public final class BallastConfig extends AbstractConfig {
                 "mu of the log policy.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_LOG_MU);
         def.define(WEIGHTING_EFFECTIVE_BETA, Type.DOUBLE, 0.999, Bounds.strictlyBetween(0.0, 1.0), Importance.LOW,
                 "beta of the effective-number policy.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_EFFECTIVE_BETA);
+        def.define(NEGATIVE_SAMPLING_RATE, Type.DOUBLE, 1.0, Bounds.aboveAtMost(0.0, 1.0), Importance.LOW,
+                "Negative undersampling with importance correction: each label's negatives are trained on with this "
+                        + "probability and then weighted by its inverse, so the expected gradient is the full one; "
+                        + "1 trains on all of them.", WEIGHTING, ++order, ConfigDef.Width.SHORT, NEGATIVE_SAMPLING_RATE);
 
         order = 0;
         def.define(THRESHOLD_POLICY, Type.STRING, THRESHOLD_POLICIES.nameOf(THRESHOLD_DEFAULTS.policy()), THRESHOLD_POLICIES, Importance.MEDIUM,
@@ -569,7 +584,8 @@ public final class BallastConfig extends AbstractConfig {
                         getDouble(LOSS_ASL_GAMMA_POSITIVE), getDouble(LOSS_ASL_GAMMA_NEGATIVE), getDouble(LOSS_ASL_MARGIN),
                         getDouble(LOGIT_ADJUSTMENT_TRAIN), getDouble(LOGIT_ADJUSTMENT_SCORE)))
                 .withStandardiser(new StandardiserSettings(halfLife(MODEL_STANDARDIZE_HALF_LIFE),
-                        getDouble(MODEL_STANDARDIZE_CLIP) == 0 ? Double.POSITIVE_INFINITY : getDouble(MODEL_STANDARDIZE_CLIP)));
+                        getDouble(MODEL_STANDARDIZE_CLIP) == 0 ? Double.POSITIVE_INFINITY : getDouble(MODEL_STANDARDIZE_CLIP)))
+                .withAveraging(getDouble(MODEL_AVERAGING_DECAY));
         WeightPolicySettings weighting = new WeightPolicySettings(
                 getEnum(WEIGHTING_POLICY, WEIGHT_POLICIES),
                 getDouble(WEIGHTING_SMOOTHING), getDouble(WEIGHTING_MIN), getDouble(WEIGHTING_MAX),
@@ -584,7 +600,7 @@ public final class BallastConfig extends AbstractConfig {
                 getDouble(DRIFT_RECALL_MIN_POSITIVES), getDouble(DRIFT_RECALL_SIGMAS), getLong(DRIFT_COLLAPSE_WINDOW));
         return new TrainerSettings(getInt(BATCH_SIZE), learning, weighting, halfLife(WEIGHTING_HALF_LIFE), thresholds,
                 getInt(METRICS_BINS), halfLife(METRICS_HALF_LIFE), getBoolean(DRIFT_ENABLED), detectors,
-                getDouble(DRIFT_SHIFT_MEMORY));
+                getDouble(DRIFT_SHIFT_MEMORY), getDouble(NEGATIVE_SAMPLING_RATE), getBoolean(MODEL_LABEL_STACKING));
     }
 
     /**
@@ -601,6 +617,7 @@ public final class BallastConfig extends AbstractConfig {
         double clip = learning.standardiser().clipDeviations();
         values.put(MODEL_STANDARDIZE_CLIP, Double.toString(Double.isInfinite(clip) ? 0.0 : clip));
         values.put(MODEL_SEED, Long.toString(learning.seed()));
+        values.put(MODEL_AVERAGING_DECAY, Double.toString(learning.averagingDecay()));
         values.put(BATCH_SIZE, Integer.toString(settings.batchSize()));
         values.put(OPTIMIZER, OPTIMIZERS.nameOf(learning.optimizer()));
         values.put(LEARNING_RATE, Double.toString(learning.learningRate()));
@@ -623,6 +640,8 @@ public final class BallastConfig extends AbstractConfig {
         values.put(WEIGHTING_MAX, Double.toString(weighting.maxWeight()));
         values.put(WEIGHTING_LOG_MU, Double.toString(weighting.logMu()));
         values.put(WEIGHTING_EFFECTIVE_BETA, Double.toString(weighting.effectiveNumberBeta()));
+        values.put(NEGATIVE_SAMPLING_RATE, Double.toString(settings.negativeSamplingRate()));
+        values.put(MODEL_LABEL_STACKING, Boolean.toString(settings.labelStacking()));
         ThresholdSettings thresholds = settings.thresholds();
         values.put(THRESHOLD_POLICY, THRESHOLD_POLICIES.nameOf(thresholds.policy()));
         values.put(THRESHOLD_METRIC, THRESHOLD_METRICS.nameOf(thresholds.metric()));

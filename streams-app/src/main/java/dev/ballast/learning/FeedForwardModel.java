@@ -66,6 +66,13 @@ final class FeedForwardModel implements MultiLabelModel {
     private MiniBatch forwardBatch;
     private int forwardBatchVersion;
     private long forwardStateVersion;
+    /**
+     * Per parameter, the moving average of its values that scores and is published when averaging is on
+     * ({@link LearningSettings#averagingDecay}); null when it is off or before the first step.
+     */
+    private float[][] averages;
+    /** The trained values, set aside while the averages are in the parameters for a forward pass. */
+    private float[][] trainedValues;
     /** Matrix products of at most this many multiply-adds run in Java (tests lower it to compare both paths). */
     private long javaKernelLimit = DenseKernels.JAVA_MAX_MULTIPLY_ADDS;
 
@@ -174,9 +181,16 @@ final class FeedForwardModel implements MultiLabelModel {
         if (rows == 0) {
             return;
         }
+        boolean averaged = averages != null;
+        if (averaged) {
+            swapAverages();
+        }
         FloatBuffer logits = forward(batch, rows);
         float[] values = workspace.scratch(rows * labelCount);
         logits.get(0, values, 0, rows * labelCount);
+        if (averaged) {
+            swapAverages();
+        }
         for (int row = 0; row < rows; row++) {
             for (int label = 0; label < labelCount; label++) {
                 int i = row * labelCount + label;
@@ -226,6 +240,13 @@ final class FeedForwardModel implements MultiLabelModel {
         float[] gradients = workspace.secondScratch(rows * labelCount);
         Objective.Losses losses = objective.evaluate(logitValues, batch.targets(), batch.importances(), rows,
                 labelCount, posWeights, negWeights, logitOffsets, gradients);
+        float[] elementWeights = batch.elementWeights();
+        if (elementWeights != null) {
+            // Negative sampling: the gradient is linear in each element's weight.
+            for (int i = 0; i < rows * labelCount; i++) {
+                gradients[i] *= elementWeights[i];
+            }
+        }
         workspace.logitGradients.elements.put(0, gradients, 0, rows * labelCount);
         double weightedLoss = losses.weighted();
         double unweightedLoss = losses.unweighted();
@@ -238,7 +259,51 @@ final class FeedForwardModel implements MultiLabelModel {
             return skip(rows, weightedLoss, unweightedLoss, reason);
         }
         steps++;
+        updateAverages();
         return new StepResult(weightedLoss, unweightedLoss, false, null);
+    }
+
+    /**
+     * Moves the averages towards the values after a step taken. The decay ramps up as in TensorFlow's
+     * {@code ExponentialMovingAverage} with {@code num_updates}, {@code min(decay, (1 + steps) / (10 + steps))}, so the
+     * first parameters (bias from the prior, weights at zero) do not linger in the average of a young model.
+     */
+    private void updateAverages() {
+        if (!settings.averages()) {
+            return;
+        }
+        if (averages == null) {
+            averages = new float[parameters.size()][];
+            trainedValues = new float[parameters.size()][];
+            for (int index = 0; index < parameters.size(); index++) {
+                averages[index] = parameters.get(index).copyOfValues();
+                trainedValues[index] = new float[parameters.get(index).length];
+            }
+            return;
+        }
+        float keep = (float) Math.min(settings.averagingDecay(), (1.0 + steps) / (10.0 + steps));
+        for (int index = 0; index < parameters.size(); index++) {
+            float[] average = averages[index];
+            float[] values = parameters.get(index).heapValues;
+            for (int i = 0; i < average.length; i++) {
+                average[i] += (1 - keep) * (values[i] - average[i]);
+            }
+        }
+    }
+
+    /**
+     * Exchanges the parameters' values (heap and native) with the averages: call twice to undo. Either exchange
+     * makes a forward pass computed before it stale, so a step never reuses the pass through the averages.
+     */
+    private void swapAverages() {
+        for (int index = 0; index < parameters.size(); index++) {
+            Parameter p = parameters.get(index);
+            System.arraycopy(p.heapValues, 0, trainedValues[index], 0, p.length);
+            System.arraycopy(averages[index], 0, p.heapValues, 0, p.length);
+            System.arraycopy(trainedValues[index], 0, averages[index], 0, p.length);
+            p.values.put(0, p.heapValues, 0, p.length);
+        }
+        stateVersion++;
     }
 
     private StepResult skip(int rows, double weightedLoss, double unweightedLoss, String reason) {
@@ -523,6 +588,9 @@ final class FeedForwardModel implements MultiLabelModel {
             if (!biasInitialised[label]) {
                 double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
                 outputBias.setValue(label, (float) Math.log(p / (1 - p)));
+                if (averages != null) {
+                    averages[averages.length - 1][label] = outputBias.heapValues[label];
+                }
                 biasInitialised[label] = true;
                 stateVersion++;
             }
@@ -532,8 +600,11 @@ final class FeedForwardModel implements MultiLabelModel {
     @Override
     public List<ParameterTensor> parameters() {
         List<ParameterTensor> tensors = new ArrayList<>();
-        for (Parameter p : parameters) {
-            tensors.add(new ParameterTensor(p.name, p.shape.clone(), p.copyOfValues()));
+        for (int index = 0; index < parameters.size(); index++) {
+            Parameter p = parameters.get(index);
+            // With averaging on, what scores is the average, and that is what a downstream predictor gets.
+            float[] values = averages != null ? averages[index].clone() : p.copyOfValues();
+            tensors.add(new ParameterTensor(p.name, p.shape.clone(), values));
         }
         if (settings.standardize()) {
             tensors.add(new ParameterTensor("featureMean", new int[] {featureCount},
@@ -554,7 +625,7 @@ final class FeedForwardModel implements MultiLabelModel {
         List<SavedParameter> saved = new ArrayList<>(parameters.size());
         for (int index = 0; index < parameters.size(); index++) {
             saved.add(new SavedParameter(parameters.get(index).name, parameters.get(index).toSaved(),
-                    optimiser.savedState(index)));
+                    optimiser.savedState(index), averages == null ? null : SavedArrays.tensor(averages[index])));
         }
         return new SavedModel(settings.modelType().configName(), featureCount, labelCount, settings.hiddenUnits(),
                 settings.optimizer().configName(), steps, skippedSteps, eventsInSkippedSteps, initialised,
@@ -597,6 +668,17 @@ final class FeedForwardModel implements MultiLabelModel {
             model.parameters.get(index).restore(parameter.getValues());
             if (keepsState) {
                 model.optimiser.restoreState(index, parameter.getOptimiserSlots());
+            }
+        }
+        // Saved without averages (averaging was off): the average starts from the values at the next step.
+        if (configured.averages() && saved.getParameters().stream().allMatch(p -> p.getAverage() != null)) {
+            model.averages = new float[model.parameters.size()][];
+            model.trainedValues = new float[model.parameters.size()][];
+            for (int index = 0; index < model.parameters.size(); index++) {
+                model.averages[index] = new float[model.parameters.get(index).length];
+                model.trainedValues[index] = new float[model.parameters.get(index).length];
+                SavedArrays.copyTensor(saved.getParameters().get(index).getAverage(), model.averages[index],
+                        "average of parameter " + model.parameters.get(index).name);
             }
         }
         return model;

@@ -14,10 +14,13 @@ package dev.ballast.learning;
  * @param seed             seed of the weight initialisation
  * @param objective        the loss trained on
  * @param standardiser     how the standardisation forgets and clips (used when {@code standardize})
+ * @param averagingDecay   decay of the exponential moving average of the parameters that scores and is published
+ *     (Polyak-Ruppert averaging, as {@code tf.train.ExponentialMovingAverage}), in [0, 1); 0 scores with the
+ *     trained parameters themselves
  */
 public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerType optimizer, double learningRate,
                                double momentum, double l2, double gradientClipNorm, boolean standardize, long seed,
-                               ObjectiveSettings objective, StandardiserSettings standardiser) {
+                               ObjectiveSettings objective, StandardiserSettings standardiser, double averagingDecay) {
 
     public LearningSettings {
         if (modelType == null || optimizer == null || objective == null || standardiser == null) {
@@ -38,13 +41,16 @@ public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerTy
         if (Double.isNaN(gradientClipNorm)) {
             throw new IllegalArgumentException("gradientClipNorm must not be NaN");
         }
+        if (!(averagingDecay >= 0 && averagingDecay < 1)) {
+            throw new IllegalArgumentException("averagingDecay must be in [0, 1), got " + averagingDecay);
+        }
     }
 
     /** Settings that train on the default objective, weighted binary cross-entropy. */
     public LearningSettings(ModelType modelType, int hiddenUnits, OptimizerType optimizer, double learningRate,
             double momentum, double l2, double gradientClipNorm, boolean standardize, long seed) {
         this(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm, standardize, seed,
-                ObjectiveSettings.defaults(), StandardiserSettings.defaults());
+                ObjectiveSettings.defaults(), StandardiserSettings.defaults(), 0.0);
     }
 
     /**
@@ -62,24 +68,35 @@ public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerTy
     /** A copy with another model type. */
     public LearningSettings withModelType(ModelType type) {
         return new LearningSettings(type, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed, objective, standardiser);
+                standardize, seed, objective, standardiser, averagingDecay);
     }
 
     /** A copy with another optimiser and learning rate. */
     public LearningSettings withOptimizer(OptimizerType type, double rate) {
         return new LearningSettings(modelType, hiddenUnits, type, rate, momentum, l2, gradientClipNorm,
-                standardize, seed, objective, standardiser);
+                standardize, seed, objective, standardiser, averagingDecay);
     }
 
     /** A copy with another objective. */
     public LearningSettings withObjective(ObjectiveSettings newObjective) {
         return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed, newObjective, standardiser);
+                standardize, seed, newObjective, standardiser, averagingDecay);
     }
 
     /** A copy with other standardisation settings. */
     public LearningSettings withStandardiser(StandardiserSettings newStandardiser) {
         return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed, objective, newStandardiser);
+                standardize, seed, objective, newStandardiser, averagingDecay);
+    }
+
+    /** A copy with another decay of the parameter average (0: no averaging). */
+    public LearningSettings withAveraging(double decay) {
+        return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
+                standardize, seed, objective, standardiser, decay);
+    }
+
+    /** Whether scoring uses a moving average of the parameters. */
+    public boolean averages() {
+        return averagingDecay > 0;
     }
 }

@@ -29,6 +29,7 @@ public final class MiniBatch {
     private float[] sparseValues = new float[16];
     private int denseRows;
     private int size;
+    private float[] elementWeights;
     /** Changes with every row added and every clear, so a model can tell a batch it has seen from a changed one. */
     private int version;
 
@@ -134,7 +135,27 @@ public final class MiniBatch {
     public void clear() {
         size = 0;
         denseRows = 0;
+        elementWeights = null;
         version++;
+    }
+
+    /**
+     * Sets a weight per (row, label) of the rows now in the batch, row-major, that multiplies each element's loss
+     * in the next step on it (on top of the row's importance): negative sampling's weights
+     * ({@link NegativeSampling}). Not part of the saved rows: it is drawn again when the batch is trained. Cleared
+     * with the batch.
+     */
+    public void setElementWeights(float[] weights) {
+        if (weights.length < size * labelCount) {
+            throw new IllegalArgumentException("Expected " + size * labelCount + " element weights, got "
+                    + weights.length);
+        }
+        elementWeights = weights;
+    }
+
+    /** The weights of {@link #setElementWeights}, or null when every element weighs 1. */
+    float[] elementWeights() {
+        return elementWeights;
     }
 
     int version() {

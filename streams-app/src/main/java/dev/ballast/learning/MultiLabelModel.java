@@ -50,7 +50,8 @@ public interface MultiLabelModel {
      * A non-finite loss, gradient or updated parameter skips the step and leaves every parameter and all
      * optimiser state exactly as before (the standardiser's statistics, kept in float64, are still updated).
      * An empty batch takes no step: it returns skipped with reason "empty batch" and is not counted in
-     * {@link #skippedSteps()}.
+     * {@link #skippedSteps()}. Element weights set on the batch ({@link MiniBatch#setElementWeights}) multiply each
+     * element's gradient; the reported losses are those of every element, unweighted by them.
      *
      * @param posWeights per label, weight of the positive class
      * @param negWeights per label, weight of the negative class

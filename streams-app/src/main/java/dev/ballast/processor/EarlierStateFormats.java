@@ -97,7 +97,8 @@ final class EarlierStateFormats {
             GenericRecord parameter = (GenericRecord) item;
             ByteBuffer values = (ByteBuffer) parameter.get("values");
             parameters.add(new SavedParameter(parameter.get("name").toString(), values,
-                    optimiserSlots((ByteBuffer) parameter.get("optimiserState"), values.remaining() / Float.BYTES)));
+                    optimiserSlots((ByteBuffer) parameter.get("optimiserState"), values.remaining() / Float.BYTES),
+                    null));
         }
         @SuppressWarnings("unchecked")
         List<Boolean> biasInitialised = (List<Boolean>) model.get("biasInitialised");
@@ -120,7 +121,7 @@ final class EarlierStateFormats {
                 pending, new SavedLabelCounts((Long) counts.get("eventsObserved"), doubles(counts.get("positives")),
                         doubles(counts.get("totals"))),
                 metrics(input((ByteBuffer) saved.get("metrics"))), thresholds(input((ByteBuffer) saved.get("thresholds"))),
-                detectors == null ? null : detectors(input(detectors)));
+                detectors == null ? null : detectors(input(detectors)), null);
     }
 
     /** Format 2's optimiser state of a parameter: the first slot, then the second (absent for one-slot optimisers). */
@@ -179,7 +180,7 @@ final class EarlierStateFormats {
         SavedThresholds thresholds = thresholds(in);
         SavedDetectors detectors = in.readBoolean() ? detectors(in) : null;
         return new SavedModelState(saveSequence, snapshotVersion, batchesAtLastSnapshot, offsets, eventsTrained, model,
-                pending, counts, metrics, thresholds, detectors);
+                pending, counts, metrics, thresholds, detectors, null);
     }
 
     private static SavedModel model(DataInput in, StandardiserSettings standardiser) throws IOException {
@@ -229,7 +230,7 @@ final class EarlierStateFormats {
         for (int slot = 0; slot < slots; slot++) {
             state.add(floatTensor(in, length));
         }
-        return new SavedParameter(name, values, state);
+        return new SavedParameter(name, values, state, null);
     }
 
     private static ByteBuffer floatTensor(DataInput in, int length) throws IOException {

@@ -33,18 +33,25 @@ import org.apache.avro.specific.SpecificDatumWriter;
  */
 final class ModelState {
 
-    /** Format 3: an Avro {@link SavedModelState} record, every part a record of its owner class. */
-    private static final byte FORMAT_VERSION = 3;
+    /**
+     * Format 4: an Avro {@link SavedModelState} record, every part a record of its owner class; format 3 without the
+     * parameter averages and the label stage (fields with defaults).
+     */
+    private static final byte FORMAT_VERSION = 4;
+    private static final byte THIRD_FORMAT = 3;
     private static final DatumWriter<SavedModelState> WRITER = new SpecificDatumWriter<>(SavedModelState.class);
     /**
-     * Reads format 3 as written, resolved to the record this build knows: format 3's writer schema is frozen in
-     * {@code saved-model-state-3.avsc}. A change to {@link SavedModelState} is a new format: the next byte, its schema
+     * Reads format 4 as written, resolved to the record this build knows: format 4's writer schema is frozen in
+     * {@code saved-model-state-4.avsc}. A change to {@link SavedModelState} is a new format: the next byte, its schema
      * frozen beside this one, and the previous format still read, resolved from its frozen schema where Avro's
      * resolution can (new fields with defaults), else converted in {@link EarlierStateFormats}.
      * {@code SavedStateFormatTest} fails until it is made so.
      */
     private static final DatumReader<SavedModelState> READER =
             new SpecificDatumReader<>(writerSchema(FORMAT_VERSION), SavedModelState.getClassSchema());
+    /** Format 3, resolved by Avro: no parameter averages, no label stage. */
+    private static final DatumReader<SavedModelState> THIRD_FORMAT_READER =
+            new SpecificDatumReader<>(writerSchema(THIRD_FORMAT), SavedModelState.getClassSchema());
 
     final String modelId;
     final OnlineTrainer trainer;
@@ -128,6 +135,9 @@ final class ModelState {
             SavedModelState saved;
             if (bytes.length > 0 && bytes[0] == FORMAT_VERSION) {
                 saved = READER.read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
+            } else if (bytes.length > 0 && bytes[0] == THIRD_FORMAT) {
+                saved = THIRD_FORMAT_READER.read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1,
+                        null));
             } else if (bytes.length > 0 && EarlierStateFormats.reads(bytes[0])) {
                 saved = EarlierStateFormats.read(bytes, declaration.trainerSettings().learning().standardiser());
             } else {

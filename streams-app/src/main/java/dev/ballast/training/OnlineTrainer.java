@@ -5,10 +5,12 @@ import dev.ballast.evaluation.drift.ImbalanceSignal;
 import dev.ballast.evaluation.PrequentialMetrics;
 import dev.ballast.evaluation.ThresholdTuner;
 import dev.ballast.learning.IncompatibleStateException;
+import dev.ballast.learning.LabelStacking;
 import dev.ballast.learning.MiniBatch;
 import dev.ballast.learning.Models;
 import dev.ballast.learning.ModelType;
 import dev.ballast.learning.MultiLabelModel;
+import dev.ballast.learning.NegativeSampling;
 import dev.ballast.learning.ObjectiveSettings;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.learning.StepResult;
@@ -18,6 +20,7 @@ import dev.ballast.schema.state.SavedRow;
 import dev.ballast.weighting.DecayedLabelStatistics;
 import dev.ballast.weighting.WeightPolicy;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -31,7 +34,8 @@ import java.util.function.Consumer;
  * metric ever sees the score of an event it decided before it was decided), a label whose prevalence the detector
  * saw shift first forgetting most of its counts and score histograms; add the batch's labels to the decayed
  * label counts; turn the counts into per-label weights; take one optimiser step on the objective with the loss
- * offsets. Not thread-safe: one trainer per model id, driven by one thread.
+ * offsets (with negative sampling's weights, when on); and, with label stacking on, one step of the second stage
+ * on the scores it made of the batch. Not thread-safe: one trainer per model id, driven by one thread.
  */
 public final class OnlineTrainer {
 
@@ -62,6 +66,12 @@ public final class OnlineTrainer {
     private final float[] logitOffsets;
     private final float[] scoreOffsets;
     private final ObjectiveSettings objective;
+    /** The second stage over all labels' scores, null when label stacking is off. */
+    private final LabelStacking labelStage;
+    /** Null when every negative is trained on. */
+    private final NegativeSampling negativeSampling;
+    private final float[] elementWeights;
+    private final float[] rowImportances;
 
     private long eventsTrained;
     private StepResult lastStep;
@@ -82,7 +92,7 @@ public final class OnlineTrainer {
 
     private OnlineTrainer(TrainerSettings settings, List<String> labelNames, MultiLabelModel model, MiniBatch pending,
             DecayedLabelStatistics labelStatistics, PrequentialMetrics metrics, ThresholdTuner thresholdTuner,
-            ImbalanceMonitor imbalanceMonitor, long eventsTrained) {
+            ImbalanceMonitor imbalanceMonitor, long eventsTrained, LabelStacking labelStage) {
         this.settings = settings;
         this.labelNames = List.copyOf(labelNames);
         this.model = model;
@@ -103,6 +113,12 @@ public final class OnlineTrainer {
         this.logitOffsets = new float[labels];
         this.scoreOffsets = new float[labels];
         this.objective = settings.learning().objective();
+        this.labelStage = labelStage;
+        this.negativeSampling = settings.negativeSamplingRate() < 1
+                ? new NegativeSampling(settings.negativeSamplingRate(), settings.learning().seed())
+                : null;
+        this.elementWeights = new float[pending.capacity() * labels];
+        this.rowImportances = new float[pending.capacity()];
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
     }
 
@@ -119,7 +135,7 @@ public final class OnlineTrainer {
                 new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents()),
                 new ThresholdTuner(labels, settings.thresholds()),
                 settings.driftDetection() ? new ImbalanceMonitor(labelNames, settings.detectors()) : null,
-                0);
+                0, freshLabelStage(settings, labels));
     }
 
     /** Adds a dense event; trains and returns the outcome when it completes a mini-batch, else null. */
@@ -163,6 +179,9 @@ public final class OnlineTrainer {
         }
         refreshOffsets();
         model.predict(pending, probabilities, scoreOffsets);
+        if (labelStage != null) {
+            labelStage.apply(probabilities, rows);
+        }
         for (int row = 0; row < rows; row++) {
             if (servedRows[row] != null) {
                 System.arraycopy(servedRows[row], 0, probabilities, row * labels, labels);
@@ -200,7 +219,17 @@ public final class OnlineTrainer {
         }
         model.initialiseBiasFromPrior(prevalences);
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
+        if (negativeSampling != null) {
+            negativeSampling.weights(targets, rows, labels, eventsTrained, elementWeights);
+            pending.setElementWeights(elementWeights);
+        }
         lastStep = model.learn(pending, positiveWeights, negativeWeights, logitOffsets);
+        if (labelStage != null) {
+            for (int row = 0; row < rows; row++) {
+                rowImportances[row] = pending.importance(row);
+            }
+            labelStage.learn(targets, rowImportances, positiveWeights, negativeWeights);
+        }
         eventsTrained += rows;
         pending.clear();
         return new BatchOutcome(rows, lastStep, scored, List.copyOf(signals));
@@ -232,6 +261,13 @@ public final class OnlineTrainer {
     public void predict(MiniBatch batch, float[] probabilitiesOut) {
         refreshOffsets();
         model.predict(batch, probabilitiesOut, scoreOffsets);
+        if (labelStage != null) {
+            labelStage.apply(probabilitiesOut, batch.size());
+        }
+    }
+
+    private static LabelStacking freshLabelStage(TrainerSettings settings, int labels) {
+        return settings.labelStacking() ? new LabelStacking(labels, settings.learning()) : null;
     }
 
     /**
@@ -264,7 +300,10 @@ public final class OnlineTrainer {
      * by the current priors, so a served prediction equals the one this trainer makes now.
      */
     public List<ParameterTensor> servingParameters() {
-        List<ParameterTensor> tensors = model.parameters();
+        List<ParameterTensor> tensors = new ArrayList<>(model.parameters());
+        if (labelStage != null) {
+            tensors.addAll(labelStage.parameters());
+        }
         if (objective.scoreAdjustment() == 0) {
             return tensors;
         }
@@ -383,7 +422,8 @@ public final class OnlineTrainer {
                 .setLabelCounts(labelStatistics.toSaved())
                 .setMetrics(metrics.toSaved())
                 .setThresholds(thresholdTuner.toSaved())
-                .setDetectors(imbalanceMonitor == null ? null : imbalanceMonitor.toSaved());
+                .setDetectors(imbalanceMonitor == null ? null : imbalanceMonitor.toSaved())
+                .setLabelStage(labelStage == null ? null : ByteBuffer.wrap(labelStage.toBytes()));
     }
 
     /**
@@ -407,8 +447,12 @@ public final class OnlineTrainer {
         ThresholdTuner tuner = ThresholdTuner.fromSaved(saved.getThresholds());
         ImbalanceMonitor monitor = saved.getDetectors() == null ? null
                 : ImbalanceMonitor.fromSaved(saved.getDetectors(), metrics.labelNames());
+        LabelStacking stage = null;
+        if (settings.labelStacking() && saved.getLabelStage() != null) {
+            stage = LabelStacking.fromBytes(saved.getLabelStage(), labelNames.size(), settings.learning(), notices);
+        }
         OnlineTrainer trainer = reconciled(settings, labelNames, notices, saved.getEventsTrained(), model, pending,
-                statistics, metrics, tuner, monitor);
+                statistics, metrics, tuner, monitor, stage);
         List<SavedRow> rows = saved.getPending();
         for (int row = 0; row < rows.size(); row++) {
             List<Float> served = rows.get(row).getServed();
@@ -423,7 +467,7 @@ public final class OnlineTrainer {
     /** The restored parts under the configured settings and labels (the rule of {@link #fromSaved}). */
     private static OnlineTrainer reconciled(TrainerSettings settings, List<String> labelNames, Consumer<String> notices,
             long eventsTrained, MultiLabelModel model, MiniBatch pending, DecayedLabelStatistics statistics,
-            PrequentialMetrics metrics, ThresholdTuner tuner, ImbalanceMonitor monitor) {
+            PrequentialMetrics metrics, ThresholdTuner tuner, ImbalanceMonitor monitor, LabelStacking labelStage) {
         // The label names are part of the metrics' state; they are not saved twice.
         List<String> savedLabels = metrics.labelNames();
         if (!savedLabels.equals(labelNames)) {
@@ -436,6 +480,12 @@ public final class OnlineTrainer {
             metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
             tuner = new ThresholdTuner(labelNames.size(), settings.thresholds());
             monitor = null;
+            labelStage = null;
+        }
+        if (settings.labelStacking() && labelStage == null) {
+            labelStage = freshLabelStage(settings, labelNames.size());
+        } else if (!settings.labelStacking()) {
+            labelStage = null;
         }
         if (metrics.halfLifeEvents() != settings.metricsHalfLifeEvents() || metrics.bins() != settings.metricsBins()) {
             notices.accept("metrics settings changed: the prequential metrics start afresh");
@@ -454,7 +504,7 @@ public final class OnlineTrainer {
             monitor = new ImbalanceMonitor(labelNames, settings.detectors());
         }
         return new OnlineTrainer(settings, labelNames, model, pending, statistics, metrics, tuner, monitor,
-                eventsTrained);
+                eventsTrained, labelStage);
     }
 
     /**

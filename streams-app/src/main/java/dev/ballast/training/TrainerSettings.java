@@ -19,10 +19,15 @@ import dev.ballast.weighting.WeightPolicySettings;
  * @param detectors the drift detectors' parameters (used when they run)
  * @param shiftMemoryEvents when the prevalence-shift detector fires for a label, the weight in events its label
  *     counts and threshold histograms keep ({@link OnlineTrainer}); 0 leaves them as they are
+ * @param negativeSamplingRate share of each label's negatives trained on, weighted by its inverse (1: all; see
+ *     {@link dev.ballast.learning.NegativeSampling})
+ * @param labelStacking whether a second stage over all labels' scores learns label dependencies (see
+ *     {@link dev.ballast.learning.LabelStacking})
  */
 public record TrainerSettings(int batchSize, LearningSettings learning, WeightPolicySettings weighting,
         double weightingHalfLifeEvents, ThresholdSettings thresholds, int metricsBins, double metricsHalfLifeEvents,
-        boolean driftDetection, DetectorSettings detectors, double shiftMemoryEvents) {
+        boolean driftDetection, DetectorSettings detectors, double shiftMemoryEvents, double negativeSamplingRate,
+        boolean labelStacking) {
 
     public TrainerSettings {
         if (batchSize < 1) {
@@ -32,15 +37,18 @@ public record TrainerSettings(int batchSize, LearningSettings learning, WeightPo
             throw new IllegalArgumentException("shiftMemoryEvents must be non-negative and finite, got "
                     + shiftMemoryEvents);
         }
+        if (!(negativeSamplingRate > 0 && negativeSamplingRate <= 1)) {
+            throw new IllegalArgumentException("negativeSamplingRate must be in (0, 1], got " + negativeSamplingRate);
+        }
     }
 
     public TrainerSettings withMetricsHalfLife(double halfLifeEvents) {
         return new TrainerSettings(batchSize, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
-                halfLifeEvents, driftDetection, detectors, shiftMemoryEvents);
+                halfLifeEvents, driftDetection, detectors, shiftMemoryEvents, negativeSamplingRate, labelStacking);
     }
 
     public TrainerSettings withBatchSize(int events) {
         return new TrainerSettings(events, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
-                metricsHalfLifeEvents, driftDetection, detectors, shiftMemoryEvents);
+                metricsHalfLifeEvents, driftDetection, detectors, shiftMemoryEvents, negativeSamplingRate, labelStacking);
     }
 }

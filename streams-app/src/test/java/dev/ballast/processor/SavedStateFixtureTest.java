@@ -10,8 +10,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ballast.config.BallastConfig;
 import dev.ballast.config.ModelDeclaration;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -85,6 +93,30 @@ class SavedStateFixtureTest {
         assertEquals(after, asRead(described));
         assertArrayEquals(restored.serialise(), ModelState.deserialise(restored.serialise(), declaration, 0,
                 notice -> { }).serialise(), "the current format restores bit-exactly");
+    }
+
+    /**
+     * Format 4 added the parameter averages and the label stage at the end of their records: a state written with
+     * format 3's frozen schema (the same record re-encoded by it) restores to the same model.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"linear-adagrad", "mlp-adam"})
+    void shouldRestoreAStateWrittenInFormat3ToTheSameModel(String fixture) throws Exception {
+        BallastConfig config = new BallastConfig(SavedStateFixtures.settings().get(fixture));
+        ModelDeclaration declaration = config.models().declaration("default").orElseThrow();
+        ModelState state = ModelState.deserialise(resource("model-state-v2-" + fixture + ".bin"), declaration, 0,
+                notice -> { });
+        byte[] current = state.serialise();
+        Schema currentSchema = ModelState.writerSchema(ModelState.formatVersion());
+        GenericRecord record = new GenericDatumReader<GenericRecord>(currentSchema).read(null,
+                DecoderFactory.get().binaryDecoder(current, 1, current.length - 1, null));
+        ByteArrayOutputStream third = new ByteArrayOutputStream();
+        third.write(3);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(third, null);
+        new GenericDatumWriter<GenericRecord>(ModelState.writerSchema((byte) 3)).write(record, encoder);
+        encoder.flush();
+        ModelState restored = ModelState.deserialise(third.toByteArray(), declaration, 0, notice -> { });
+        assertArrayEquals(current, restored.serialise());
     }
 
     @Test

@@ -1,10 +1,13 @@
 package dev.ballast.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.learning.ParameterTensor;
+import dev.ballast.schema.state.SavedModelState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,38 @@ class OnlineTrainerTest {
         feed(restored, new Random(seed), 40);
         assertEquals(SavedTrainers.saved(original), SavedTrainers.saved(restored), "same state after the same events");
         assertFalse(original.eventsTrained() == 0);
+    }
+
+    @Test
+    void shouldKeepTheLabelStageAndSampleAlikeWhenRestoredFromItsSavedState() throws Exception {
+        TrainerSettings settings = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "8",
+                BallastConfig.MODEL_LABEL_STACKING, "true",
+                BallastConfig.NEGATIVE_SAMPLING_RATE, "0.5")).trainerSettings();
+        OnlineTrainer original = OnlineTrainer.create(settings, 4, LABELS);
+        feed(original, new Random(6), 61);
+        OnlineTrainer restored = OnlineTrainer.fromSaved(saved(original), settings, 4, LABELS, notice -> { });
+        assertEquals(original.servingParameters().size(), restored.servingParameters().size());
+        feed(original, new Random(7), 40);
+        feed(restored, new Random(7), 40);
+        List<ParameterTensor> expected = original.servingParameters();
+        List<ParameterTensor> actual = restored.servingParameters();
+        assertTrue(expected.stream().anyMatch(tensor -> tensor.name().equals("S")), "the stage is published");
+        for (int t = 0; t < expected.size(); t++) {
+            assertEquals(expected.get(t).name(), actual.get(t).name());
+            assertArrayEquals(expected.get(t).data(), actual.get(t).data(), 0f, expected.get(t).name());
+        }
+        assertEquals(original.metrics().macroF1(), restored.metrics().macroF1(), 0.0);
+        // Without the stage in the saved state the restored trainer would score with a fresh one.
+        TrainerSettings plain = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "8")).trainerSettings();
+        OnlineTrainer withoutStage = OnlineTrainer.fromSaved(saved(original), plain, 4, LABELS, notice -> { });
+        assertTrue(withoutStage.servingParameters().stream().noneMatch(tensor -> tensor.name().equals("S")));
+    }
+
+    private static SavedModelState saved(OnlineTrainer trainer) throws Exception {
+        SavedModelState.Builder saved = SavedModelState.newBuilder().setSaveSequence(1).setSnapshotVersion(0)
+                .setBatchesAtLastSnapshot(0).setReflectedOffsets(Map.of());
+        trainer.saveTo(saved);
+        return saved.build();
     }
 
     private static void feed(OnlineTrainer trainer, Random random, int events) {
