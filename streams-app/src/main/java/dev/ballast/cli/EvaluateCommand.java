@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
             "",
             "Formats: MEKA ARFF ('-C N' in @relation: the first N attributes are labels; -N: the last N),",
             "CSV (header; label columns named 'label:<name>') and JSONL (see the README).",
-            "Files sorted by label set flatter any online learner: compare with --shuffle SEED.",
+            "Files sorted by label set flatter any online learner: compare with --shuffle SEED, or average over",
+            "many shuffled copies with --shuffle 1-20 (one row per copy and a mean per setting).",
             "--score-from 0.6667 counts only the last third (the learner still learns from every event), to compare",
             "with a batch learner trained on the first two thirds. --sweep runs every combination of the values",
             "given on the same data and prints one row per run. --window N adds the figures of every N events",
@@ -54,7 +55,9 @@ import picocli.CommandLine.Option;
             "  ballast evaluate --synthetic 200000 --window 1000 --report json",
             "  ballast evaluate --input Yeast.arff --shuffle 1 \\",
             "                   --sweep ballast.weighting.policy=none,sqrt \\",
-            "                   --sweep ballast.optimizer.learning.rate=0.05,0.1"})
+            "                   --sweep ballast.optimizer.learning.rate=0.05,0.1",
+            "  ballast evaluate --input Music.arff --shuffle 1-20 --score-from 0.6667 \\",
+            "                   --sweep ballast.weighting.policy=none,sqrt"})
 final class EvaluateCommand implements Callable<Integer> {
 
     /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */
@@ -88,9 +91,10 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "table (default) or json: exactly one JSON object on stdout.")
     ReportFormat report;
 
-    @Option(names = "--shuffle", paramLabel = "SEED",
-            description = "Evaluate on a copy shuffled with this seed (holds the file in memory).")
-    Long shuffleSeed;
+    @Option(names = "--shuffle", paramLabel = "SEEDS",
+            description = "Evaluate on a copy shuffled with this seed (holds the file in memory); a list (1,2,3) or a "
+                    + "range (1-20) evaluates every setting on each of those copies and adds its mean over them.")
+    String shuffleSeeds;
 
     @Option(names = "--score-from", paramLabel = "FRACTION",
             description = "Count metrics only from this fraction of the events on (0 to 1, e.g. 0.6667 for the last "
@@ -112,8 +116,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
-    /** One evaluation: the swept settings it ran with (empty without --sweep) and its figures. */
-    record Run(Map<String, String> swept, Map<String, String> effective, EvaluationReport report) {
+    /**
+     * One evaluation: the swept settings it ran with (empty without --sweep), the seed of the shuffled copy it ran
+     * on (null for the data's own order) and its figures.
+     */
+    record Run(Map<String, String> swept, Long shuffleSeed, Map<String, String> effective, EvaluationReport report) {
     }
 
     @Override
@@ -124,6 +131,10 @@ final class EvaluateCommand implements Callable<Integer> {
         if (windowEvents != null && windowEvents < 1) {
             throw new UserFacingException("--window must be at least 1 event, got " + windowEvents);
         }
+        List<Long> seeds = shuffleSeeds(shuffleSeeds);
+        if (seeds.size() > 1 && input.synthetic != null) {
+            throw new UserFacingException("--shuffle takes one seed with --synthetic; vary --synthetic-seed instead");
+        }
         Map<String, String> base = configOptions.load(Map.of());
         BallastConfig config = new BallastConfig(base);
         NativeRuntime.configure(config.getInt(BallastConfig.NATIVE_THREADS));
@@ -131,9 +142,11 @@ final class EvaluateCommand implements Callable<Integer> {
         for (Map<String, String> swept : combinations(sweeps)) {
             Map<String, String> settings = new HashMap<>(base);
             settings.putAll(swept);
-            runs.add(evaluate(new BallastConfig(settings), swept));
+            for (Long seed : seeds) {
+                runs.add(evaluate(new BallastConfig(settings), swept, seed));
+            }
         }
-        if (sweeps.isEmpty()) {
+        if (runs.size() == 1 && sweeps.isEmpty()) {
             Run run = runs.get(0);
             if (report == ReportFormat.JSON) {
                 System.out.println(Json.MAPPER.writeValueAsString(toJson(run)));
@@ -144,11 +157,58 @@ final class EvaluateCommand implements Callable<Integer> {
             ObjectNode root = Json.MAPPER.createObjectNode();
             ArrayNode array = root.putArray("runs");
             runs.forEach(run -> array.add(toJson(run)));
+            if (seeds.size() > 1) {
+                ArrayNode means = root.putArray("means");
+                for (Mean mean : means(runs)) {
+                    ObjectNode node = means.addObject();
+                    mean.swept().forEach(node.putObject("swept")::put);
+                    node.put("shuffledCopies", mean.runs());
+                    node.put("macroF1", mean.macroF1());
+                    node.put("microF1", mean.microF1());
+                    node.put("macroRecall", mean.macroRecall());
+                    node.put("macroAuprc", mean.macroAuprc());
+                    node.put("runsWithCollapsedLabels", mean.runsWithCollapsedLabels());
+                }
+            }
             System.out.println(Json.MAPPER.writeValueAsString(root));
         } else {
             printSweep(runs, System.out);
         }
         return 0;
+    }
+
+    /**
+     * The shuffle seeds of {@code --shuffle}: one seed, a comma list or an inclusive range {@code FIRST-LAST};
+     * a single null (the data's own order) without the option.
+     */
+    static List<Long> shuffleSeeds(String option) {
+        if (option == null) {
+            return java.util.Collections.singletonList(null);
+        }
+        List<Long> seeds = new ArrayList<>();
+        try {
+            int dash = option.indexOf('-', 1);
+            if (dash > 0 && !option.contains(",")) {
+                long first = Long.parseLong(option.substring(0, dash).trim());
+                long last = Long.parseLong(option.substring(dash + 1).trim());
+                if (last < first || last - first >= 10_000) {
+                    throw new UserFacingException("--shuffle range " + option + " must go up, by at most 10,000 seeds");
+                }
+                for (long seed = first; seed <= last; seed++) {
+                    seeds.add(seed);
+                }
+            } else {
+                for (String part : option.split(",")) {
+                    seeds.add(Long.parseLong(part.trim()));
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new UserFacingException("--shuffle needs SEED, SEED,SEED,... or FIRST-LAST, got '" + option + "'");
+        }
+        if (seeds.stream().distinct().count() != seeds.size()) {
+            throw new UserFacingException("--shuffle names a seed twice: " + option);
+        }
+        return seeds;
     }
 
     /**
@@ -181,7 +241,7 @@ final class EvaluateCommand implements Callable<Integer> {
         return combinations;
     }
 
-    private Run evaluate(BallastConfig config, Map<String, String> swept) throws java.io.IOException {
+    private Run evaluate(BallastConfig config, Map<String, String> swept, Long shuffleSeed) throws java.io.IOException {
         try (ExampleSource opened = open()) {
             ExampleSource source = shuffleSeed != null ? ExampleSources.shuffled(opened, shuffleSeed)
                     : scoreFrom != null && input.file != null ? ExampleSources.buffered(opened) : opened;
@@ -196,7 +256,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     windowEvents == null ? 0 : windowEvents,
                     events -> bar.update(events, source.position(), source.size()));
             bar.finish();
-            return new Run(swept, dataConfig.effectiveBallastSettings(), result);
+            return new Run(swept, shuffleSeed, dataConfig.effectiveBallastSettings(), result);
         }
     }
 
@@ -219,7 +279,7 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluationReport result = run.report();
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("input", input.file != null ? input.file.toString() : "synthetic:" + input.synthetic);
-        root.put("shuffleSeed", shuffleSeed);
+        root.put("shuffleSeed", run.shuffleSeed());
         if (input.synthetic != null) {
             root.put("syntheticSeed", syntheticSeed != null ? syntheticSeed : DriftingStreamSpec.demo().seed());
             root.put("driftPeriodEvents", DriftingStreamSpec.demo().driftPeriodEvents());
@@ -307,21 +367,59 @@ final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %,d events, prequential, %d runs%s%n", inputName(), first.events(), runs.size(),
                 scoredNote(first));
         List<String> keys = List.copyOf(runs.get(0).swept().keySet());
+        boolean shuffledCopies = runs.stream().map(Run::shuffleSeed).distinct().count() > 1;
         StringBuilder header = new StringBuilder();
         for (String key : keys) {
             header.append(String.format(Locale.ROOT, "%-" + columnWidth(key, runs) + "s ", shortName(key)));
         }
+        if (shuffledCopies) {
+            header.append(String.format(Locale.ROOT, "%-7s ", "shuffle"));
+        }
         out.printf(Locale.ROOT, "%s%9s %9s %12s %12s %9s%n", header, "macro-F1", "micro-F1", "macro-recall",
                 "macro-PR-AUC", "collapsed");
         for (Run run : runs) {
-            StringBuilder row = new StringBuilder();
-            for (String key : keys) {
-                row.append(String.format(Locale.ROOT, "%-" + columnWidth(key, runs) + "s ", run.swept().get(key)));
-            }
+            String shuffle = shuffledCopies ? String.format(Locale.ROOT, "%-7d ", run.shuffleSeed()) : "";
             EvaluationReport r = run.report();
-            out.printf(Locale.ROOT, "%s%9.4f %9.4f %12.4f %12.4f %9d%n", row, r.macroF1(), r.microF1(), r.macroRecall(),
-                    r.macroAuprc(), r.collapsedLabels());
+            out.printf(Locale.ROOT, "%s%s%9.4f %9.4f %12.4f %12.4f %9d%n", sweptColumns(keys, run.swept(), runs),
+                    shuffle, r.macroF1(), r.microF1(), r.macroRecall(), r.macroAuprc(), r.collapsedLabels());
         }
+        if (shuffledCopies) {
+            // The mean rows' last column counts the runs that collapsed a label, not labels.
+            for (Mean mean : means(runs)) {
+                out.printf(Locale.ROOT, "%s%-7s %9.4f %9.4f %12.4f %12.4f %9d%n", sweptColumns(keys, mean.swept(), runs),
+                        "mean", mean.macroF1(), mean.microF1(), mean.macroRecall(), mean.macroAuprc(),
+                        mean.runsWithCollapsedLabels());
+            }
+        }
+    }
+
+    private static String sweptColumns(List<String> keys, Map<String, String> swept, List<Run> runs) {
+        StringBuilder row = new StringBuilder();
+        for (String key : keys) {
+            row.append(String.format(Locale.ROOT, "%-" + columnWidth(key, runs) + "s ", swept.get(key)));
+        }
+        return row.toString();
+    }
+
+    /** One setting's figures averaged over the shuffled copies it ran on. */
+    record Mean(Map<String, String> swept, int runs, double macroF1, double microF1, double macroRecall,
+                double macroAuprc, int runsWithCollapsedLabels) {
+    }
+
+    /** Per combination of swept values, in the order they ran: the mean of its runs' figures. */
+    static List<Mean> means(List<Run> runs) {
+        Map<Map<String, String>, List<EvaluationReport>> bySetting = new LinkedHashMap<>();
+        for (Run run : runs) {
+            bySetting.computeIfAbsent(run.swept(), swept -> new ArrayList<>()).add(run.report());
+        }
+        List<Mean> means = new ArrayList<>();
+        bySetting.forEach((swept, reports) -> means.add(new Mean(swept, reports.size(),
+                reports.stream().mapToDouble(EvaluationReport::macroF1).average().orElseThrow(),
+                reports.stream().mapToDouble(EvaluationReport::microF1).average().orElseThrow(),
+                reports.stream().mapToDouble(EvaluationReport::macroRecall).average().orElseThrow(),
+                reports.stream().mapToDouble(EvaluationReport::macroAuprc).average().orElseThrow(),
+                (int) reports.stream().filter(report -> report.collapsedLabels() > 0).count())));
+        return means;
     }
 
     /** The key without the common "ballast." prefix, as a column header. */

@@ -9,12 +9,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code ballast evaluate --sweep}, {@code --score-from} and {@code --window}, run as a user runs them. */
+/**
+ * {@code ballast evaluate --sweep}, {@code --shuffle}, {@code --score-from} and {@code --window}, run as a user runs
+ * them.
+ */
 class EvaluateCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -133,5 +141,62 @@ class EvaluateCommandTest {
         Run outOfRange = run("evaluate", "--synthetic", "100", "--no-progress", "--score-from", "1.5");
         assertEquals(ReadableErrors.USER_ERROR, outOfRange.exitCode());
         assertTrue(outOfRange.err().contains("--score-from"), outOfRange.err());
+    }
+
+    @Test
+    void shouldParseOneSeedAListOrARangeOfShuffleSeeds() {
+        assertEquals(java.util.Collections.singletonList(null), EvaluateCommand.shuffleSeeds(null));
+        assertEquals(List.of(7L), EvaluateCommand.shuffleSeeds("7"));
+        assertEquals(List.of(3L, 1L, 2L), EvaluateCommand.shuffleSeeds("3, 1,2"));
+        assertEquals(List.of(1L, 2L, 3L, 4L), EvaluateCommand.shuffleSeeds("1-4"));
+        for (String invalid : List.of("4-1", "x", "1,1", "1-", "1-20000")) {
+            Run result = run("evaluate", "--synthetic", "100", "--no-progress", "--shuffle", invalid);
+            assertEquals(ReadableErrors.USER_ERROR, result.exitCode(), invalid);
+            assertTrue(result.err().contains("--shuffle"), invalid + ": " + result.err());
+        }
+    }
+
+    /** Each (setting, shuffled copy) run is the single run with that seed; the mean row averages them. */
+    @Test
+    void shouldRunEverySettingOnEachShuffledCopyAndAverageThem(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("events.csv");
+        Random random = new Random(3);
+        List<String> lines = new ArrayList<>();
+        lines.add("x0,x1,x2,label:a,label:b");
+        // Sorted by label set, as the MEKA files are: the order matters, so the copies differ.
+        for (int i = 0; i < 400; i++) {
+            double x0 = random.nextGaussian();
+            double x1 = random.nextGaussian();
+            lines.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%.4f,%d,%d", x0, x1, random.nextGaussian(),
+                    i < 150 ? 1 : 0, x1 + 0.3 * random.nextGaussian() > 0.8 ? 1 : 0));
+        }
+        Files.write(file, lines);
+        Run sweep = run("evaluate", "--input", file.toString(), "--no-progress", "--report", "json",
+                "--shuffle", "1-3", "--sweep", "ballast.batch.size=8,16");
+        assertEquals(0, sweep.exitCode(), sweep.err());
+        JsonNode runs = sweep.json().get("runs");
+        assertEquals(6, runs.size());
+        assertEquals(2, runs.get(4).get("shuffleSeed").asLong());
+        assertEquals("16", runs.get(4).get("swept").get("ballast.batch.size").asText());
+        Run single = run("evaluate", "--input", file.toString(), "--no-progress", "--report", "json",
+                "--shuffle", "2", "--set", "ballast.batch.size=16");
+        assertEquals(single.json().get("macroF1").asDouble(), runs.get(4).get("macroF1").asDouble());
+        assertTrue(runs.get(3).get("macroF1").asDouble() != runs.get(4).get("macroF1").asDouble(),
+                "the shuffled copies differ");
+        JsonNode means = sweep.json().get("means");
+        assertEquals(2, means.size());
+        double expected = (runs.get(3).get("macroF1").asDouble() + runs.get(4).get("macroF1").asDouble()
+                + runs.get(5).get("macroF1").asDouble()) / 3;
+        assertEquals(expected, means.get(1).get("macroF1").asDouble(), 1e-12);
+        assertEquals(3, means.get(1).get("shuffledCopies").asInt());
+
+        Run table = run("evaluate", "--input", file.toString(), "--no-progress", "--shuffle", "1,2",
+                "--sweep", "ballast.batch.size=8,16");
+        assertEquals(0, table.exitCode(), table.err());
+        assertEquals(1 + 1 + 4 + 2, table.out().lines().count(), table.out());
+        assertTrue(table.out().lines().filter(line -> line.contains(" mean ")).count() == 2, table.out());
+        Run synthetic = run("evaluate", "--synthetic", "100", "--no-progress", "--shuffle", "1-2");
+        assertEquals(ReadableErrors.USER_ERROR, synthetic.exitCode());
+        assertTrue(synthetic.err().contains("--synthetic-seed"), synthetic.err());
     }
 }
