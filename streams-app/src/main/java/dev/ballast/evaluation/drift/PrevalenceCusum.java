@@ -33,14 +33,10 @@ public final class PrevalenceCusum {
   private final double oddsRatio;
   private final double thresholdNats;
   private final long minEvents;
-  /** Per label, the sum testing a rise, and the events and positives since it last left zero. */
-  private final double[] upwards;
-  private final long[] upwardEvents;
-  private final long[] upwardPositives;
-  /** Likewise for a fall. */
-  private final double[] downwards;
-  private final long[] downwardEvents;
-  private final long[] downwardPositives;
+  /** Per label, the sum testing a rise. */
+  private final Direction[] upwards;
+  /** Per label, the sum testing a fall. */
+  private final Direction[] downwards;
 
   /**
    * @param labels labels watched, at least 1
@@ -64,12 +60,12 @@ public final class PrevalenceCusum {
     this.oddsRatio = oddsRatio;
     this.thresholdNats = thresholdNats;
     this.minEvents = minEvents;
-    this.upwards = new double[labels];
-    this.upwardEvents = new long[labels];
-    this.upwardPositives = new long[labels];
-    this.downwards = new double[labels];
-    this.downwardEvents = new long[labels];
-    this.downwardPositives = new long[labels];
+    this.upwards = new Direction[labels];
+    this.downwards = new Direction[labels];
+    for (int label = 0; label < labels; label++) {
+      upwards[label] = new Direction();
+      downwards[label] = new Direction();
+    }
   }
 
   /**
@@ -98,53 +94,56 @@ public final class PrevalenceCusum {
       double upwardNegative = Math.log((1 - risen) / (1 - prior));
       double downwardPositive = Math.log(fallen / prior);
       double downwardNegative = Math.log((1 - fallen) / (1 - prior));
+      Direction upward = upwards[label];
+      Direction downward = downwards[label];
+      // Locals, not the fields, in the loop over the batch: the two sums are then independent chains in registers.
+      double upwardSum = upward.sum;
+      long upwardEvents = upward.events;
+      long upwardPositives = upward.positives;
+      double downwardSum = downward.sum;
+      long downwardEvents = downward.events;
+      long downwardPositives = downward.positives;
+      double after = Double.NaN;
       for (int row = 0; row < rows; row++) {
         boolean positive = targets[row * labels + label] >= 0.5f;
         int hit = positive ? 1 : 0;
-        upwards[label] += positive ? upwardPositive : upwardNegative;
-        if (upwards[label] <= 0) {
-          upwards[label] = 0;
-          upwardEvents[label] = 0;
-          upwardPositives[label] = 0;
+        upwardSum += positive ? upwardPositive : upwardNegative;
+        downwardSum += positive ? downwardPositive : downwardNegative;
+        if (upwardSum <= 0) {
+          upwardSum = 0;
+          upwardEvents = 0;
+          upwardPositives = 0;
         } else {
-          upwardEvents[label]++;
-          upwardPositives[label] += hit;
+          upwardEvents++;
+          upwardPositives += hit;
         }
-        downwards[label] += positive ? downwardPositive : downwardNegative;
-        if (downwards[label] <= 0) {
-          downwards[label] = 0;
-          downwardEvents[label] = 0;
-          downwardPositives[label] = 0;
+        if (downwardSum <= 0) {
+          downwardSum = 0;
+          downwardEvents = 0;
+          downwardPositives = 0;
         } else {
-          downwardEvents[label]++;
-          downwardPositives[label] += hit;
+          downwardEvents++;
+          downwardPositives += hit;
         }
-        double after;
-        if (upwards[label] > thresholdNats) {
-          after = (double) upwardPositives[label] / upwardEvents[label];
-        } else if (downwards[label] > thresholdNats) {
-          after = (double) downwardPositives[label] / downwardEvents[label];
-        } else {
-          continue;
+        if (upwardSum > thresholdNats || downwardSum > thresholdNats) {
+          after = upwardSum > thresholdNats ? (double) upwardPositives / upwardEvents
+              : (double) downwardPositives / downwardEvents;
+          break;
         }
-        if (shifts.isEmpty()) {
-          shifts = new ArrayList<>(1);
-        }
-        shifts.add(new ImbalanceSignal(label, ImbalanceSignal.Kind.PREVALENCE_SHIFT, "cusum", prior, after));
-        restart(label);
-        break;
       }
+      if (Double.isNaN(after)) {
+        upward.restore(upwardSum, upwardEvents, upwardPositives);
+        downward.restore(downwardSum, downwardEvents, downwardPositives);
+        continue;
+      }
+      if (shifts.isEmpty()) {
+        shifts = new ArrayList<>(1);
+      }
+      shifts.add(new ImbalanceSignal(label, ImbalanceSignal.Kind.PREVALENCE_SHIFT, "cusum", prior, after));
+      upward.restart();
+      downward.restart();
     }
     return shifts;
-  }
-
-  private void restart(int label) {
-    upwards[label] = 0;
-    upwardEvents[label] = 0;
-    upwardPositives[label] = 0;
-    downwards[label] = 0;
-    downwardEvents[label] = 0;
-    downwardPositives[label] = 0;
   }
 
   /** Labels watched. */
@@ -162,8 +161,10 @@ public final class PrevalenceCusum {
   public SavedPrevalenceCusum toSaved() {
     List<SavedCusumLabel> labels = new ArrayList<>(upwards.length);
     for (int label = 0; label < upwards.length; label++) {
-      labels.add(new SavedCusumLabel(upwards[label], upwardEvents[label], upwardPositives[label], downwards[label],
-          downwardEvents[label], downwardPositives[label]));
+      Direction upward = upwards[label];
+      Direction downward = downwards[label];
+      labels.add(new SavedCusumLabel(upward.sum, upward.events, upward.positives, downward.sum, downward.events,
+          downward.positives));
     }
     return new SavedPrevalenceCusum(oddsRatio, thresholdNats, minEvents, labels);
   }
@@ -175,13 +176,28 @@ public final class PrevalenceCusum {
         saved.getMinEvents());
     for (int label = 0; label < labels.size(); label++) {
       SavedCusumLabel state = labels.get(label);
-      cusum.upwards[label] = state.getUpwards();
-      cusum.upwardEvents[label] = state.getUpwardEvents();
-      cusum.upwardPositives[label] = state.getUpwardPositives();
-      cusum.downwards[label] = state.getDownwards();
-      cusum.downwardEvents[label] = state.getDownwardEvents();
-      cusum.downwardPositives[label] = state.getDownwardPositives();
+      cusum.upwards[label].restore(state.getUpwards(), state.getUpwardEvents(), state.getUpwardPositives());
+      cusum.downwards[label].restore(state.getDownwards(), state.getDownwardEvents(), state.getDownwardPositives());
     }
     return cusum;
+  }
+
+  /** One direction's sum, held at zero from below, and the events and positives since it last left zero. */
+  private static final class Direction {
+    private double sum;
+    private long events;
+    private long positives;
+
+    void restart() {
+      sum = 0;
+      events = 0;
+      positives = 0;
+    }
+
+    void restore(double savedSum, long savedEvents, long savedPositives) {
+      sum = savedSum;
+      events = savedEvents;
+      positives = savedPositives;
+    }
   }
 }
