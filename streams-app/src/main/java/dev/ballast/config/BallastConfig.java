@@ -4,6 +4,7 @@ import dev.ballast.evaluation.ThresholdMetric;
 import dev.ballast.evaluation.ThresholdPolicy;
 import dev.ballast.evaluation.ThresholdSettings;
 import dev.ballast.evaluation.drift.DetectorSettings;
+import dev.ballast.evaluation.drift.ShiftDetectorSettings;
 import dev.ballast.feedback.FeedbackSettings;
 import dev.ballast.feedback.MissingLabels;
 import dev.ballast.learning.LearningSettings;
@@ -118,6 +119,10 @@ public final class BallastConfig extends AbstractConfig {
     public static final String DRIFT_RECALL_SIGMAS = "ballast.drift.recall.drop.sigmas";
     public static final String DRIFT_COLLAPSE_WINDOW = "ballast.drift.collapse.window.events";
     public static final String DRIFT_SHIFT_MEMORY = "ballast.drift.shift.memory.events";
+    public static final String DRIFT_SHIFT_DETECTOR = "ballast.drift.shift.detector";
+    public static final String DRIFT_SHIFT_ODDS_RATIO = "ballast.drift.shift.odds.ratio";
+    public static final String DRIFT_SHIFT_THRESHOLD = "ballast.drift.shift.threshold.nats";
+    public static final String DRIFT_SHIFT_MIN_EVENTS = "ballast.drift.shift.min.events";
 
     // Publishing
     public static final String SNAPSHOT_INTERVAL_STEPS = "ballast.snapshot.interval.steps";
@@ -160,6 +165,7 @@ public final class BallastConfig extends AbstractConfig {
     private static final ThresholdSettings THRESHOLD_DEFAULTS = ThresholdSettings.defaults();
     /** Chosen on the drifting streams of docs/evaluation.md (50 to 300 all within 0.002 of each other there). */
     private static final double SHIFT_MEMORY_DEFAULT = 100.0;
+    private static final ShiftDetectorSettings SHIFT_DETECTOR_DEFAULTS = ShiftDetectorSettings.defaults();
 
     // The enum-valued settings: one validator and parser each, allowed values taken from the enum.
     static final EnumSetting<MissingLabels> MISSING_LABELS = EnumSetting.of(MissingLabels.class, MissingLabels::configName);
@@ -172,6 +178,8 @@ public final class BallastConfig extends AbstractConfig {
             EnumSetting.of(ThresholdPolicy.class, ThresholdPolicy::configName);
     static final EnumSetting<ThresholdMetric> THRESHOLD_METRICS =
             EnumSetting.of(ThresholdMetric.class, ThresholdMetric::configName);
+    static final EnumSetting<ShiftDetectorSettings.Detector> SHIFT_DETECTORS =
+            EnumSetting.of(ShiftDetectorSettings.Detector.class, ShiftDetectorSettings.Detector::configName);
 
     /** The definitions, also the source of the README's settings table. */
     public static final ConfigDef DEFINITION = definition();
@@ -375,11 +383,26 @@ public final class BallastConfig extends AbstractConfig {
                 Importance.LOW, "Collapse detector: events in a row with no positive prediction for a label that has positives.",
                 MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_COLLAPSE_WINDOW);
         def.define(DRIFT_SHIFT_MEMORY, Type.DOUBLE, SHIFT_MEMORY_DEFAULT, Bounds.nonNegative(), Importance.MEDIUM,
-                "When the prevalence-shift detector fires for a label, its label counts (behind the class weights and the "
-                        + "logit adjustment) restart at the detector's new prevalence with the weight of this many events, and "
-                        + "its threshold histograms keep at most this many events' weight: both follow the new prevalence at "
-                        + "once and return to their half-lives as they refill. 0 leaves them to their half-lives; needs "
-                        + DRIFT_ENABLED + ".", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_SHIFT_MEMORY);
+                "When the shift detector (" + DRIFT_SHIFT_DETECTOR + ") fires for a label, its label counts (behind the "
+                        + "class weights and the logit adjustment) restart at the detector's new prevalence with the weight of "
+                        + "this many events, and its threshold histograms keep at most this many events' weight: both follow "
+                        + "the new prevalence at once and return to their half-lives as they refill. 0 leaves them to their "
+                        + "half-lives.", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_SHIFT_MEMORY);
+        def.define(DRIFT_SHIFT_DETECTOR, Type.STRING, SHIFT_DETECTORS.nameOf(SHIFT_DETECTOR_DEFAULTS.detector()),
+                SHIFT_DETECTORS, Importance.LOW, "The detector that fires the memory cut of " + DRIFT_SHIFT_MEMORY
+                        + ": cusum (a Bernoulli CUSUM per label against its decayed prior, for the cut alone; alerts keep "
+                        + "the Page-Hinkley detector) or page-hinkley (the prevalence-shift alerts' detector; needs "
+                        + DRIFT_ENABLED + ").", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_SHIFT_DETECTOR);
+        def.define(DRIFT_SHIFT_ODDS_RATIO, Type.DOUBLE, SHIFT_DETECTOR_DEFAULTS.oddsRatio(),
+                Bounds.strictlyBetween(1.0, Double.POSITIVE_INFINITY), Importance.LOW,
+                "CUSUM shift detector: the change in a label's odds it is tuned to find (it tests the prior's odds times and "
+                        + "divided by this).", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_SHIFT_ODDS_RATIO);
+        def.define(DRIFT_SHIFT_THRESHOLD, Type.DOUBLE, SHIFT_DETECTOR_DEFAULTS.thresholdNats(), Bounds.positive(),
+                Importance.LOW, "CUSUM shift detector: the log-likelihood ratio, in nats, that fires it; higher means "
+                        + "fewer false cuts and later ones.", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_SHIFT_THRESHOLD);
+        def.define(DRIFT_SHIFT_MIN_EVENTS, Type.LONG, SHIFT_DETECTOR_DEFAULTS.minEvents(), Range.atLeast(1),
+                Importance.LOW, "CUSUM shift detector: the weight, in events, of a label's decayed counts before its prior is "
+                        + "tested; counts that never reach it (a short " + WEIGHTING_HALF_LIFE + ") are never tested.", MONITORING, ++order, ConfigDef.Width.SHORT, DRIFT_SHIFT_MIN_EVENTS);
         def.define(SNAPSHOT_INTERVAL_STEPS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
                 "Publish a model snapshot after this many mini-batches (optimiser steps, taken or skipped) ...", MONITORING, ++order, ConfigDef.Width.SHORT, SNAPSHOT_INTERVAL_STEPS);
         def.define(SNAPSHOT_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(10), Importance.MEDIUM,
@@ -600,7 +623,9 @@ public final class BallastConfig extends AbstractConfig {
                 getDouble(DRIFT_RECALL_MIN_POSITIVES), getDouble(DRIFT_RECALL_SIGMAS), getLong(DRIFT_COLLAPSE_WINDOW));
         return new TrainerSettings(getInt(BATCH_SIZE), learning, weighting, halfLife(WEIGHTING_HALF_LIFE), thresholds,
                 getInt(METRICS_BINS), halfLife(METRICS_HALF_LIFE), getBoolean(DRIFT_ENABLED), detectors,
-                getDouble(DRIFT_SHIFT_MEMORY), getDouble(NEGATIVE_SAMPLING_RATE), getBoolean(MODEL_LABEL_STACKING));
+                getDouble(DRIFT_SHIFT_MEMORY), new ShiftDetectorSettings(getEnum(DRIFT_SHIFT_DETECTOR, SHIFT_DETECTORS),
+                        getDouble(DRIFT_SHIFT_ODDS_RATIO), getDouble(DRIFT_SHIFT_THRESHOLD), getLong(DRIFT_SHIFT_MIN_EVENTS)),
+                getDouble(NEGATIVE_SAMPLING_RATE), getBoolean(MODEL_LABEL_STACKING));
     }
 
     /**
@@ -663,6 +688,11 @@ public final class BallastConfig extends AbstractConfig {
         values.put(DRIFT_RECALL_SIGMAS, Double.toString(detectors.recallDropSigmas()));
         values.put(DRIFT_COLLAPSE_WINDOW, Long.toString(detectors.collapseWindowEvents()));
         values.put(DRIFT_SHIFT_MEMORY, Double.toString(settings.shiftMemoryEvents()));
+        ShiftDetectorSettings shift = settings.shiftDetector();
+        values.put(DRIFT_SHIFT_DETECTOR, SHIFT_DETECTORS.nameOf(shift.detector()));
+        values.put(DRIFT_SHIFT_ODDS_RATIO, Double.toString(shift.oddsRatio()));
+        values.put(DRIFT_SHIFT_THRESHOLD, Double.toString(shift.thresholdNats()));
+        values.put(DRIFT_SHIFT_MIN_EVENTS, Long.toString(shift.minEvents()));
         return values;
     }
 

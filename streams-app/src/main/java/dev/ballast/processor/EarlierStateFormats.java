@@ -121,7 +121,7 @@ final class EarlierStateFormats {
                 pending, new SavedLabelCounts((Long) counts.get("eventsObserved"), doubles(counts.get("positives")),
                         doubles(counts.get("totals"))),
                 metrics(input((ByteBuffer) saved.get("metrics"))), thresholds(input((ByteBuffer) saved.get("thresholds"))),
-                detectors == null ? null : detectors(input(detectors)), null);
+                detectors == null ? null : detectors(input(detectors)), null, null);
     }
 
     /** Format 2's optimiser state of a parameter: the first slot, then the second (absent for one-slot optimisers). */
@@ -180,7 +180,7 @@ final class EarlierStateFormats {
         SavedThresholds thresholds = thresholds(in);
         SavedDetectors detectors = in.readBoolean() ? detectors(in) : null;
         return new SavedModelState(saveSequence, snapshotVersion, batchesAtLastSnapshot, offsets, eventsTrained, model,
-                pending, counts, metrics, thresholds, detectors, null);
+                pending, counts, metrics, thresholds, detectors, null, null);
     }
 
     private static SavedModel model(DataInput in, StandardiserSettings standardiser) throws IOException {

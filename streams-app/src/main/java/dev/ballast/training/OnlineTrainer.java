@@ -2,6 +2,7 @@ package dev.ballast.training;
 
 import dev.ballast.evaluation.drift.ImbalanceMonitor;
 import dev.ballast.evaluation.drift.ImbalanceSignal;
+import dev.ballast.evaluation.drift.PrevalenceCusum;
 import dev.ballast.evaluation.PrequentialMetrics;
 import dev.ballast.evaluation.ThresholdTuner;
 import dev.ballast.learning.IncompatibleStateException;
@@ -30,8 +31,9 @@ import java.util.function.Consumer;
  * <p>Per full mini-batch, in this order: take the logit offsets from the decayed priors (logit adjustment, see
  * {@link ObjectiveSettings}); predict with the current model and the score offsets; decide with the thresholds in
  * force; update the metrics, the drift detectors and the threshold tuner with those scores (so no threshold or
- * metric ever sees the score of an event it decided before it was decided), a label whose prevalence the detector
- * saw shift first forgetting most of its counts and score histograms; add the batch's labels to the decayed
+ * metric ever sees the score of an event it decided before it was decided); run the shift detector on the batch's
+ * labels against the priors, a label whose prevalence it saw shift first forgetting most of its counts and score
+ * histograms; add the batch's labels to the decayed
  * label counts; turn the counts into per-label weights; take one optimiser step on the objective with the loss
  * offsets (with negative sampling's weights, when on); and, with label stacking on, one step of the second stage
  * on the scores it made of the batch. Not thread-safe: one trainer per model id, driven by one thread.
@@ -50,6 +52,10 @@ public final class OnlineTrainer {
     private PrequentialMetrics metrics;
     private final ThresholdTuner thresholdTuner;
     private final ImbalanceMonitor imbalanceMonitor;
+    /** The detector that cuts a label's memory on a prevalence shift; null when the cut is off or follows the monitor. */
+    private final PrevalenceCusum shiftCusum;
+    private final double[] shiftPriors;
+    private final double[] shiftPriorEvents;
 
     private final float[] probabilities;
     private final float[] targets;
@@ -91,7 +97,7 @@ public final class OnlineTrainer {
 
     private OnlineTrainer(TrainerSettings settings, List<String> labelNames, MultiLabelModel model, MiniBatch pending,
             DecayedLabelStatistics labelStatistics, PrequentialMetrics metrics, ThresholdTuner thresholdTuner,
-            ImbalanceMonitor imbalanceMonitor, long eventsTrained, LabelStacking labelStage) {
+            ImbalanceMonitor imbalanceMonitor, PrevalenceCusum shiftCusum, long eventsTrained, LabelStacking labelStage) {
         this.settings = settings;
         this.labelNames = List.copyOf(labelNames);
         this.model = model;
@@ -101,6 +107,7 @@ public final class OnlineTrainer {
         this.metrics = metrics;
         this.thresholdTuner = thresholdTuner;
         this.imbalanceMonitor = imbalanceMonitor;
+        this.shiftCusum = shiftCusum;
         this.eventsTrained = eventsTrained;
         int labels = labelNames.size();
         this.probabilities = new float[pending.capacity() * labels];
@@ -108,6 +115,8 @@ public final class OnlineTrainer {
         this.positiveWeights = new float[labels];
         this.negativeWeights = new float[labels];
         this.prevalences = new double[labels];
+        this.shiftPriors = new double[labels];
+        this.shiftPriorEvents = new double[labels];
         this.servedRows = new float[pending.capacity()][];
         this.logitOffsets = new float[labels];
         this.scoreOffsets = new float[labels];
@@ -134,7 +143,7 @@ public final class OnlineTrainer {
                 new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents()),
                 new ThresholdTuner(labels, settings.thresholds()),
                 settings.driftDetection() ? new ImbalanceMonitor(labelNames, settings.detectors()) : null,
-                0, freshLabelStage(settings, labels));
+                freshShiftCusum(settings, labels), 0, freshLabelStage(settings, labels));
     }
 
     /** Adds a dense event; trains and returns the outcome when it completes a mini-batch, else null. */
@@ -199,8 +208,19 @@ public final class OnlineTrainer {
             }
             if (imbalanceMonitor != null) {
                 signals = imbalanceMonitor.update(probabilities, targets, rows, thresholdsInForce);
-                adaptToShifts(signals);
+                if (shiftCusum == null) {
+                    adaptToShifts(signals);
+                }
             }
+        }
+        if (shiftCusum != null) {
+            for (int label = 0; label < labels; label++) {
+                shiftPriors[label] = prior(label);
+                shiftPriorEvents[label] = labelStatistics.total(label);
+            }
+            adaptToShifts(shiftCusum.update(targets, rows, shiftPriors, shiftPriorEvents));
+        }
+        if (scored) {
             thresholdTuner.observe(probabilities, targets, rows);
         }
 
@@ -235,10 +255,10 @@ public final class OnlineTrainer {
     }
 
     /**
-     * Shortens the memory of each label whose prevalence the detector saw shift, before this batch (which follows the
-     * change) is counted: its counts restart at the detector's prevalence since the change and its score histograms
-     * keep little weight, so the priors, the class weights and the threshold follow the new prevalence at once
-     * instead of over a half-life.
+     * Shortens the memory of each label whose prevalence the shift detector saw shift, before this batch (which
+     * follows the change) is counted: its counts restart at the detector's prevalence since the change and its score
+     * histograms keep little weight, so the priors, the class weights and the threshold follow the new prevalence at
+     * once instead of over a half-life.
      */
     private void adaptToShifts(List<ImbalanceSignal> signals) {
         double memory = settings.shiftMemoryEvents();
@@ -265,6 +285,11 @@ public final class OnlineTrainer {
         }
     }
 
+    /** The CUSUM shift detector the settings ask for, or null (no memory cut, or the cut follows the monitor). */
+    private static PrevalenceCusum freshShiftCusum(TrainerSettings settings, int labels) {
+        return settings.shiftMemoryEvents() > 0 ? settings.shiftDetector().newCusum(labels) : null;
+    }
+
     private static LabelStacking freshLabelStage(TrainerSettings settings, int labels) {
         return settings.labelStacking() ? new LabelStacking(labels, settings.learning()) : null;
     }
@@ -278,11 +303,15 @@ public final class OnlineTrainer {
             return;
         }
         for (int label = 0; label < scoreOffsets.length; label++) {
-            double prior = (labelStatistics.positives(label) + 1) / (labelStatistics.total(label) + 2);
-            double logOdds = logOdds(prior);
+            double logOdds = logOdds(prior(label));
             scoreOffsets[label] = (float) (objective.scoreAdjustment() * logOdds);
             logitOffsets[label] = (float) (objective.trainAdjustment() * logOdds);
         }
+    }
+
+    /** The label's decayed prior with one pseudo-event of each class: strictly between 0 and 1, even before any count. */
+    private double prior(int label) {
+        return (labelStatistics.positives(label) + 1) / (labelStatistics.total(label) + 2);
     }
 
     private static double logOdds(double p) {
@@ -422,6 +451,7 @@ public final class OnlineTrainer {
                 .setMetrics(metrics.toSaved())
                 .setThresholds(thresholdTuner.toSaved())
                 .setDetectors(imbalanceMonitor == null ? null : imbalanceMonitor.toSaved())
+                .setShiftDetector(shiftCusum == null ? null : shiftCusum.toSaved())
                 .setLabelStage(labelStage == null ? null : labelStage.toSaved());
     }
 
@@ -446,12 +476,14 @@ public final class OnlineTrainer {
         ThresholdTuner tuner = ThresholdTuner.fromSaved(saved.getThresholds());
         ImbalanceMonitor monitor = saved.getDetectors() == null ? null
                 : ImbalanceMonitor.fromSaved(saved.getDetectors(), metrics.labelNames());
+        PrevalenceCusum shiftCusum = saved.getShiftDetector() == null ? null
+                : PrevalenceCusum.fromSaved(saved.getShiftDetector());
         LabelStacking stage = null;
         if (settings.labelStacking() && saved.getLabelStage() != null) {
             stage = LabelStacking.fromSaved(saved.getLabelStage(), labelNames.size(), settings.learning(), notices);
         }
         OnlineTrainer trainer = reconciled(settings, labelNames, notices, saved.getEventsTrained(), model, pending,
-                statistics, metrics, tuner, monitor, stage);
+                statistics, metrics, tuner, monitor, shiftCusum, stage);
         List<SavedRow> rows = saved.getPending();
         for (int row = 0; row < rows.size(); row++) {
             List<Float> served = rows.get(row).getServed();
@@ -466,7 +498,8 @@ public final class OnlineTrainer {
     /** The restored parts under the configured settings and labels (the rule of {@link #fromSaved}). */
     private static OnlineTrainer reconciled(TrainerSettings settings, List<String> labelNames, Consumer<String> notices,
             long eventsTrained, MultiLabelModel model, MiniBatch pending, DecayedLabelStatistics statistics,
-            PrequentialMetrics metrics, ThresholdTuner tuner, ImbalanceMonitor monitor, LabelStacking labelStage) {
+            PrequentialMetrics metrics, ThresholdTuner tuner, ImbalanceMonitor monitor, PrevalenceCusum shiftCusum,
+            LabelStacking labelStage) {
         // The label names are part of the metrics' state; they are not saved twice.
         List<String> savedLabels = metrics.labelNames();
         if (!savedLabels.equals(labelNames)) {
@@ -479,6 +512,7 @@ public final class OnlineTrainer {
             metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
             tuner = new ThresholdTuner(labelNames.size(), settings.thresholds());
             monitor = null;
+            shiftCusum = null;
             labelStage = null;
         }
         if (settings.labelStacking() && labelStage == null) {
@@ -502,7 +536,15 @@ public final class OnlineTrainer {
             }
             monitor = new ImbalanceMonitor(labelNames, settings.detectors());
         }
-        return new OnlineTrainer(settings, labelNames, model, pending, statistics, metrics, tuner, monitor,
+        PrevalenceCusum configuredCusum = freshShiftCusum(settings, labelNames.size());
+        if (configuredCusum == null || shiftCusum == null) {
+            // A state saved without the detector (by format 4, or with it off) starts it afresh, silently.
+            shiftCusum = configuredCusum;
+        } else if (!shiftCusum.hasSettings(settings.shiftDetector()) || shiftCusum.labels() != labelNames.size()) {
+            notices.accept("shift detector settings changed: the shift detector starts afresh");
+            shiftCusum = configuredCusum;
+        }
+        return new OnlineTrainer(settings, labelNames, model, pending, statistics, metrics, tuner, monitor, shiftCusum,
                 eventsTrained, labelStage);
     }
 

@@ -2,6 +2,7 @@ package dev.ballast.training;
 
 import dev.ballast.evaluation.ThresholdSettings;
 import dev.ballast.evaluation.drift.DetectorSettings;
+import dev.ballast.evaluation.drift.ShiftDetectorSettings;
 import dev.ballast.learning.LearningSettings;
 import dev.ballast.weighting.WeightPolicySettings;
 
@@ -17,8 +18,9 @@ import dev.ballast.weighting.WeightPolicySettings;
  * @param metricsHalfLifeEvents half-life of the prequential metrics (infinite: whole-stream figures)
  * @param driftDetection whether the imbalance drift detectors run
  * @param detectors the drift detectors' parameters (used when they run)
- * @param shiftMemoryEvents when the prevalence-shift detector fires for a label, the weight in events its label
- *     counts and threshold histograms keep ({@link OnlineTrainer}); 0 leaves them as they are
+ * @param shiftMemoryEvents when the shift detector fires for a label, the weight in events its label counts and
+ *     threshold histograms keep ({@link OnlineTrainer}); 0 leaves them as they are
+ * @param shiftDetector the detector that fires that memory cut
  * @param negativeSamplingRate share of each label's negatives trained on, weighted by its inverse (1: all; see
  *     {@link dev.ballast.learning.NegativeSampling})
  * @param labelStacking whether a second stage over all labels' scores learns label dependencies (see
@@ -26,8 +28,8 @@ import dev.ballast.weighting.WeightPolicySettings;
  */
 public record TrainerSettings(int batchSize, LearningSettings learning, WeightPolicySettings weighting,
         double weightingHalfLifeEvents, ThresholdSettings thresholds, int metricsBins, double metricsHalfLifeEvents,
-        boolean driftDetection, DetectorSettings detectors, double shiftMemoryEvents, double negativeSamplingRate,
-        boolean labelStacking) {
+        boolean driftDetection, DetectorSettings detectors, double shiftMemoryEvents, ShiftDetectorSettings shiftDetector,
+        double negativeSamplingRate, boolean labelStacking) {
 
     public TrainerSettings {
         if (batchSize < 1) {
@@ -37,6 +39,9 @@ public record TrainerSettings(int batchSize, LearningSettings learning, WeightPo
             throw new IllegalArgumentException("shiftMemoryEvents must be non-negative and finite, got "
                     + shiftMemoryEvents);
         }
+        if (shiftDetector == null) {
+            throw new IllegalArgumentException("shiftDetector must be given");
+        }
         if (!(negativeSamplingRate > 0 && negativeSamplingRate <= 1)) {
             throw new IllegalArgumentException("negativeSamplingRate must be in (0, 1], got " + negativeSamplingRate);
         }
@@ -44,11 +49,13 @@ public record TrainerSettings(int batchSize, LearningSettings learning, WeightPo
 
     public TrainerSettings withMetricsHalfLife(double halfLifeEvents) {
         return new TrainerSettings(batchSize, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
-                halfLifeEvents, driftDetection, detectors, shiftMemoryEvents, negativeSamplingRate, labelStacking);
+                halfLifeEvents, driftDetection, detectors, shiftMemoryEvents, shiftDetector, negativeSamplingRate,
+                labelStacking);
     }
 
     public TrainerSettings withBatchSize(int events) {
         return new TrainerSettings(events, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
-                metricsHalfLifeEvents, driftDetection, detectors, shiftMemoryEvents, negativeSamplingRate, labelStacking);
+                metricsHalfLifeEvents, driftDetection, detectors, shiftMemoryEvents, shiftDetector, negativeSamplingRate,
+                labelStacking);
     }
 }

@@ -22,6 +22,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -96,12 +97,13 @@ class SavedStateFixtureTest {
     }
 
     /**
-     * Format 4 added the parameter averages and the label stage at the end of their records: a state written with
-     * format 3's frozen schema (the same record re-encoded by it) restores to the same model.
+     * Format 4 added the parameter averages and the label stage at the end of their records, format 5 the
+     * prevalence-shift CUSUM: a state written with format 3's or 4's frozen schema (the same record re-encoded by it)
+     * restores to the same model, its shift detector starting afresh.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"linear-adagrad", "mlp-adam"})
-    void shouldRestoreAStateWrittenInFormat3ToTheSameModel(String fixture) throws Exception {
+    @CsvSource({"linear-adagrad, 3", "mlp-adam, 3", "linear-adagrad, 4", "mlp-adam, 4"})
+    void shouldRestoreAStateWrittenInAnEarlierAvroFormatToTheSameModel(String fixture, byte format) throws Exception {
         BallastConfig config = new BallastConfig(SavedStateFixtures.settings().get(fixture));
         ModelDeclaration declaration = config.models().declaration("default").orElseThrow();
         ModelState state = ModelState.deserialise(resource("model-state-v2-" + fixture + ".bin"), declaration, 0,
@@ -110,12 +112,12 @@ class SavedStateFixtureTest {
         Schema currentSchema = ModelState.writerSchema(ModelState.formatVersion());
         GenericRecord record = new GenericDatumReader<GenericRecord>(currentSchema).read(null,
                 DecoderFactory.get().binaryDecoder(current, 1, current.length - 1, null));
-        ByteArrayOutputStream third = new ByteArrayOutputStream();
-        third.write(3);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(third, null);
-        new GenericDatumWriter<GenericRecord>(ModelState.writerSchema((byte) 3)).write(record, encoder);
+        ByteArrayOutputStream earlier = new ByteArrayOutputStream();
+        earlier.write(format);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(earlier, null);
+        new GenericDatumWriter<GenericRecord>(ModelState.writerSchema(format)).write(record, encoder);
         encoder.flush();
-        ModelState restored = ModelState.deserialise(third.toByteArray(), declaration, 0, notice -> { });
+        ModelState restored = ModelState.deserialise(earlier.toByteArray(), declaration, 0, notice -> { });
         assertArrayEquals(current, restored.serialise());
     }
 

@@ -1,11 +1,13 @@
 package dev.ballast.evaluation.drift;
 
 /**
- * One detector firing for one label, to be published as an imbalance alert.
+ * One detector firing for one label, to be published as an imbalance alert (or, from the shift detector, to cut a
+ * label's memory).
  *
  * @param label index of the label in the monitor's label list
  * @param kind what changed
- * @param detector the detector's name: {@code "page-hinkley"}, {@code "ddm-oci"} or {@code "collapse"}
+ * @param detector the detector's name: {@code "page-hinkley"}, {@code "ddm-oci"} or {@code "collapse"}; or
+ *     {@code "cusum"} for {@link PrevalenceCusum}'s shifts, which cut the trainer's memory and are not published
  * @param before the detector's estimate before the change (see {@link Change})
  * @param after its estimate after the change
  */
