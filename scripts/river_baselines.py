@@ -35,7 +35,9 @@ What River does, and so this script:
   the true labels forward). With the scaler inside, those probabilities are scaled by label k's own scaler.
 
 Macro-F1 is Ballast's: the mean over the labels with at least one positive among the scored events of
-2tp / (2tp + fp + fn). --shuffle and --score-from order and score the events as `ballast evaluate` does.
+2tp / (2tp + fp + fn). --shuffle and --score-from order and score the events as `ballast evaluate` does. The first
+event is scored with every label predicted negative, as Ballast scores it (River's progressive_val_score skips an
+empty prediction, which PerOutputClassifier gives before it has learnt anything: one event of the stream).
 """
 import argparse
 import csv
