@@ -13,9 +13,6 @@ import re
 import sys
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
-from sklearn.preprocessing import StandardScaler
 
 
 def read_arff(path):
@@ -82,6 +79,11 @@ def java_shuffle_order(n, seed):
 
 
 def main():
+    # Imported here so that scripts/river_baselines.py can reuse the reader and the shuffle without scikit-learn.
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.preprocessing import StandardScaler
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file")
     parser.add_argument("--score-from", type=float, default=0.6667)

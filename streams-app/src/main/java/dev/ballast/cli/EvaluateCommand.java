@@ -11,6 +11,8 @@ import dev.ballast.io.DriftingStream;
 import dev.ballast.io.DriftingStreamSpec;
 import dev.ballast.io.ExampleSource;
 import dev.ballast.io.ExampleSources;
+import dev.ballast.io.ExampleWriter;
+import dev.ballast.io.ExampleWriters;
 import dev.ballast.learning.NativeRuntime;
 import dev.ballast.training.EvaluationReport;
 import dev.ballast.training.PrequentialEvaluation;
@@ -42,6 +44,8 @@ import picocli.CommandLine.Option;
             "with a batch learner trained on the first two thirds. --sweep runs every combination of the values",
             "given on the same data and prints one row per run. --window N adds the figures of every N events",
             "(per label in the JSON report): how quality moves around the shifts of a drifting stream.",
+            "--export FILE writes the events instead of evaluating them, in the order the learner would see them,",
+            "so that another library can be scored on exactly the same stream (e.g. scripts/river_baselines.py).",
             ""},
         footer = {"", "Examples:",
             "  ballast evaluate --input Yeast.arff",
@@ -57,7 +61,8 @@ import picocli.CommandLine.Option;
             "                   --sweep ballast.weighting.policy=none,sqrt \\",
             "                   --sweep ballast.optimizer.learning.rate=0.05,0.1",
             "  ballast evaluate --input Music.arff --shuffle 1-20 --score-from 0.6667 \\",
-            "                   --sweep ballast.weighting.policy=none,sqrt"})
+            "                   --sweep ballast.weighting.policy=none,sqrt",
+            "  ballast evaluate --synthetic 200000 --synthetic-seed 1 --export drift-1.csv"})
 final class EvaluateCommand implements Callable<Integer> {
 
     /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */
@@ -110,6 +115,11 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Evaluate once per value (repeatable: every combination), on the same data; one row each.")
     List<String> sweeps = new ArrayList<>();
 
+    @Option(names = "--export", paramLabel = "FILE",
+            description = "Write the events to FILE instead of evaluating them, in the order --shuffle gives; CSV, "
+                    + "ARFF or JSONL by the file's extension. Replaces FILE.")
+    Path exportFile;
+
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
@@ -134,6 +144,12 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Long> seeds = shuffleSeeds(shuffleSeeds);
         if (seeds.size() > 1 && input.synthetic != null) {
             throw new UserFacingException("--shuffle takes one seed with --synthetic; vary --synthetic-seed instead");
+        }
+        if (exportFile != null) {
+            if (seeds.size() > 1) {
+                throw new UserFacingException("--export writes one copy: give --shuffle one seed");
+            }
+            return export(seeds.get(0));
         }
         Map<String, String> base = configOptions.load(Map.of());
         BallastConfig config = new BallastConfig(base);
@@ -239,6 +255,35 @@ final class EvaluateCommand implements Callable<Integer> {
             combinations = next;
         }
         return combinations;
+    }
+
+    /** --export: the events as {@link #evaluate} would see them, written to a file; nothing is learnt. */
+    private int export(Long shuffleSeed) throws java.io.IOException {
+        if (!sweeps.isEmpty() || scoreFrom != null || windowEvents != null) {
+            throw new UserFacingException("--export writes the events and evaluates nothing: "
+                    + "drop --sweep, --score-from and --window");
+        }
+        DataFormat exportFormat;
+        try {
+            exportFormat = DataFormat.fromFileName(exportFile);
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException("--export " + e.getMessage());
+        }
+        long written = 0;
+        try (ExampleSource opened = open();
+             ExampleSource source = shuffleSeed != null ? ExampleSources.shuffled(opened, shuffleSeed) : opened;
+             ExampleWriter writer = ExampleWriters.open(exportFile, exportFormat, source.labelNames(),
+                     source.featureNames())) {
+            ProgressBar bar = noProgress ? ProgressBar.silent() : ProgressBar.onTerminal(System.err, inputName());
+            while (source.hasNext()) {
+                writer.write(source.next());
+                bar.update(++written, source.position(), source.size());
+            }
+            bar.finish();
+            System.out.printf(Locale.ROOT, "Wrote %,d events (%d labels, %d features) to %s%n", written,
+                    source.labelNames().size(), source.featureCount(), exportFile);
+        }
+        return 0;
     }
 
     private Run evaluate(BallastConfig config, Map<String, String> swept, Long shuffleSeed) throws java.io.IOException {

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ballast.io.DriftingStream;
+import dev.ballast.io.DriftingStreamSpec;
+import dev.ballast.io.Example;
+import dev.ballast.io.ExampleSource;
+import dev.ballast.io.ExampleSources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -20,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code ballast evaluate --sweep}, {@code --shuffle}, {@code --score-from} and {@code --window}, run as a user runs
- * them.
+ * {@code ballast evaluate --sweep}, {@code --shuffle}, {@code --score-from}, {@code --window} and {@code --export},
+ * run as a user runs them.
  */
 class EvaluateCommandTest {
 
@@ -198,5 +203,73 @@ class EvaluateCommandTest {
         Run synthetic = run("evaluate", "--synthetic", "100", "--no-progress", "--shuffle", "1-2");
         assertEquals(ReadableErrors.USER_ERROR, synthetic.exitCode());
         assertTrue(synthetic.err().contains("--synthetic-seed"), synthetic.err());
+    }
+
+    @Test
+    void shouldExportTheSyntheticStreamItWouldEvaluateWhenExportIsGiven(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("drift-3.csv");
+        Run export = run("evaluate", "--synthetic", "1500", "--synthetic-seed", "3", "--no-progress",
+                "--export", file.toString());
+        assertEquals(0, export.exitCode(), export.err());
+        assertTrue(export.out().contains("Wrote 1,500 events (10 labels, 30 features)"), export.out());
+
+        DriftingStreamSpec demo = DriftingStreamSpec.demo();
+        DriftingStream expected = new DriftingStream(new DriftingStreamSpec(demo.featureCount(), demo.labelCount(), 3,
+                demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(), demo.labelNoise(), false, 0),
+                1500);
+        try (ExampleSource written = ExampleSources.open(file, null)) {
+            assertEquals(expected.labelNames(), written.labelNames());
+            assertEquals(expected.featureNames(), written.featureNames());
+            while (expected.hasNext()) {
+                assertEquals(expected.next(), written.next());
+            }
+            assertTrue(!written.hasNext(), "no event beyond the stream's");
+        }
+
+        JsonNode fromFile = run("evaluate", "--input", file.toString(), "--no-progress", "--report", "json").json();
+        JsonNode direct = run("evaluate", "--synthetic", "1500", "--synthetic-seed", "3", "--no-progress",
+                "--report", "json").json();
+        assertEquals(direct.get("macroF1").asDouble(), fromFile.get("macroF1").asDouble(),
+                "the exported file evaluates as the stream does");
+    }
+
+    @Test
+    void shouldExportTheShuffledOrderWhenExportIsGivenWithShuffle(@TempDir Path dir) throws Exception {
+        Path ordered = dir.resolve("ordered.jsonl");
+        Path shuffled = dir.resolve("shuffled.jsonl");
+        assertEquals(0, run("evaluate", "--synthetic", "300", "--no-progress", "--export", ordered.toString())
+                .exitCode());
+        Run export = run("evaluate", "--input", ordered.toString(), "--shuffle", "7", "--no-progress",
+                "--export", shuffled.toString());
+        assertEquals(0, export.exitCode(), export.err());
+        List<Example> expected;
+        try (ExampleSource source = ExampleSources.shuffled(ExampleSources.open(ordered, null), 7)) {
+            expected = readAll(source);
+        }
+        try (ExampleSource source = ExampleSources.open(shuffled, null)) {
+            assertEquals(expected, readAll(source));
+        }
+        try (ExampleSource source = ExampleSources.open(ordered, null)) {
+            assertTrue(!expected.equals(readAll(source)), "the shuffled copy is in another order");
+        }
+    }
+
+    @Test
+    void shouldRefuseExportWithEvaluationOptionsOrAnUnknownExtension(@TempDir Path dir) {
+        Run withSweep = run("evaluate", "--synthetic", "100", "--no-progress", "--export",
+                dir.resolve("a.csv").toString(), "--sweep", "ballast.batch.size=8,32");
+        assertEquals(ReadableErrors.USER_ERROR, withSweep.exitCode());
+        assertTrue(withSweep.err().contains("--export"), withSweep.err());
+        Run unknown = run("evaluate", "--synthetic", "100", "--no-progress",
+                "--export", dir.resolve("a.txt").toString());
+        assertEquals(ReadableErrors.USER_ERROR, unknown.exitCode());
+        assertTrue(unknown.err().contains("--export"), unknown.err());
+        assertTrue(!Files.exists(dir.resolve("a.csv")) && !Files.exists(dir.resolve("a.txt")), "nothing written");
+    }
+
+    private static List<Example> readAll(ExampleSource source) {
+        List<Example> examples = new ArrayList<>();
+        source.forEachRemaining(examples::add);
+        return examples;
     }
 }
