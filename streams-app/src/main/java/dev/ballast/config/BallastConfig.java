@@ -75,6 +75,7 @@ public final class BallastConfig extends AbstractConfig {
     public static final String MOMENTUM = "ballast.optimizer.momentum";
     public static final String L2 = "ballast.optimizer.l2";
     public static final String CLIP_NORM = "ballast.optimizer.clip.norm";
+    public static final String ADAGRAD_INITIAL_ACCUMULATOR = "ballast.optimizer.adagrad.initial.accumulator";
 
     // Loss
     public static final String LOSS = "ballast.loss";
@@ -283,6 +284,12 @@ public final class BallastConfig extends AbstractConfig {
                 "L2 penalty on the weights (not the biases).", OPTIMISER, ++order, ConfigDef.Width.SHORT, L2);
         def.define(CLIP_NORM, Type.DOUBLE, LEARNING_DEFAULTS.gradientClipNorm(), Bounds.nonNegative(), Importance.LOW,
                 "Clip the gradient to this global L2 norm; 0 turns clipping off.", OPTIMISER, ++order, ConfigDef.Width.SHORT, CLIP_NORM);
+        def.define(ADAGRAD_INITIAL_ACCUMULATOR, Type.DOUBLE, LEARNING_DEFAULTS.initialAccumulator(), Bounds.nonNegative(),
+                Importance.LOW, "AdaGrad's starting sum of squared gradients per weight: until a weight's gradients "
+                        + "have outgrown it, its steps scale with the gradient; 0 makes each weight's first step a full "
+                        + "learning-rate step in the gradient's sign, however small the gradient. Applies to new models "
+                        + "and new labels (a restored model keeps its sums).",
+                OPTIMISER, ++order, ConfigDef.Width.SHORT, ADAGRAD_INITIAL_ACCUMULATOR);
 
         order = 0;
         ObjectiveSettings loss = ObjectiveSettings.defaults();
@@ -608,7 +615,8 @@ public final class BallastConfig extends AbstractConfig {
                         getDouble(LOGIT_ADJUSTMENT_TRAIN), getDouble(LOGIT_ADJUSTMENT_SCORE)))
                 .withStandardiser(new StandardiserSettings(halfLife(MODEL_STANDARDIZE_HALF_LIFE),
                         getDouble(MODEL_STANDARDIZE_CLIP) == 0 ? Double.POSITIVE_INFINITY : getDouble(MODEL_STANDARDIZE_CLIP)))
-                .withAveraging(getDouble(MODEL_AVERAGING_DECAY));
+                .withAveraging(getDouble(MODEL_AVERAGING_DECAY))
+                .withInitialAccumulator(getDouble(ADAGRAD_INITIAL_ACCUMULATOR));
         WeightPolicySettings weighting = new WeightPolicySettings(
                 getEnum(WEIGHTING_POLICY, WEIGHT_POLICIES),
                 getDouble(WEIGHTING_SMOOTHING), getDouble(WEIGHTING_MIN), getDouble(WEIGHTING_MAX),
@@ -649,6 +657,7 @@ public final class BallastConfig extends AbstractConfig {
         values.put(MOMENTUM, Double.toString(learning.momentum()));
         values.put(L2, Double.toString(learning.l2()));
         values.put(CLIP_NORM, Double.toString(learning.gradientClipNorm()));
+        values.put(ADAGRAD_INITIAL_ACCUMULATOR, Double.toString(learning.initialAccumulator()));
         ObjectiveSettings loss = learning.objective();
         values.put(LOSS, LOSSES.nameOf(loss.type()));
         values.put(LOSS_FOCAL_GAMMA, Double.toString(loss.focalGamma()));

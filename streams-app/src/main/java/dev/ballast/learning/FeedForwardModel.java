@@ -732,7 +732,7 @@ final class FeedForwardModel implements MultiLabelModel {
         for (int index = 0; index < parameters.size(); index++) {
             boolean output = index >= outputLayerStart;
             float[] values = parameters.get(index).heapValues;
-            float[] copied = output ? remapColumns(values, labelCount, source) : values;
+            float[] copied = output ? remapColumns(values, labelCount, source, 0f) : values;
             for (int i = 0; i < copied.length; i++) {
                 copy.parameters.get(index).setValue(i, copied[i]);
             }
@@ -742,7 +742,8 @@ final class FeedForwardModel implements MultiLabelModel {
                 for (int slot = 0; slot < slots.size(); slot++) {
                     float[] slotValues = new float[values.length];
                     SavedArrays.copyTensor(slots.get(slot), slotValues, "optimiser state");
-                    slots.set(slot, SavedArrays.tensor(remapColumns(slotValues, labelCount, source)));
+                    slots.set(slot, SavedArrays.tensor(remapColumns(slotValues, labelCount, source,
+                            copy.optimiser.freshValue(slot))));
                 }
             }
             copy.optimiser.restoreState(index, slots);
@@ -753,15 +754,17 @@ final class FeedForwardModel implements MultiLabelModel {
         return copy;
     }
 
-    /** Row-major {@code [rows, width]} values with their columns picked by {@code source} (-1: a zero column). */
-    private static float[] remapColumns(float[] values, int width, int[] source) {
+    /**
+     * Row-major {@code [rows, width]} values with their columns picked by {@code source}; a column whose source is
+     * -1 (a new label) is filled with {@code fresh}.
+     */
+    private static float[] remapColumns(float[] values, int width, int[] source, float fresh) {
         int rows = values.length / width;
         float[] remapped = new float[rows * source.length];
         for (int row = 0; row < rows; row++) {
             for (int column = 0; column < source.length; column++) {
-                if (source[column] >= 0) {
-                    remapped[row * source.length + column] = values[row * width + source[column]];
-                }
+                remapped[row * source.length + column] =
+                        source[column] >= 0 ? values[row * width + source[column]] : fresh;
             }
         }
         return remapped;

@@ -17,10 +17,21 @@ package dev.ballast.learning;
  * @param averagingDecay   decay of the exponential moving average of the parameters that scores and is published
  *     (Polyak-Ruppert averaging, as {@code tf.train.ExponentialMovingAverage}), in [0, 1); 0 scores with the
  *     trained parameters themselves
+ * @param initialAccumulator AdaGrad's starting sum of squared gradients per element ({@code
+ *     tf.keras.optimizers.Adagrad}'s {@code initial_accumulator_value}), &gt;= 0; other optimisers ignore it
  */
 public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerType optimizer, double learningRate,
                                double momentum, double l2, double gradientClipNorm, boolean standardize, long seed,
-                               ObjectiveSettings objective, StandardiserSettings standardiser, double averagingDecay) {
+                               ObjectiveSettings objective, StandardiserSettings standardiser, double averagingDecay,
+                               double initialAccumulator) {
+
+    /**
+     * AdaGrad's starting sum of squared gradients (Keras' default too). From 0, every weight's first step is a
+     * full learning-rate step in its gradient's sign, however small the gradient: on a young model the first
+     * noisy mini-batches then move it as far as any later ones. From 0.1, a step is scaled by the gradient's size
+     * until the sum has grown past it (docs/evaluation.md, "AdaGrad's starting accumulator").
+     */
+    public static final double DEFAULT_INITIAL_ACCUMULATOR = 0.1;
 
     public LearningSettings {
         if (modelType == null || optimizer == null || objective == null || standardiser == null) {
@@ -44,13 +55,17 @@ public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerTy
         if (!(averagingDecay >= 0 && averagingDecay < 1)) {
             throw new IllegalArgumentException("averagingDecay must be in [0, 1), got " + averagingDecay);
         }
+        if (!(initialAccumulator >= 0) || Double.isInfinite(initialAccumulator)) {
+            throw new IllegalArgumentException("initialAccumulator must be finite and >= 0, got " + initialAccumulator);
+        }
     }
 
     /** Settings that train on the default objective, weighted binary cross-entropy. */
     public LearningSettings(ModelType modelType, int hiddenUnits, OptimizerType optimizer, double learningRate,
             double momentum, double l2, double gradientClipNorm, boolean standardize, long seed) {
         this(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm, standardize, seed,
-                ObjectiveSettings.defaults(), StandardiserSettings.defaults(), 0.0);
+                ObjectiveSettings.defaults(), StandardiserSettings.defaults(), 0.0,
+                DEFAULT_INITIAL_ACCUMULATOR);
     }
 
     /**
@@ -68,31 +83,37 @@ public record LearningSettings(ModelType modelType, int hiddenUnits, OptimizerTy
     /** A copy with another model type. */
     public LearningSettings withModelType(ModelType type) {
         return new LearningSettings(type, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed, objective, standardiser, averagingDecay);
+                standardize, seed, objective, standardiser, averagingDecay, initialAccumulator);
     }
 
     /** A copy with another optimiser and learning rate. */
     public LearningSettings withOptimizer(OptimizerType type, double rate) {
         return new LearningSettings(modelType, hiddenUnits, type, rate, momentum, l2, gradientClipNorm,
-                standardize, seed, objective, standardiser, averagingDecay);
+                standardize, seed, objective, standardiser, averagingDecay, initialAccumulator);
     }
 
     /** A copy with another objective. */
     public LearningSettings withObjective(ObjectiveSettings newObjective) {
         return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed, newObjective, standardiser, averagingDecay);
+                standardize, seed, newObjective, standardiser, averagingDecay, initialAccumulator);
     }
 
     /** A copy with other standardisation settings. */
     public LearningSettings withStandardiser(StandardiserSettings newStandardiser) {
         return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed, objective, newStandardiser, averagingDecay);
+                standardize, seed, objective, newStandardiser, averagingDecay, initialAccumulator);
     }
 
     /** A copy with another decay of the parameter average (0: no averaging). */
     public LearningSettings withAveraging(double decay) {
         return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
-                standardize, seed, objective, standardiser, decay);
+                standardize, seed, objective, standardiser, decay, initialAccumulator);
+    }
+
+    /** A copy with another starting sum of AdaGrad's squared gradients. */
+    public LearningSettings withInitialAccumulator(double value) {
+        return new LearningSettings(modelType, hiddenUnits, optimizer, learningRate, momentum, l2, gradientClipNorm,
+                standardize, seed, objective, standardiser, averagingDecay, value);
     }
 
     /** Whether scoring uses a moving average of the parameters. */

@@ -3,6 +3,7 @@ package dev.ballast.learning;
 import dev.ballast.schema.state.SavedArrays;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,6 +40,23 @@ abstract class Optimiser {
             for (int slot = 0; slot < slots; slot++) {
                 state[p][slot] = new float[parameters.get(p).length];
                 nextState[p][slot] = new float[parameters.get(p).length];
+            }
+        }
+    }
+
+    /**
+     * The value of every element of {@code slot} in a fresh optimiser (0 unless the update rule starts elsewhere):
+     * also what a new label's elements start from when a model is widened.
+     */
+    protected float freshValue(int slot) {
+        return 0f;
+    }
+
+    /** Sets every slot to its {@link #freshValue}; a subclass whose slots do not start at 0 calls it once built. */
+    protected final void startFresh() {
+        for (float[][] slots : state) {
+            for (int slot = 0; slot < slots.length; slot++) {
+                Arrays.fill(slots[slot], freshValue(slot));
             }
         }
     }
@@ -205,11 +223,22 @@ abstract class Optimiser {
         }
     }
 
-    /** AdaGrad: per-element steps scaled by the root of the accumulated squared gradients. Slot 0: that sum. */
+    /**
+     * AdaGrad: per-element steps scaled by the root of the accumulated squared gradients. Slot 0: that sum, which
+     * starts at {@link LearningSettings#initialAccumulator()}.
+     */
     static final class AdaGrad extends Optimiser {
+        private final float initialAccumulator;
 
         AdaGrad(LearningSettings settings, List<Parameter> parameters) {
             super(settings, parameters, 1);
+            this.initialAccumulator = (float) settings.initialAccumulator();
+            startFresh();
+        }
+
+        @Override
+        protected float freshValue(int slot) {
+            return initialAccumulator;
         }
 
         @Override
