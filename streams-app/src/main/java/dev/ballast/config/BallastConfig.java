@@ -67,6 +67,8 @@ public final class BallastConfig extends AbstractConfig {
     public static final String MODEL_SEED = "ballast.model.seed";
     public static final String BATCH_SIZE = "ballast.batch.size";
     public static final String BATCH_LINGER_MS = "ballast.batch.linger.ms";
+    public static final String BATCH_WARMUP_EVENTS = "ballast.batch.warmup.events";
+    public static final String BATCH_WARMUP_SIZE = "ballast.batch.warmup.size";
     public static final String STATE_SAVE_INTERVAL_BATCHES = "ballast.state.save.interval.batches";
 
     // Optimiser
@@ -160,6 +162,9 @@ public final class BallastConfig extends AbstractConfig {
 
     /** The learning defaults are the learning package's own, chosen there with evidence; declared once. */
     private static final LearningSettings LEARNING_DEFAULTS = LearningSettings.defaults();
+    /** The warm-up's defaults: docs/evaluation.md, "Warm-up". */
+    private static final long DEFAULT_WARMUP_EVENTS = 5_000;
+    private static final int DEFAULT_WARMUP_SIZE = 8;
     private static final StandardiserSettings STANDARDISER_DEFAULTS = StandardiserSettings.defaults();
     /** Likewise the drift detectors' defaults, chosen in the evaluation package. */
     private static final DetectorSettings DETECTOR_DEFAULTS = DetectorSettings.defaults();
@@ -262,6 +267,14 @@ public final class BallastConfig extends AbstractConfig {
         def.define(BATCH_SIZE, Type.INT, 32, Range.between(1, 65536), Importance.MEDIUM,
                 "Events per mini-batch: each batch is predicted (prequential test), then one optimiser step is taken.",
                 MODEL, ++order, ConfigDef.Width.SHORT, BATCH_SIZE);
+        def.define(BATCH_WARMUP_EVENTS, Type.LONG, DEFAULT_WARMUP_EVENTS, Range.atLeast(0), Importance.LOW,
+                "Until a model has trained on this many events, its mini-batches hold " + BATCH_WARMUP_SIZE
+                        + " events: a young model is scored, tuned and stepped more often while it has most to "
+                        + "learn, and the full batch's throughput returns after the warm-up. 0 turns it off.",
+                MODEL, ++order, ConfigDef.Width.SHORT, BATCH_WARMUP_EVENTS);
+        def.define(BATCH_WARMUP_SIZE, Type.INT, DEFAULT_WARMUP_SIZE, Range.between(1, 65536), Importance.LOW,
+                "Events per mini-batch during the warm-up (" + BATCH_WARMUP_EVENTS + "); no more than "
+                        + BATCH_SIZE + " takes effect.", MODEL, ++order, ConfigDef.Width.SHORT, BATCH_WARMUP_SIZE);
 
         def.define(BATCH_LINGER_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
                 "Train a partial mini-batch once no event has arrived for this long (wall clock), so a quiet stream is not left untrained.",
@@ -633,7 +646,8 @@ public final class BallastConfig extends AbstractConfig {
                 getInt(METRICS_BINS), halfLife(METRICS_HALF_LIFE), getBoolean(DRIFT_ENABLED), detectors,
                 getDouble(DRIFT_SHIFT_MEMORY), new ShiftDetectorSettings(getEnum(DRIFT_SHIFT_DETECTOR, SHIFT_DETECTORS),
                         getDouble(DRIFT_SHIFT_ODDS_RATIO), getDouble(DRIFT_SHIFT_THRESHOLD), getLong(DRIFT_SHIFT_MIN_EVENTS)),
-                getDouble(NEGATIVE_SAMPLING_RATE), getBoolean(MODEL_LABEL_STACKING));
+                getDouble(NEGATIVE_SAMPLING_RATE), getBoolean(MODEL_LABEL_STACKING), getLong(BATCH_WARMUP_EVENTS),
+                getInt(BATCH_WARMUP_SIZE));
     }
 
     /**
@@ -652,6 +666,8 @@ public final class BallastConfig extends AbstractConfig {
         values.put(MODEL_SEED, Long.toString(learning.seed()));
         values.put(MODEL_AVERAGING_DECAY, Double.toString(learning.averagingDecay()));
         values.put(BATCH_SIZE, Integer.toString(settings.batchSize()));
+        values.put(BATCH_WARMUP_EVENTS, Long.toString(settings.warmupEvents()));
+        values.put(BATCH_WARMUP_SIZE, Integer.toString(settings.warmupBatchSize()));
         values.put(OPTIMIZER, OPTIMIZERS.nameOf(learning.optimizer()));
         values.put(LEARNING_RATE, Double.toString(learning.learningRate()));
         values.put(MOMENTUM, Double.toString(learning.momentum()));

@@ -158,7 +158,7 @@ public final class OnlineTrainer {
     public BatchOutcome addDense(float[] features, float[] eventTargets, float importance, float[] served) {
         servedRows[pending.size()] = served;
         pending.addDense(features, eventTargets, importance);
-        return pending.size() >= settings.batchSize() ? trainPending() : null;
+        return pending.size() >= settings.batchSizeAfter(eventsTrained) ? trainPending() : null;
     }
 
     /** Adds a sparse event; trains and returns the outcome when it completes a mini-batch, else null. */
@@ -170,7 +170,7 @@ public final class OnlineTrainer {
     public BatchOutcome addSparse(int[] indices, float[] values, float[] eventTargets, float importance, float[] served) {
         servedRows[pending.size()] = served;
         pending.addSparse(indices, values, eventTargets, importance);
-        return pending.size() >= settings.batchSize() ? trainPending() : null;
+        return pending.size() >= settings.batchSizeAfter(eventsTrained) ? trainPending() : null;
     }
 
     /** Tests and trains on the pending events now, even if fewer than a batch (end of input). Null if none. */

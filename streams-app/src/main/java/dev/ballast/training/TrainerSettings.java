@@ -25,13 +25,20 @@ import dev.ballast.weighting.WeightPolicySettings;
  *     {@link dev.ballast.learning.NegativeSampling})
  * @param labelStacking whether a second stage over all labels' scores learns label dependencies (see
  *     {@link dev.ballast.learning.LabelStacking})
+ * @param warmupEvents until the model has trained on this many events, its mini-batches hold {@code warmupBatchSize}
+ *     events (0: never)
+ * @param warmupBatchSize events per mini-batch during the warm-up, at least 1 (at most {@code batchSize} takes effect)
  */
 public record TrainerSettings(int batchSize, LearningSettings learning, WeightPolicySettings weighting,
         double weightingHalfLifeEvents, ThresholdSettings thresholds, int metricsBins, double metricsHalfLifeEvents,
         boolean driftDetection, DetectorSettings detectors, double shiftMemoryEvents, ShiftDetectorSettings shiftDetector,
-        double negativeSamplingRate, boolean labelStacking) {
+        double negativeSamplingRate, boolean labelStacking, long warmupEvents, int warmupBatchSize) {
 
     public TrainerSettings {
+        if (warmupEvents < 0 || warmupBatchSize < 1) {
+            throw new IllegalArgumentException("warmupEvents must be >= 0 and warmupBatchSize >= 1, got "
+                    + warmupEvents + " and " + warmupBatchSize);
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         }
@@ -50,12 +57,20 @@ public record TrainerSettings(int batchSize, LearningSettings learning, WeightPo
     public TrainerSettings withMetricsHalfLife(double halfLifeEvents) {
         return new TrainerSettings(batchSize, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
                 halfLifeEvents, driftDetection, detectors, shiftMemoryEvents, shiftDetector, negativeSamplingRate,
-                labelStacking);
+                labelStacking, warmupEvents, warmupBatchSize);
+    }
+
+    /**
+     * The events per mini-batch of a model that has trained on {@code eventsTrained} events: the warm-up's batch size
+     * (when smaller) until {@link #warmupEvents}, then {@link #batchSize}.
+     */
+    public int batchSizeAfter(long eventsTrained) {
+        return eventsTrained < warmupEvents ? Math.min(warmupBatchSize, batchSize) : batchSize;
     }
 
     public TrainerSettings withBatchSize(int events) {
         return new TrainerSettings(events, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
                 metricsHalfLifeEvents, driftDetection, detectors, shiftMemoryEvents, shiftDetector, negativeSamplingRate,
-                labelStacking);
+                labelStacking, warmupEvents, warmupBatchSize);
     }
 }
