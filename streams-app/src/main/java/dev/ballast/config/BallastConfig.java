@@ -163,8 +163,8 @@ public final class BallastConfig extends AbstractConfig {
     /** The learning defaults are the learning package's own, chosen there with evidence; declared once. */
     private static final LearningSettings LEARNING_DEFAULTS = LearningSettings.defaults();
     /** The warm-up's defaults: docs/evaluation.md, "Warm-up". */
-    private static final long DEFAULT_WARMUP_EVENTS = 5_000;
-    private static final int DEFAULT_WARMUP_SIZE = 8;
+    private static final long DEFAULT_WARMUP_EVENTS = 1_000;
+    private static final int DEFAULT_WARMUP_SIZE = 16;
     private static final StandardiserSettings STANDARDISER_DEFAULTS = StandardiserSettings.defaults();
     /** Likewise the drift detectors' defaults, chosen in the evaluation package. */
     private static final DetectorSettings DETECTOR_DEFAULTS = DetectorSettings.defaults();

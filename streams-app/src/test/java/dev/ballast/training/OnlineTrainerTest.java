@@ -51,6 +51,39 @@ class OnlineTrainerTest {
         assertEquals(1608, trainer.metrics().events(), "the next ordinary batch is scored again");
     }
 
+    /** A young model's mini-batches hold the warm-up's size; from the warm-up's end on, the full batch size. */
+    @Test
+    void shouldTrainInWarmupBatchesUntilItHasTrainedOnTheWarmupEvents() throws Exception {
+        TrainerSettings settings = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "32",
+                BallastConfig.BATCH_WARMUP_EVENTS, "64", BallastConfig.BATCH_WARMUP_SIZE, "16")).trainerSettings();
+        OnlineTrainer trainer = OnlineTrainer.create(settings, 4, LABELS);
+        Random random = new Random(9);
+        assertEquals(List.of(16L, 32L, 48L, 64L, 96L, 128L), batchEnds(trainer, random, 0, 130));
+        // Restored in the middle of the warm-up (40 events in, 8 of them pending), it goes on where it was.
+        OnlineTrainer young = OnlineTrainer.create(settings, 4, LABELS);
+        batchEnds(young, random, 0, 40);
+        OnlineTrainer restored = OnlineTrainer.fromSaved(SavedTrainers.saved(young), settings, 4, LABELS,
+                notice -> { });
+        assertEquals(List.of(48L, 64L, 96L), batchEnds(restored, random, 40, 100));
+
+        TrainerSettings off = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "32",
+                BallastConfig.BATCH_WARMUP_EVENTS, "0")).trainerSettings();
+        assertEquals(List.of(32L, 64L), batchEnds(OnlineTrainer.create(off, 4, LABELS), random, 0, 70));
+    }
+
+    /** Feeds events {@code first + 1 .. last}; returns the event counts at which a mini-batch was trained. */
+    private static List<Long> batchEnds(OnlineTrainer trainer, Random random, long first, long last) {
+        List<Long> ends = new ArrayList<>();
+        for (long event = first + 1; event <= last; event++) {
+            float[] features = {(float) random.nextGaussian(), (float) random.nextGaussian(), 0f, 1f};
+            if (trainer.addDense(features, new float[] {features[0] > 0 ? 1f : 0f, 0f}, 1f) != null) {
+                ends.add(event);
+                assertEquals(event, trainer.eventsTrained());
+            }
+        }
+        return ends;
+    }
+
     @Test
     void shouldRestoreAndContinueIdenticallyFromItsState() throws Exception {
         TrainerSettings settings = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "8")).trainerSettings();
