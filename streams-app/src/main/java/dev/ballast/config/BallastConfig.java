@@ -268,9 +268,10 @@ public final class BallastConfig extends AbstractConfig {
                 "Events per mini-batch: each batch is predicted (prequential test), then one optimiser step is taken.",
                 MODEL, ++order, ConfigDef.Width.SHORT, BATCH_SIZE);
         def.define(BATCH_WARMUP_EVENTS, Type.LONG, DEFAULT_WARMUP_EVENTS, Range.atLeast(0), Importance.LOW,
-                "Until a model has trained on this many events, its mini-batches hold " + BATCH_WARMUP_SIZE
-                        + " events: a young model is scored, tuned and stepped more often while it has most to "
-                        + "learn, and the full batch's throughput returns after the warm-up. 0 turns it off.",
+                "Until a model has trained on this many events (rounded up to whole " + BATCH_SIZE + " batches), "
+                        + "its mini-batches hold " + BATCH_WARMUP_SIZE + " events: a young model is scored, tuned "
+                        + "and stepped more often while it has most to learn, and the full batch's throughput returns "
+                        + "after the warm-up. 0 turns it off.",
                 MODEL, ++order, ConfigDef.Width.SHORT, BATCH_WARMUP_EVENTS);
         def.define(BATCH_WARMUP_SIZE, Type.INT, DEFAULT_WARMUP_SIZE, Range.between(1, 65536), Importance.LOW,
                 "Events per mini-batch during the warm-up (" + BATCH_WARMUP_EVENTS + "); no more than "

@@ -25,8 +25,8 @@ import dev.ballast.weighting.WeightPolicySettings;
  *     {@link dev.ballast.learning.NegativeSampling})
  * @param labelStacking whether a second stage over all labels' scores learns label dependencies (see
  *     {@link dev.ballast.learning.LabelStacking})
- * @param warmupEvents until the model has trained on this many events, its mini-batches hold {@code warmupBatchSize}
- *     events (0: never)
+ * @param warmupEvents until the model has trained on this many events (rounded up to whole batches), its
+ *     mini-batches hold {@code warmupBatchSize} events (0: never)
  * @param warmupBatchSize events per mini-batch during the warm-up, at least 1 (at most {@code batchSize} takes effect)
  */
 public record TrainerSettings(int batchSize, LearningSettings learning, WeightPolicySettings weighting,
@@ -62,10 +62,16 @@ public record TrainerSettings(int batchSize, LearningSettings learning, WeightPo
 
     /**
      * The events per mini-batch of a model that has trained on {@code eventsTrained} events: the warm-up's batch size
-     * (when smaller) until {@link #warmupEvents}, then {@link #batchSize}.
+     * (when smaller) until {@link #warmupEvents} rounded up to a whole number of full batches, then
+     * {@link #batchSize}. The warm-up's last batch is cut short where needed, so that the full batches after it end
+     * where they would have without the warm-up (a stream of whole batches leaves none pending).
      */
     public int batchSizeAfter(long eventsTrained) {
-        return eventsTrained < warmupEvents ? Math.min(warmupBatchSize, batchSize) : batchSize;
+        long warmupEnd = (warmupEvents + batchSize - 1) / batchSize * batchSize;
+        if (eventsTrained >= warmupEnd) {
+            return batchSize;
+        }
+        return (int) Math.min(Math.min(warmupBatchSize, batchSize), warmupEnd - eventsTrained);
     }
 
     public TrainerSettings withBatchSize(int events) {

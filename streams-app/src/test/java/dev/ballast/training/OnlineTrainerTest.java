@@ -66,6 +66,13 @@ class OnlineTrainerTest {
                 notice -> { });
         assertEquals(List.of(48L, 64L, 96L), batchEnds(restored, random, 40, 100));
 
+        // A warm-up that is not a whole number of batches runs on to the next one, its last batch cut short, so
+        // that the full batches end where they would without it.
+        TrainerSettings uneven = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "32",
+                BallastConfig.BATCH_WARMUP_EVENTS, "40", BallastConfig.BATCH_WARMUP_SIZE, "12")).trainerSettings();
+        assertEquals(List.of(12L, 24L, 36L, 48L, 60L, 64L, 96L),
+                batchEnds(OnlineTrainer.create(uneven, 4, LABELS), random, 0, 100));
+
         TrainerSettings off = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "32",
                 BallastConfig.BATCH_WARMUP_EVENTS, "0")).trainerSettings();
         assertEquals(List.of(32L, 64L), batchEnds(OnlineTrainer.create(off, 4, LABELS), random, 0, 70));
