@@ -1,6 +1,7 @@
 package dev.ballast.bench;
 
 import dev.ballast.config.BallastConfig;
+import dev.ballast.training.TrainerSettings;
 import dev.ballast.embedded.kafka.EmbeddedKafka;
 import dev.ballast.embedded.kafka.EmbeddedKafkaSettings;
 import dev.ballast.learning.NativeRuntime;
@@ -72,9 +73,11 @@ public final class Bench {
             properties.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
             properties.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("training").toString());
             BallastConfig config = new BallastConfig(properties);
-            long reportEvery = (long) batchSize * config.getInt(BallastConfig.SNAPSHOT_INTERVAL_STEPS);
+            int snapshotSteps = config.getInt(BallastConfig.SNAPSHOT_INTERVAL_STEPS);
+            long reportEvery = (long) batchSize * snapshotSteps;
             // Whole snapshot intervals: the last snapshot is then triggered by steps, not by the interval timer.
-            long events = Math.max(2, (settings.events() + reportEvery - 1) / reportEvery) * reportEvery;
+            long events = eventsAtStepSnapshot(config.forModel(config.getList(BallastConfig.MODELS).get(0))
+                    .trainerSettings(), snapshotSteps, settings.events());
             StreamsBenchmark.Result kafkaResult = new StreamsBenchmark(config, settings, work, progress, reportEvery)
                     .run(events);
             String guarantee = String.valueOf(StreamsSettings.of(config).get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
@@ -84,6 +87,21 @@ public final class Bench {
                     (System.nanoTime() - started) / 1e9);
         } finally {
             deleteRecursively(work);
+        }
+    }
+
+    /**
+     * The events after which a model publishes a snapshot by steps (one every {@code snapshotSteps} mini-batches,
+     * the warm-up's smaller ones included): the first such count at or after {@code atLeast}, and no earlier than the
+     * second snapshot.
+     */
+    static long eventsAtStepSnapshot(TrainerSettings trainer, int snapshotSteps, long atLeast) {
+        long events = 0;
+        for (long steps = 1; ; steps++) {
+            events += trainer.batchSizeAfter(events);
+            if (steps % snapshotSteps == 0 && steps >= 2L * snapshotSteps && events >= atLeast) {
+                return events;
+            }
         }
     }
 

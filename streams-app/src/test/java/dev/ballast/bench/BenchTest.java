@@ -65,4 +65,17 @@ class BenchTest {
             }
         }
     }
+
+    /** The bench's event count ends on a snapshot by steps, the warm-up's smaller batches counted. */
+    @Test
+    void shouldEndTheStreamOnASnapshotByStepsWithTheWarmupCounted() {
+        BallastConfig warm = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "32",
+                BallastConfig.BATCH_WARMUP_EVENTS, "1000", BallastConfig.BATCH_WARMUP_SIZE, "16"));
+        // 64 batches of 16 (1,024 events), then batches of 32: step k ends at 32 k - 1,024 events.
+        assertEquals(32 * 1050 - 1024, Bench.eventsAtStepSnapshot(warm.trainerSettings(), 50, 32_000));
+        BallastConfig cold = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "32",
+                BallastConfig.BATCH_WARMUP_EVENTS, "0"));
+        assertEquals(32_000, Bench.eventsAtStepSnapshot(cold.trainerSettings(), 50, 32_000));
+        assertEquals(3_200, Bench.eventsAtStepSnapshot(cold.trainerSettings(), 50, 10), "at least two snapshots");
+    }
 }
