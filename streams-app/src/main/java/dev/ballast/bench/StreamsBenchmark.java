@@ -205,7 +205,8 @@ final class StreamsBenchmark {
         progress.printf(Locale.ROOT, "bench: pass-through app (%s) over %,d events%n",
                 properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG), events);
         try (KafkaStreams streams = new KafkaStreams(
-                PassThroughTopology.build(eventsTopic, COUNTS_TOPIC, serdes.events(), reportEvery), properties);
+                PassThroughTopology.build(eventsTopic, COUNTS_TOPIC, serdes.events(), reportEvery, events),
+                properties);
              ProgressReader counts = new ProgressReader(config.nonBallastProperties(), COUNTS_TOPIC,
                      value -> ByteBuffer.wrap(value).getLong())) {
             streams.start();
