@@ -62,7 +62,8 @@ import picocli.CommandLine.Option;
             "                   --sweep ballast.optimizer.learning.rate=0.05,0.1",
             "  ballast evaluate --input Music.arff --shuffle 1-20 --score-from 0.6667 \\",
             "                   --sweep ballast.weighting.policy=none,sqrt",
-            "  ballast evaluate --synthetic 200000 --synthetic-seed 1 --export drift-1.csv"})
+            "  ballast evaluate --synthetic 200000 --synthetic-seed 1 --export drift-1.csv",
+            "  ballast evaluate --synthetic 100000 --synthetic-sparse 1000:20"})
 final class EvaluateCommand implements Callable<Integer> {
 
     /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */
@@ -85,6 +86,11 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Seed of the --synthetic stream: its label directions, prevalence schedule and samples "
                     + "(default: the demo's, 42).")
     Long syntheticSeed;
+
+    @Option(names = "--synthetic-sparse", paramLabel = "FEATURES:NONZEROS",
+            description = "Make the --synthetic stream sparse: FEATURES features, NONZEROS of them non-zero in each "
+                    + "event (e.g. 1000:20, text-like rows); the labels stay linear within each row's non-zeros.")
+    String syntheticSparse;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -142,6 +148,9 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new UserFacingException("--window must be at least 1 event, got " + windowEvents);
         }
         List<Long> seeds = shuffleSeeds(shuffleSeeds);
+        if (syntheticSparse != null && input.synthetic == null) {
+            throw new UserFacingException("--synthetic-sparse shapes the --synthetic stream; a file has its own shape");
+        }
         if (seeds.size() > 1 && input.synthetic != null) {
             throw new UserFacingException("--shuffle takes one seed with --synthetic; vary --synthetic-seed instead");
         }
@@ -310,9 +319,25 @@ final class EvaluateCommand implements Callable<Integer> {
             return ExampleSources.open(input.file, format);
         }
         DriftingStreamSpec demo = DriftingStreamSpec.demo();
-        DriftingStreamSpec spec = syntheticSeed == null ? demo : new DriftingStreamSpec(demo.featureCount(),
-                demo.labelCount(), syntheticSeed, demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(),
-                demo.labelNoise(), demo.sparse(), demo.nonZerosPerRow());
+        int features = demo.featureCount();
+        int nonZeros = 0;
+        if (syntheticSparse != null) {
+            String[] parts = syntheticSparse.split(":");
+            try {
+                features = Integer.parseInt(parts[0].trim());
+                nonZeros = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : -1;
+            } catch (NumberFormatException e) {
+                nonZeros = -1;
+            }
+            if (parts.length != 2 || nonZeros < 1 || features < nonZeros) {
+                throw new UserFacingException("--synthetic-sparse needs FEATURES:NONZEROS with 1 <= NONZEROS <= "
+                        + "FEATURES, got '" + syntheticSparse + "'");
+            }
+        }
+        DriftingStreamSpec spec = new DriftingStreamSpec(features,
+                demo.labelCount(), syntheticSeed == null ? demo.seed() : syntheticSeed, demo.driftPeriodEvents(),
+                demo.minPrevalence(), demo.maxPrevalence(),
+                demo.labelNoise(), nonZeros > 0, nonZeros);
         return new DriftingStream(spec, input.synthetic);
     }
 
@@ -328,6 +353,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (input.synthetic != null) {
             root.put("syntheticSeed", syntheticSeed != null ? syntheticSeed : DriftingStreamSpec.demo().seed());
             root.put("driftPeriodEvents", DriftingStreamSpec.demo().driftPeriodEvents());
+            if (syntheticSparse != null) {
+                root.put("syntheticSparse", syntheticSparse);
+            }
         }
         ObjectNode swept = root.putObject("swept");
         run.swept().forEach(swept::put);

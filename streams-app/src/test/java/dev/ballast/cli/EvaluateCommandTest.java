@@ -272,4 +272,22 @@ class EvaluateCommandTest {
         source.forEachRemaining(examples::add);
         return examples;
     }
+
+    @Test
+    void shouldEvaluateASparseSyntheticStreamOfTheShapeGiven() throws Exception {
+        Run sparse = run("evaluate", "--synthetic", "3000", "--synthetic-sparse", "200:5", "--no-progress",
+                "--report", "json");
+        assertEquals(0, sparse.exitCode(), sparse.err());
+        JsonNode report = sparse.json();
+        assertEquals("200", report.get("settings").get("ballast.model.features").asText());
+        assertEquals("200:5", report.get("syntheticSparse").asText());
+        JsonNode dense = run("evaluate", "--synthetic", "3000", "--no-progress", "--report", "json").json();
+        assertTrue(report.get("macroF1").asDouble() > 0, "it learns");
+        assertTrue(report.get("macroF1").asDouble() != dense.get("macroF1").asDouble(), "another stream");
+        for (String invalid : List.of("5:10", "200", "200:0", "x:5")) {
+            Run result = run("evaluate", "--synthetic", "100", "--synthetic-sparse", invalid, "--no-progress");
+            assertEquals(ReadableErrors.USER_ERROR, result.exitCode(), invalid);
+            assertTrue(result.err().contains("--synthetic-sparse"), invalid + ": " + result.err());
+        }
+    }
 }
