@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +93,9 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "event (e.g. 1000:20, text-like rows); the labels stay linear within each row's non-zeros.")
     String syntheticSparse;
 
+    /** The --synthetic stream's shape and seed, from the options above. */
+    private DriftingStreamSpec syntheticSpec;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
@@ -154,6 +158,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (seeds.size() > 1 && input.synthetic != null) {
             throw new UserFacingException("--shuffle takes one seed with --synthetic; vary --synthetic-seed instead");
         }
+        if (input.synthetic != null) {
+            syntheticSpec = syntheticSpec();
+        }
         if (exportFile != null) {
             if (seeds.size() > 1) {
                 throw new UserFacingException("--export writes one copy: give --shuffle one seed");
@@ -208,7 +215,7 @@ final class EvaluateCommand implements Callable<Integer> {
      */
     static List<Long> shuffleSeeds(String option) {
         if (option == null) {
-            return java.util.Collections.singletonList(null);
+            return Collections.singletonList(null);
         }
         List<Long> seeds = new ArrayList<>();
         try {
@@ -318,6 +325,13 @@ final class EvaluateCommand implements Callable<Integer> {
         if (input.file != null) {
             return ExampleSources.open(input.file, format);
         }
+        return new DriftingStream(syntheticSpec, input.synthetic);
+    }
+
+    /**
+     * The demo's drifting stream with --synthetic-seed and --synthetic-sparse applied; read once, before any run.
+     */
+    private DriftingStreamSpec syntheticSpec() {
         DriftingStreamSpec demo = DriftingStreamSpec.demo();
         int features = demo.featureCount();
         int nonZeros = 0;
@@ -334,11 +348,9 @@ final class EvaluateCommand implements Callable<Integer> {
                         + "FEATURES, got '" + syntheticSparse + "'");
             }
         }
-        DriftingStreamSpec spec = new DriftingStreamSpec(features,
-                demo.labelCount(), syntheticSeed == null ? demo.seed() : syntheticSeed, demo.driftPeriodEvents(),
-                demo.minPrevalence(), demo.maxPrevalence(),
-                demo.labelNoise(), nonZeros > 0, nonZeros);
-        return new DriftingStream(spec, input.synthetic);
+        return new DriftingStreamSpec(features, demo.labelCount(), syntheticSeed == null ? demo.seed() : syntheticSeed,
+                demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(), demo.labelNoise(), nonZeros > 0,
+                nonZeros);
     }
 
     private String inputName() {
@@ -351,8 +363,8 @@ final class EvaluateCommand implements Callable<Integer> {
         root.put("input", input.file != null ? input.file.toString() : "synthetic:" + input.synthetic);
         root.put("shuffleSeed", run.shuffleSeed());
         if (input.synthetic != null) {
-            root.put("syntheticSeed", syntheticSeed != null ? syntheticSeed : DriftingStreamSpec.demo().seed());
-            root.put("driftPeriodEvents", DriftingStreamSpec.demo().driftPeriodEvents());
+            root.put("syntheticSeed", syntheticSpec.seed());
+            root.put("driftPeriodEvents", syntheticSpec.driftPeriodEvents());
             if (syntheticSparse != null) {
                 root.put("syntheticSparse", syntheticSparse);
             }
