@@ -656,6 +656,13 @@ final class FeedForwardModel implements MultiLabelModel {
             model.biasInitialised[label] = saved.getBiasInitialised().get(label);
         }
         model.standardiser.restore(saved.getStandardiser());
+        // A state without sparse statistics whose model trained without dense ones was saved before sparse rows were
+        // scaled: its weights were learned on them unscaled.
+        if (saved.getStandardiser().getSparse() == null && !model.standardiser.hasStatistics() && model.steps > 0) {
+            model.standardiser.keepSparseRowsUnscaled();
+            notices.accept("the model was trained on unscaled sparse rows (saved by an earlier release): they stay"
+                    + " unscaled; a new model id scales them");
+        }
         OptimizerType savedOptimiser = byConfigName(OptimizerType.values(), saved.getOptimizer(),
                 OptimizerType::configName);
         boolean keepsState = savedOptimiser == configured.optimizer();
@@ -728,6 +735,9 @@ final class FeedForwardModel implements MultiLabelModel {
         copy.skippedSteps = skippedSteps;
         copy.eventsInSkippedSteps = eventsInSkippedSteps;
         copy.standardiser.restore(standardiser.toSaved());
+        if (!standardiser.scalesSparseRows()) {
+            copy.standardiser.keepSparseRowsUnscaled();
+        }
         int outputLayerStart = parameters.size() - 2;
         for (int index = 0; index < parameters.size(); index++) {
             boolean output = index >= outputLayerStart;

@@ -14,8 +14,9 @@ import java.util.List;
  * <p><b>Standardisation</b> (when {@link LearningSettings#standardize()}): decayed mean and variance of every
  * feature, which resist outliers, are updated from the dense rows of each training batch, after its step (see
  * {@link Standardiser}). A dense row is transformed to {@code clamp((x - featureMean) * featureScale, ±featureClip)},
- * with {@code featureScale = 1/sqrt(variance + 1e-8)} (1 before two dense rows were seen). A sparse row is only scaled, {@code x * featureScale}, never centred, so it stays
- * sparse; a model that only ever sees sparse rows is therefore not standardised.
+ * with {@code featureScale = 1/sqrt(variance + 1e-8)} (1 before two dense rows were seen). A sparse row is only
+ * scaled, {@code x * featureScale}, never centred, so it stays sparse; until the model has seen two dense rows, the
+ * sparse rows' own root mean squares set {@code featureScale} (see {@link Standardiser}).
  *
  * <p>Implementations are not thread-safe: one model belongs to one stream thread.
  */

@@ -1,6 +1,7 @@
 package dev.ballast.learning;
 
 import dev.ballast.schema.state.SavedArrays;
+import dev.ballast.schema.state.SavedSparseScale;
 import dev.ballast.schema.state.SavedStandardiser;
 import java.util.Arrays;
 
@@ -17,14 +18,39 @@ import java.util.Arrays;
  * because the first rows have no variance to clip against: an outlier among them is taken as it is and forgotten
  * with the half-life.
  *
- * <p>Saved as the row count, then per feature the mean and the decayed sum of squared deviations; the weight of the
- * rows follows from their count and the half-life configured at the restore.
+ * <p>Sparse rows are scaled, never centred (centring would make them dense): each feature by the root of its decayed
+ * mean square over the sparse rows, the rows that do not list it counting as 0, as scikit-learn's
+ * {@code StandardScaler(with_mean=False)} does. A feature present in a fraction f of the rows with values near v is
+ * scaled to about {@code 1/sqrt(f)}, so the gradients of rare features reach the size a standardised dense feature's
+ * have, and one learning rate and one AdaGrad starting sum suit both kinds of input. Two guards keep a rare feature
+ * from being blown up: its mean square is estimated with {@link #SPARSE_PRIOR_ROWS} rows' weight of an average
+ * feature's (the share of values each feature would have if all were alike, at the mean square of all values), and
+ * no scale makes the root mean square of all values exceed {@link #SPARSE_MAX_SCALED} (as the dense clip does). Each
+ * feature's scale is refreshed when a batch lists it, so a batch costs its own values, not the feature count. The
+ * sparse statistics set the scale only while the model has seen fewer than two dense rows; after that the dense
+ * rows' deviations scale both kinds, as before.
+ *
+ * <p>Saved as the row count, then per feature the mean and the decayed sum of squared deviations, and the sparse
+ * rows' statistics; the weight of the rows follows from their count and the half-life configured at the restore.
  */
 final class Standardiser {
 
     /** Rows before clipping starts: the variance of fewer rows is too uncertain to clip against. */
     static final long WARM_UP_ROWS = 16;
 
+    /**
+     * The weight, in rows, of the average feature's mean square in a sparse feature's estimate: a feature listed in
+     * fewer rows than this is scaled mostly as the average one. Sparse drifting stream (1,000 features, 20 per row):
+     * macro-F1 with 100 within 0.01 of 10.
+     */
+    static final double SPARSE_PRIOR_ROWS = 100;
+    /**
+     * The most the scaled root mean square of all sparse values may be. On the sparse drifting stream 3 (the dense
+     * clip's default) gave 0.628 at the default learning rate, against 0.618 with 2 and 0.623 with 10.
+     */
+    static final double SPARSE_MAX_SCALED = 3;
+    /** When the inflated sparse sums reach this, they are brought back to scale (rarely: 2^332 rows' decay). */
+    private static final double INFLATION_LIMIT = 1e100;
     private static final double VARIANCE_FLOOR = 1e-8;
     /** Narrows the squared clipping test far beyond float64 rounding (about 1e-16 per operation). */
     private static final double SURELY_INSIDE = 1 - 1e-9;
@@ -40,6 +66,20 @@ final class Standardiser {
     /** The decayed weight of the rows seen: {@link #weightSumOf} the count. */
     private double weightSum;
 
+    /**
+     * Per feature, the decayed sum of its squared values over the sparse rows, times {@link #inflation}: decaying
+     * every feature at every row would cost the feature count per row, so a new value is inflated instead.
+     */
+    private final double[] sparseSquares;
+    /** {@code rowDecay^-(sparse rows)} since the sums were last brought to scale. */
+    private double inflation = 1;
+    private long sparseRows;
+    /** The decayed count of values the sparse rows listed, and the decayed sum of their squares. */
+    private double sparseValueWeight;
+    private double sparseValueSquares;
+    /** False for a model an earlier release trained on unscaled sparse rows: see {@link #keepSparseRowsUnscaled}. */
+    private boolean scalesSparseRows = true;
+
     Standardiser(int featureCount, StandardiserSettings settings) {
         decay = settings.rowDecay();
         clipDeviations = settings.clipDeviations();
@@ -48,10 +88,17 @@ final class Standardiser {
         meanInForce = new float[featureCount];
         scaleInForce = new float[featureCount];
         Arrays.fill(scaleInForce, 1f);
+        sparseSquares = new double[featureCount];
     }
 
-    /** Adds the batch's dense rows to the statistics, each value clipped once the warm-up is over. */
+    /**
+     * Adds the batch's dense rows to the statistics, each value clipped once the warm-up is over, and, while no dense
+     * statistics exist, its sparse rows to theirs.
+     */
     void update(MiniBatch batch) {
+        if (batch.hasSparseRows() && !hasStatistics() && scalesSparseRows) {
+            updateSparse(batch);
+        }
         if (!batch.hasDenseRows()) {
             return;
         }
@@ -94,6 +141,71 @@ final class Standardiser {
         refresh();
     }
 
+    /**
+     * Leaves sparse rows unscaled from now on: for a model whose weights were learned on unscaled sparse rows (saved
+     * before sparse rows were scaled), where scaling them now would multiply what each feature adds to the logits.
+     */
+    void keepSparseRowsUnscaled() {
+        scalesSparseRows = false;
+    }
+
+    boolean scalesSparseRows() {
+        return scalesSparseRows;
+    }
+
+    private void updateSparse(MiniBatch batch) {
+        boolean[] sparse = batch.sparseRows();
+        int[] start = batch.sparseStart();
+        int[] indices = batch.sparseIndices();
+        float[] values = batch.sparseValues();
+        for (int row = 0; row < batch.size(); row++) {
+            if (!sparse[row]) {
+                continue;
+            }
+            sparseRows++;
+            inflation /= decay;
+            double rowSquares = 0;
+            for (int k = start[row]; k < start[row + 1]; k++) {
+                double square = (double) values[k] * values[k];
+                sparseSquares[indices[k]] += square * inflation;
+                rowSquares += square;
+            }
+            sparseValueWeight = decay * sparseValueWeight + (start[row + 1] - start[row]);
+            sparseValueSquares = decay * sparseValueSquares + rowSquares;
+        }
+        if (inflation > INFLATION_LIMIT) {
+            deflate();
+        }
+        for (int row = 0; row < batch.size(); row++) {
+            if (sparse[row]) {
+                for (int k = start[row]; k < start[row + 1]; k++) {
+                    scaleInForce[indices[k]] = sparseScale(indices[k]);
+                }
+            }
+        }
+    }
+
+    private void deflate() {
+        for (int j = 0; j < sparseSquares.length; j++) {
+            sparseSquares[j] /= inflation;
+        }
+        inflation = 1;
+    }
+
+    /** See the class comment: the root of the feature's mean square, estimated with the average's prior, bounded. */
+    private float sparseScale(int feature) {
+        if (!(sparseValueSquares > 0)) {
+            return 1f;
+        }
+        double averageSquare = sparseValueSquares / sparseValueWeight;
+        double rowWeight = weightSumOf(sparseRows);
+        double averageShare = sparseValueWeight / (rowWeight * mean.length);
+        double meanSquare = (sparseSquares[feature] / inflation + SPARSE_PRIOR_ROWS * averageShare * averageSquare)
+                / (rowWeight + SPARSE_PRIOR_ROWS);
+        return (float) Math.min(1 / Math.sqrt(meanSquare + VARIANCE_FLOOR),
+                SPARSE_MAX_SCALED / Math.sqrt(averageSquare + VARIANCE_FLOOR));
+    }
+
     private double weightSumOf(long rows) {
         return StandardiserSettings.weightOfRows(decay, rows);
     }
@@ -126,8 +238,20 @@ final class Standardiser {
         return scaleInForce;
     }
 
+    /** The statistics as a saved-state record (the sparse sums are brought to scale first, which changes no scale). */
     SavedStandardiser toSaved() {
-        return new SavedStandardiser(count, SavedArrays.doubles(mean), SavedArrays.doubles(sumSquaredDeviations));
+        return new SavedStandardiser(count, SavedArrays.doubles(mean), SavedArrays.doubles(sumSquaredDeviations),
+                sparseRows == 0 ? null : sparseToSaved());
+    }
+
+    private SavedSparseScale sparseToSaved() {
+        // Brought to scale here, not only in the copy: a restored standardiser starts from these very sums, so the
+        // one that was saved must go on from them too for the two to stay equal bit for bit.
+        deflate();
+        // The scales in force are saved, not recomputed at the restore: each was computed when a batch last listed
+        // its feature, and the model's weights were learned with it.
+        return new SavedSparseScale(sparseRows, sparseValueWeight, sparseValueSquares,
+                SavedArrays.doubles(sparseSquares), SavedArrays.floats(scaleInForce));
     }
 
     /** Takes the statistics of {@link #toSaved}'s record; from now on they decay with this standardiser's half-life. */
@@ -136,6 +260,15 @@ final class Standardiser {
         weightSum = weightSumOf(count);
         SavedArrays.copy(saved.getMean(), mean, "standardiser mean");
         SavedArrays.copy(saved.getSumSquaredDeviations(), sumSquaredDeviations, "standardiser sums");
+        SavedSparseScale sparse = saved.getSparse();
+        if (sparse != null) {
+            sparseRows = sparse.getRows();
+            sparseValueWeight = sparse.getValueWeight();
+            sparseValueSquares = sparse.getValueSquares();
+            inflation = 1;
+            SavedArrays.copy(sparse.getSquares(), sparseSquares, "standardiser sparse sums");
+            SavedArrays.copy(sparse.getScales(), scaleInForce, "standardiser sparse scales");
+        }
         if (count > 0) {
             refresh();
         }

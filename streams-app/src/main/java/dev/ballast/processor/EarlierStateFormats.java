@@ -248,7 +248,7 @@ final class EarlierStateFormats {
             mean.add(in.readDouble());
             sums.add(in.readDouble());
         }
-        return new SavedStandardiser(rows, mean, sums);
+        return new SavedStandardiser(rows, mean, sums, null);
     }
 
     private static List<SavedRow> pendingRows(DataInput in) throws IOException {

@@ -26,37 +26,33 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * received since the last save are journalled one by one beside it, or, if they came straight from the events
  * topic, found there again (see {@link EventJournal}).
  *
- * <p>Saved as {@link SavedModelState} (format 5: a format byte, then the Avro record, each part a record of the class
- * that owns it), which evolves like a topic's schema; states saved in formats 1 to 4 are still read (formats 3 and 4
+ * <p>Saved as {@link SavedModelState} (format 6: a format byte, then the Avro record, each part a record of the class
+ * that owns it), which evolves like a topic's schema; states saved in formats 1 to 5 are still read (formats 3 to 5
  * through their frozen schemas, 1 and 2 through {@link EarlierStateFormats}). Any of them is restored under the model's declaration now: the hyper-parameters
  * configured at this start apply (see {@link OnlineTrainer#fromSaved}).
  */
 final class ModelState {
 
     /**
-     * Format 5: an Avro {@link SavedModelState} record, every part a record of its owner class; format 4 without the
-     * prevalence-shift CUSUM, format 3 also without the parameter averages and the label stage (fields with
-     * defaults).
+     * Format 6: an Avro {@link SavedModelState} record, every part a record of its owner class; format 5 without the
+     * sparse rows' scale statistics, format 4 also without the prevalence-shift CUSUM, format 3 also without the
+     * parameter averages and the label stage (fields with defaults).
      */
-    private static final byte FORMAT_VERSION = 5;
-    private static final byte FOURTH_FORMAT = 4;
-    private static final byte THIRD_FORMAT = 3;
+    private static final byte FORMAT_VERSION = 6;
     private static final DatumWriter<SavedModelState> WRITER = new SpecificDatumWriter<>(SavedModelState.class);
     /**
-     * Reads format 5 as written, resolved to the record this build knows: format 5's writer schema is frozen in
-     * {@code saved-model-state-5.avsc}. A change to {@link SavedModelState} is a new format: the next byte, its schema
-     * frozen beside this one, and the previous format still read, resolved from its frozen schema where Avro's
-     * resolution can (new fields with defaults), else converted in {@link EarlierStateFormats}.
-     * {@code SavedStateFormatTest} fails until it is made so.
+     * Per format Avro resolves to the record this build knows, its reader from the writer schema frozen in
+     * {@code saved-model-state-<format>.avsc}. A change to {@link SavedModelState} is a new format: the next byte,
+     * its schema frozen beside these, and the previous format still read, here where Avro's resolution can (new
+     * fields with defaults), else converted in {@link EarlierStateFormats}. {@code SavedStateFormatTest} fails until
+     * it is made so. A model of format 5 or earlier trained on sparse rows keeps them unscaled, format 4 also restores
+     * with a fresh prevalence-shift CUSUM, format 3 also without parameter averages or a label stage.
      */
-    private static final DatumReader<SavedModelState> READER =
-            new SpecificDatumReader<>(writerSchema(FORMAT_VERSION), SavedModelState.getClassSchema());
-    /** Format 4, resolved by Avro: no prevalence-shift CUSUM (a restored state starts it afresh). */
-    private static final DatumReader<SavedModelState> FOURTH_FORMAT_READER =
-            new SpecificDatumReader<>(writerSchema(FOURTH_FORMAT), SavedModelState.getClassSchema());
-    /** Format 3, resolved by Avro: no parameter averages, no label stage, no prevalence-shift CUSUM. */
-    private static final DatumReader<SavedModelState> THIRD_FORMAT_READER =
-            new SpecificDatumReader<>(writerSchema(THIRD_FORMAT), SavedModelState.getClassSchema());
+    private static final Map<Byte, DatumReader<SavedModelState>> READERS = Map.of(
+            FORMAT_VERSION, reader(FORMAT_VERSION),
+            (byte) 5, reader((byte) 5),
+            (byte) 4, reader((byte) 4),
+            (byte) 3, reader((byte) 3));
 
     final String modelId;
     final OnlineTrainer trainer;
@@ -102,6 +98,10 @@ final class ModelState {
         return FrozenSchemas.of(ModelState.class, "saved-model-state-" + format + ".avsc");
     }
 
+    private static DatumReader<SavedModelState> reader(byte format) {
+        return new SpecificDatumReader<>(writerSchema(format), SavedModelState.getClassSchema());
+    }
+
     /** The format this build writes. */
     static byte formatVersion() {
         return FORMAT_VERSION;
@@ -138,14 +138,9 @@ final class ModelState {
         String modelId = declaration.modelId();
         try {
             SavedModelState saved;
-            if (bytes.length > 0 && bytes[0] == FORMAT_VERSION) {
-                saved = READER.read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
-            } else if (bytes.length > 0 && bytes[0] == FOURTH_FORMAT) {
-                saved = FOURTH_FORMAT_READER.read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1,
-                        null));
-            } else if (bytes.length > 0 && bytes[0] == THIRD_FORMAT) {
-                saved = THIRD_FORMAT_READER.read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1,
-                        null));
+            DatumReader<SavedModelState> reader = bytes.length > 0 ? READERS.get(bytes[0]) : null;
+            if (reader != null) {
+                saved = reader.read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
             } else if (bytes.length > 0 && EarlierStateFormats.reads(bytes[0])) {
                 saved = EarlierStateFormats.read(bytes, declaration.trainerSettings().learning().standardiser());
             } else {
