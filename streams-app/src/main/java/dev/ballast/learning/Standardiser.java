@@ -176,10 +176,23 @@ final class Standardiser {
         if (inflation > INFLATION_LIMIT) {
             deflate();
         }
+        if (!(sparseValueSquares > 0)) {
+            return;
+        }
+        // The mean square is (sums[j] / inflation + prior) / (rows' weight + prior rows), the prior the average
+        // feature's share of the values times their mean square; the bound caps the scale of every feature alike.
+        double averageSquare = sparseValueSquares / sparseValueWeight;
+        double rowWeight = weightSumOf(sparseRows);
+        double prior = SPARSE_PRIOR_ROWS * sparseValueWeight / (rowWeight * mean.length) * averageSquare;
+        double perInflatedSum = 1 / (inflation * (rowWeight + SPARSE_PRIOR_ROWS));
+        double priorMeanSquare = prior / (rowWeight + SPARSE_PRIOR_ROWS) + VARIANCE_FLOOR;
+        double bound = SPARSE_MAX_SCALED / Math.sqrt(averageSquare + VARIANCE_FLOOR);
         for (int row = 0; row < batch.size(); row++) {
             if (sparse[row]) {
                 for (int k = start[row]; k < start[row + 1]; k++) {
-                    scaleInForce[indices[k]] = sparseScale(indices[k]);
+                    int feature = indices[k];
+                    double meanSquare = sparseSquares[feature] * perInflatedSum + priorMeanSquare;
+                    scaleInForce[feature] = (float) Math.min(1 / Math.sqrt(meanSquare), bound);
                 }
             }
         }
@@ -190,20 +203,6 @@ final class Standardiser {
             sparseSquares[j] /= inflation;
         }
         inflation = 1;
-    }
-
-    /** See the class comment: the root of the feature's mean square, estimated with the average's prior, bounded. */
-    private float sparseScale(int feature) {
-        if (!(sparseValueSquares > 0)) {
-            return 1f;
-        }
-        double averageSquare = sparseValueSquares / sparseValueWeight;
-        double rowWeight = weightSumOf(sparseRows);
-        double averageShare = sparseValueWeight / (rowWeight * mean.length);
-        double meanSquare = (sparseSquares[feature] / inflation + SPARSE_PRIOR_ROWS * averageShare * averageSquare)
-                / (rowWeight + SPARSE_PRIOR_ROWS);
-        return (float) Math.min(1 / Math.sqrt(meanSquare + VARIANCE_FLOOR),
-                SPARSE_MAX_SCALED / Math.sqrt(averageSquare + VARIANCE_FLOOR));
     }
 
     private double weightSumOf(long rows) {
