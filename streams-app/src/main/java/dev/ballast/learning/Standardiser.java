@@ -25,7 +25,9 @@ import java.util.Arrays;
  * have, and one learning rate and one AdaGrad starting sum suit both kinds of input. Two guards keep a rare feature
  * from being blown up: its mean square is estimated with {@link #SPARSE_PRIOR_ROWS} rows' weight of an average
  * feature's (the share of values each feature would have if all were alike, at the mean square of all values), and
- * no scale makes the root mean square of all values exceed {@link #SPARSE_MAX_SCALED} (as the dense clip does). Each
+ * no scale makes the root mean square of all values exceed {@link #SPARSE_MAX_SCALED} (as the dense clip does). And
+ * one extreme value is kept from shrinking every scale: a value enters the statistics clipped at
+ * {@link #SPARSE_CLIP} times the root mean square of all values. (The model's sparse inputs are scaled, not clipped.) Each
  * feature's scale is refreshed when a batch lists it, so a batch costs its own values, not the feature count. The
  * sparse statistics set the scale only while the model has seen fewer than two dense rows; after that the dense
  * rows' deviations scale both kinds, as before.
@@ -49,6 +51,11 @@ final class Standardiser {
      * clip's default) gave 0.628 at the default learning rate, against 0.618 with 2 and 0.623 with 10.
      */
     static final double SPARSE_MAX_SCALED = 3;
+    /**
+     * A sparse value enters the statistics clipped at this many times the root mean square of all values (after
+     * {@link #WARM_UP_ROWS} sparse rows). A unit-norm row of 20 values, the most uneven, holds at most 4.5 times.
+     */
+    static final double SPARSE_CLIP = 10;
     /** When the inflated sparse sums reach this, they are brought back to scale (rarely: 2^332 rows' decay). */
     private static final double INFLATION_LIMIT = 1e100;
     private static final double VARIANCE_FLOOR = 1e-8;
@@ -162,19 +169,23 @@ final class Standardiser {
             if (!sparse[row]) {
                 continue;
             }
+            // Past the warm-up, a value enters the statistics clipped at SPARSE_CLIP times the root mean square of
+            // all values, so that one extreme value cannot shrink every feature's bound, or its own scale for long.
+            double limit = sparseRows >= WARM_UP_ROWS && sparseValueSquares > 0
+                    ? SPARSE_CLIP * SPARSE_CLIP * sparseValueSquares / sparseValueWeight : Double.POSITIVE_INFINITY;
             sparseRows++;
             inflation /= decay;
             double rowSquares = 0;
             for (int k = start[row]; k < start[row + 1]; k++) {
-                double square = (double) values[k] * values[k];
+                double square = Math.min((double) values[k] * values[k], limit);
                 sparseSquares[indices[k]] += square * inflation;
                 rowSquares += square;
             }
             sparseValueWeight = decay * sparseValueWeight + (start[row + 1] - start[row]);
             sparseValueSquares = decay * sparseValueSquares + rowSquares;
-        }
-        if (inflation > INFLATION_LIMIT) {
-            deflate();
+            if (inflation > INFLATION_LIMIT) {
+                deflate();
+            }
         }
         if (!(sparseValueSquares > 0)) {
             return;

@@ -37,6 +37,9 @@ class SparseScaleTest {
                 float[] values = new float[indices.length];
                 for (int k = 0; k < values.length; k++) {
                     values[k] = (float) (0.1 + random.nextDouble() * (indices[k] == 0 ? 2 : 0.3));
+                    if (random.nextInt(500) == 0) {
+                        values[k] *= 100; // beyond the statistics' clip
+                    }
                 }
                 reference.add(indices, values);
                 rows.addSparse(indices, values, new float[1], 1f);
@@ -80,6 +83,49 @@ class SparseScaleTest {
         double bound = 3 / Math.sqrt(allSquares / allValues);
         assertEquals(bound, standardiser.scaleInForce()[39], 1e-3 * bound, "held at the bound");
         assertEquals(1f, standardiser.scaleInForce()[20], "a feature never listed keeps scale 1");
+    }
+
+    /**
+     * One value of 1e30 among rows of values near 0.2: it enters the statistics clipped, so every other feature's
+     * scale stays where it was, and its own comes back within a few half-lives (here 100 rows).
+     */
+    @Test
+    void shouldKeepEveryScaleWhenOneSparseValueIsExtreme() {
+        Standardiser standardiser = new Standardiser(FEATURES, new StandardiserSettings(100, 3));
+        SplittableRandom random = new SplittableRandom(17);
+        for (int batch = 0; batch < 100; batch++) {
+            standardiser.update(nearPointTwo(random, false));
+        }
+        float[] before = standardiser.scaleInForce().clone();
+        standardiser.update(nearPointTwo(random, true));
+        for (int batch = 0; batch < 2; batch++) {
+            standardiser.update(nearPointTwo(random, false));
+        }
+        for (int j = 2; j < FEATURES; j++) {
+            assertEquals(before[j], standardiser.scaleInForce()[j], 0.1 * before[j], "feature " + j);
+        }
+        assertTrue(standardiser.scaleInForce()[1] > 0.1 * before[1], "the extreme value's own feature is still scaled");
+        for (int batch = 0; batch < 100; batch++) {
+            standardiser.update(nearPointTwo(random, false));
+        }
+        assertEquals(before[1], standardiser.scaleInForce()[1], 0.1 * before[1], "and comes back");
+    }
+
+    /** Eight rows of every feature at 0.2 (plus noise); with {@code extreme}, feature 1 of the first row is 1e30. */
+    private static MiniBatch nearPointTwo(SplittableRandom random, boolean extreme) {
+        MiniBatch rows = new MiniBatch(8, FEATURES, 1);
+        for (int row = 0; row < 8; row++) {
+            int[] indices = java.util.stream.IntStream.range(0, FEATURES).toArray();
+            float[] values = new float[FEATURES];
+            for (int j = 0; j < FEATURES; j++) {
+                values[j] = (float) (0.2 + 0.02 * random.nextGaussian());
+            }
+            if (extreme && row == 0) {
+                values[1] = 1e30f;
+            }
+            rows.addSparse(indices, values, new float[1], 1f);
+        }
+        return rows;
     }
 
     /** The sparse statistics and the scales in force survive a save and restore bit for bit, and go on alike. */
@@ -205,12 +251,17 @@ class SparseScaleTest {
         private double rowWeight;
         private double valueWeight;
         private double valueSquares;
+        private long rows;
 
         EagerReference(double decay) {
             this.decay = decay;
         }
 
         void add(int[] indices, float[] values) {
+            double limit = rows >= Standardiser.WARM_UP_ROWS
+                    ? Standardiser.SPARSE_CLIP * Standardiser.SPARSE_CLIP * valueSquares / valueWeight
+                    : Double.POSITIVE_INFINITY;
+            rows++;
             for (int j = 0; j < FEATURES; j++) {
                 squares[j] *= decay;
             }
@@ -218,7 +269,7 @@ class SparseScaleTest {
             valueWeight = decay * valueWeight + indices.length;
             double rowSquares = 0;
             for (int k = 0; k < indices.length; k++) {
-                double square = (double) values[k] * values[k];
+                double square = Math.min((double) values[k] * values[k], limit);
                 squares[indices[k]] += square;
                 rowSquares += square;
             }
