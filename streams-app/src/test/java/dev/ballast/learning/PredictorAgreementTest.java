@@ -2,6 +2,7 @@ package dev.ballast.learning;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.client.Predictor;
 import dev.ballast.schema.LabelState;
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +74,40 @@ class PredictorAgreementTest {
         assertArrayEquals(new boolean[] {true, false, true}, decisions);
         assertEquals(List.of("a", "b", "c"), predictor.labelNames());
         assertEquals(3L, predictor.version());
+    }
+
+    /** A model that has seen only sparse rows scales them by their own statistics; the client must do the same. */
+    @ParameterizedTest
+    @EnumSource(ModelType.class)
+    void shouldMatchModelPredictionsForAModelScaledBySparseRowsOnly(ModelType type) {
+        MultiLabelModel model = Models.create(FEATURES, LABELS, LearningSettings.defaults().withModelType(type));
+        SplittableRandom random = new SplittableRandom(4);
+        MiniBatch batch = new MiniBatch(16, FEATURES, LABELS);
+        for (int step = 0; step < 30; step++) {
+            batch.clear();
+            while (!batch.isFull()) {
+                int[] indices = {random.nextInt(6), 6 + random.nextInt(6)};
+                float[] values = {(float) random.nextGaussian(), 0.5f};
+                batch.addSparse(indices, values, new float[] {values[0] > 0 ? 1 : 0, indices[1] > 8 ? 1 : 0, 0}, 1f);
+            }
+            model.learn(batch, new float[] {1, 2, 1}, new float[] {1, 1, 1});
+        }
+        float[] scales = model.parameters().stream().filter(t -> t.name().equals("featureScale")).findFirst()
+                .orElseThrow().data();
+        assertTrue(scales[0] > 1.5f && scales[6] > 1.5f, "scaled by the sparse rows: " + Arrays.toString(scales));
+        Predictor predictor = Predictor.of(snapshot(model));
+        float[] expected = new float[batch.size() * LABELS];
+        model.predict(batch, expected);
+        float[] actual = new float[LABELS];
+        for (int row = 0; row < batch.size(); row++) {
+            int from = batch.sparseStart()[row];
+            int to = batch.sparseStart()[row + 1];
+            predictor.predictProbabilities(Arrays.copyOfRange(batch.sparseIndices(), from, to),
+                    Arrays.copyOfRange(batch.sparseValues(), from, to), actual);
+            for (int label = 0; label < LABELS; label++) {
+                assertEquals(expected[row * LABELS + label], actual[label], 1e-5, "row " + row + " label " + label);
+            }
+        }
     }
 
     private static void addRandomRow(MiniBatch batch, SplittableRandom random) {
