@@ -253,15 +253,16 @@ public final class BallastConfig extends AbstractConfig {
                         + "with this decay per step (Polyak-Ruppert), smoothing the noise of single online steps; 0 "
                         + "scores with the trained parameters.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_AVERAGING_DECAY);
         def.define(MODEL_STANDARDIZE, Type.BOOLEAN, true, Importance.MEDIUM,
-                "Standardise dense features online (running mean and variance).", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE);
+                "Standardise features online: dense ones by their running mean and variance; sparse ones, until a dense event is seen, by their running root mean square (not centred).", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE);
         def.define(MODEL_STANDARDIZE_HALF_LIFE, Type.DOUBLE, STANDARDISER_DEFAULTS.halfLifeRows(), Bounds.nonNegative(), Importance.LOW,
-                "Dense events after which an event's weight in the standardisation's mean and variance has halved, so the "
-                        + "scale follows drifting inputs and forgets an extreme one; 0 = never forget.",
+                "Events (dense ones, or sparse ones for the sparse scale) after which an event's weight in the "
+                        + "standardisation's statistics has halved, so the scale follows drifting inputs and forgets an "
+                        + "extreme one; 0 = never forget.",
                 MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE_HALF_LIFE);
         def.define(MODEL_STANDARDIZE_CLIP, Type.DOUBLE, STANDARDISER_DEFAULTS.clipDeviations(), Bounds.nonNegative(), Importance.LOW,
-                "Standard deviations from the mean at which a feature value is clipped (after 16 dense events), before it "
-                        + "updates the standardisation and before the model sees it: one extreme event moves the model by one "
-                        + "bounded step; 0 = no clipping.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE_CLIP);
+                "Standard deviations from the mean at which a dense feature value is clipped (after 16 dense events), "
+                        + "before it updates the standardisation and before the model sees it: one extreme event moves the "
+                        + "model by one bounded step; 0 = no clipping. Sparse values are scaled, not clipped.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE_CLIP);
         def.define(MODEL_SEED, Type.LONG, LEARNING_DEFAULTS.seed(), Importance.LOW,
                 "Seed of the parameter initialisation.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_SEED);
         def.define(BATCH_SIZE, Type.INT, 32, Range.between(1, 65536), Importance.MEDIUM,
