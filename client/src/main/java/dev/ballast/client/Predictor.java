@@ -14,8 +14,9 @@ import java.util.Map;
  * Scores events with a Ballast {@link ModelSnapshot}, in plain Java: {@code sigmoid(x' W + b)} for
  * "linear", {@code sigmoid(relu(x' W1 + b1) W2 + b2)} for "mlp". When the snapshot carries {@code featureMean}
  * and {@code featureScale}, a dense input is standardised as {@code x' = (x - featureMean) * featureScale} and
- * a sparse input is only scaled, {@code x' = x * featureScale}, exactly as the trainer does; a standardised dense
- * value is clipped at {@code ±featureClip} when the snapshot carries it (one extreme input cannot swing a prediction).
+ * a sparse input is only scaled, {@code x' = clamp(x, ±sparseClip) * featureScale}, exactly as the trainer does; a
+ * standardised dense value is clipped at {@code ±featureClip} when the snapshot carries it (one extreme input cannot
+ * swing a prediction).
  * When it carries {@code S} and {@code c} (label stacking), a second stage over all labels' probabilities follows.
  *
  * <p>Decisions use each label's threshold from the snapshot (the one the trainer had tuned), unless
@@ -41,6 +42,7 @@ public final class Predictor {
     private final float[] featureScale;
     /** Bound of a standardised dense value; {@link Float#POSITIVE_INFINITY} when the snapshot carries none. */
     private final float featureClip;
+    private final float sparseClip;
     private final ThreadLocal<float[]> hiddenScratch;
     /**
      * The label-stacking second stage, {@code S [L,L]} and {@code c [L]}, or null when the snapshot carries none:
@@ -97,6 +99,8 @@ public final class Predictor {
                 ? require(tensors, shapes, "featureScale", featureCount) : null;
         featureClip = tensors.containsKey("featureClip")
                 ? require(tensors, shapes, "featureClip", 1)[0] : Float.POSITIVE_INFINITY;
+        sparseClip = tensors.containsKey("sparseClip")
+                ? require(tensors, shapes, "sparseClip", 1)[0] : Float.POSITIVE_INFINITY;
         int width = hiddenUnits;
         hiddenScratch = ThreadLocal.withInitial(() -> new float[width]);
         stageWeights = tensors.containsKey("S") ? require(tensors, shapes, "S", labelCount, labelCount) : null;
@@ -118,6 +122,7 @@ public final class Predictor {
         featureMean = parameters.featureMean;
         featureScale = parameters.featureScale;
         featureClip = parameters.featureClip;
+        sparseClip = parameters.sparseClip;
         hiddenScratch = ThreadLocal.withInitial(() -> new float[hiddenUnits]);
         stageWeights = parameters.stageWeights;
         stageBias = parameters.stageBias;
@@ -211,7 +216,8 @@ public final class Predictor {
             if (feature < 0 || feature >= featureCount) {
                 throw new IllegalArgumentException("Feature index " + feature + " outside [0, " + featureCount + ")");
             }
-            float x = featureScale == null ? values[k] : values[k] * featureScale[feature];
+            float value = Math.max(-sparseClip, Math.min(sparseClip, values[k]));
+            float x = featureScale == null ? value : value * featureScale[feature];
             accumulate(first, x, feature * width);
         }
         finish(first, out);

@@ -403,6 +403,7 @@ final class FeedForwardModel implements MultiLabelModel {
         int[] indices = batch.sparseIndices();
         float[] values = batch.sparseValues();
         float[] scale = standardiser.scaleInForce();
+        float clip = standardiser.sparseClip();
         float[] sums = workspace.firstLayerRow;
         for (int row = 0; row < rows; row++) {
             if (!sparseRows[row]) {
@@ -412,7 +413,7 @@ final class FeedForwardModel implements MultiLabelModel {
             firstLayer.get(out, sums);
             for (int k = start[row]; k < start[row + 1]; k++) {
                 int feature = indices[k];
-                float x = values[k] * scale[feature];
+                float x = Math.max(-clip, Math.min(clip, values[k])) * scale[feature];
                 int from = feature * width;
                 for (int unit = 0; unit < width; unit++) {
                     sums[unit] += x * w[from + unit];
@@ -510,6 +511,7 @@ final class FeedForwardModel implements MultiLabelModel {
         int[] indices = batch.sparseIndices();
         float[] values = batch.sparseValues();
         float[] scale = standardiser.scaleInForce();
+        float clip = standardiser.sparseClip();
         float[] upstreamRow = workspace.firstLayerRow;
         for (int row = 0; row < rows; row++) {
             if (!sparseRows[row]) {
@@ -518,7 +520,7 @@ final class FeedForwardModel implements MultiLabelModel {
             upstream.get(row * width, upstreamRow);
             for (int k = start[row]; k < start[row + 1]; k++) {
                 int feature = indices[k];
-                float x = values[k] * scale[feature];
+                float x = Math.max(-clip, Math.min(clip, values[k])) * scale[feature];
                 int out = feature * width;
                 for (int unit = 0; unit < width; unit++) {
                     gradient[out + unit] += x * upstreamRow[unit];
@@ -612,6 +614,7 @@ final class FeedForwardModel implements MultiLabelModel {
             tensors.add(new ParameterTensor("featureScale", new int[] {featureCount},
                     standardiser.scaleInForce().clone()));
             tensors.add(new ParameterTensor("featureClip", new int[] {1}, new float[] {standardiser.clipBound()}));
+            tensors.add(new ParameterTensor("sparseClip", new int[] {1}, new float[] {standardiser.sparseClip()}));
         }
         return tensors;
     }

@@ -15,8 +15,9 @@ import java.util.List;
  * feature, which resist outliers, are updated from the dense rows of each training batch, after its step (see
  * {@link Standardiser}). A dense row is transformed to {@code clamp((x - featureMean) * featureScale, ±featureClip)},
  * with {@code featureScale = 1/sqrt(variance + 1e-8)} (1 before two dense rows were seen). A sparse row is only
- * scaled, {@code x * featureScale}, never centred, so it stays sparse; until the model has seen two dense rows, the
- * sparse rows' own root mean squares set {@code featureScale} (see {@link Standardiser}).
+ * scaled, {@code clamp(x, ±sparseClip) * featureScale}, never centred, so it stays sparse; until the model has seen
+ * two dense rows, the sparse rows' own root mean squares set {@code featureScale} and {@code sparseClip} (see
+ * {@link Standardiser}).
  *
  * <p>Implementations are not thread-safe: one model belongs to one stream thread.
  */
@@ -87,7 +88,7 @@ public interface MultiLabelModel {
     /**
      * Everything needed to predict, as named row-major float32 copies: linear {@code W [F,L]}, {@code b [L]};
      * MLP {@code W1 [F,H]}, {@code b1 [H]}, {@code W2 [H,L]}, {@code b2 [L]}; with standardisation also
-     * {@code featureMean [F]}, {@code featureScale [F]} and {@code featureClip [1]}.
+     * {@code featureMean [F]}, {@code featureScale [F]}, {@code featureClip [1]} and {@code sparseClip [1]}.
      */
     List<ParameterTensor> parameters();
 }

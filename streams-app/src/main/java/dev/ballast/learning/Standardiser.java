@@ -27,7 +27,8 @@ import java.util.Arrays;
  * feature's (the share of values each feature would have if all were alike, at the mean square of all values), and
  * no scale makes the root mean square of all values exceed {@link #SPARSE_MAX_SCALED} (as the dense clip does). And
  * one extreme value is kept from shrinking every scale: a value enters the statistics clipped at
- * {@link #SPARSE_CLIP} times the root mean square of all values. (The model's sparse inputs are scaled, not clipped.) Each
+ * {@link #SPARSE_CLIP} times the root mean square of all values, and the model sees it clipped there too
+ * ({@link #sparseClip}), so one extreme sparse value moves the model by a bounded step, as a dense one does. Each
  * feature's scale is refreshed when a batch lists it, so a batch costs its own values, not the feature count. The
  * sparse statistics set the scale only while the model has seen fewer than two dense rows; after that the dense
  * rows' deviations scale both kinds, as before.
@@ -84,6 +85,8 @@ final class Standardiser {
     /** The decayed count of values the sparse rows listed, and the decayed sum of their squares. */
     private double sparseValueWeight;
     private double sparseValueSquares;
+    /** The raw magnitude a sparse value is clipped at before it is scaled: {@link #sparseClip}. */
+    private float sparseClipInForce = Float.MAX_VALUE;
     /** False for a model an earlier release trained on unscaled sparse rows: see {@link #keepSparseRowsUnscaled}. */
     private boolean scalesSparseRows = true;
 
@@ -190,6 +193,7 @@ final class Standardiser {
         if (!(sparseValueSquares > 0)) {
             return;
         }
+        refreshSparseClip();
         // The mean square is (sums[j] / inflation + prior) / (rows' weight + prior rows), the prior the average
         // feature's share of the values times their mean square; the bound caps the scale of every feature alike.
         double averageSquare = sparseValueSquares / sparseValueWeight;
@@ -207,6 +211,21 @@ final class Standardiser {
                 }
             }
         }
+    }
+
+    private void refreshSparseClip() {
+        sparseClipInForce = sparseRows > WARM_UP_ROWS && sparseValueSquares > 0
+                ? (float) (SPARSE_CLIP * Math.sqrt(sparseValueSquares / sparseValueWeight)) : Float.MAX_VALUE;
+    }
+
+    /**
+     * The magnitude a sparse value is clipped at before it is scaled, published as {@code sparseClip} so that a
+     * client predicts as the trainer does: {@link #SPARSE_CLIP} times the root mean square of all sparse values, the
+     * statistics' own clip, once {@link #WARM_UP_ROWS} sparse rows were seen; {@link Float#MAX_VALUE} (no bound)
+     * before that, for a model scaled by dense rows, or for one that keeps sparse rows unscaled.
+     */
+    float sparseClip() {
+        return sparseClipInForce;
     }
 
     private void deflate() {
@@ -278,6 +297,7 @@ final class Standardiser {
             inflation = 1;
             SavedArrays.copy(sparse.getSquares(), sparseSquares, "standardiser sparse sums");
             SavedArrays.copy(sparse.getScales(), scaleInForce, "standardiser sparse scales");
+            refreshSparseClip();
         }
         if (count > 0) {
             refresh();

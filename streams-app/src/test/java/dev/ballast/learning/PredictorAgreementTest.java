@@ -95,6 +95,16 @@ class PredictorAgreementTest {
         float[] scales = model.parameters().stream().filter(t -> t.name().equals("featureScale")).findFirst()
                 .orElseThrow().data();
         assertTrue(scales[0] > 1.5f && scales[6] > 1.5f, "scaled by the sparse rows: " + Arrays.toString(scales));
+        float clip = model.parameters().stream().filter(t -> t.name().equals("sparseClip")).findFirst()
+                .orElseThrow().data()[0];
+        assertTrue(clip < 10, "sparse values are clipped: " + clip);
+        batch.clear();
+        while (!batch.isFull()) {
+            // Every other row holds a value far beyond the clip, which both must clip alike.
+            float big = batch.size() % 2 == 0 ? 50f : -0.25f;
+            batch.addSparse(new int[] {random.nextInt(6), 6 + random.nextInt(6)}, new float[] {big, 0.5f},
+                    new float[LABELS], 1f);
+        }
         Predictor predictor = Predictor.of(snapshot(model));
         float[] expected = new float[batch.size() * LABELS];
         model.predict(batch, expected);

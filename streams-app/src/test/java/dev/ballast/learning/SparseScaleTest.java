@@ -111,6 +111,52 @@ class SparseScaleTest {
         assertEquals(before[1], standardiser.scaleInForce()[1], 0.1 * before[1], "and comes back");
     }
 
+    /**
+     * A sparse value of 1e15 reaches the model clipped at the published {@code sparseClip} (10 times the values'
+     * root mean square): an MLP stepped on it is the very model stepped on the clip itself, so the row moves it by
+     * one bounded step. Unclipped, its hidden units would carry 1e15 into every output weight's step.
+     */
+    @Test
+    void shouldMoveAModelByOneBoundedStepWhenOneSparseValueIsExtreme() {
+        LearningSettings settings = LearningSettings.defaults().withModelType(ModelType.MLP);
+        MultiLabelModel extreme = Models.create(FEATURES, 2, settings);
+        MultiLabelModel atTheClip = Models.create(FEATURES, 2, settings);
+        SplittableRandom random = new SplittableRandom(23);
+        for (int batch = 0; batch < 100; batch++) {
+            MiniBatch rows = learnableBatch(random);
+            extreme.learn(rows, new float[] {1, 1}, new float[] {1, 1});
+            atTheClip.learn(rows, new float[] {1, 1}, new float[] {1, 1});
+        }
+        float clip = tensor(extreme, "sparseClip")[0];
+        assertTrue(clip > 0.3f && clip < 10, "clip " + clip);
+        MiniBatch rows = learnableBatch(random);
+        rows.sparseValues()[1] = 1e15f;
+        extreme.learn(rows, new float[] {1, 1}, new float[] {1, 1});
+        rows.sparseValues()[1] = clip;
+        atTheClip.learn(rows, new float[] {1, 1}, new float[] {1, 1});
+        for (String name : List.of("W1", "b1", "W2", "b2")) {
+            assertArrayEquals(tensor(atTheClip, name), tensor(extreme, name), name);
+        }
+    }
+
+    private static float[] tensor(MultiLabelModel model, String name) {
+        return model.parameters().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().data();
+    }
+
+    /** Label 0: the row lists a feature in 1-9; label 1: one in 30-39. */
+    private static MiniBatch learnableBatch(SplittableRandom random) {
+        MiniBatch rows = new MiniBatch(8, FEATURES, 2);
+        for (int row = 0; row < 8; row++) {
+            int[] indices = rowIndices(random);
+            float[] values = new float[indices.length];
+            java.util.Arrays.fill(values, 0.3f);
+            boolean low = java.util.Arrays.stream(indices).anyMatch(j -> j > 0 && j < 10);
+            boolean high = java.util.Arrays.stream(indices).anyMatch(j -> j >= 30);
+            rows.addSparse(indices, values, new float[] {low ? 1 : 0, high ? 1 : 0}, 1f);
+        }
+        return rows;
+    }
+
     /** Eight rows of every feature at 0.2 (plus noise); with {@code extreme}, feature 1 of the first row is 1e30. */
     private static MiniBatch nearPointTwo(SplittableRandom random, boolean extreme) {
         MiniBatch rows = new MiniBatch(8, FEATURES, 1);
