@@ -614,7 +614,10 @@ final class FeedForwardModel implements MultiLabelModel {
             tensors.add(new ParameterTensor("featureScale", new int[] {featureCount},
                     standardiser.scaleInForce().clone()));
             tensors.add(new ParameterTensor("featureClip", new int[] {1}, new float[] {standardiser.clipBound()}));
-            tensors.add(new ParameterTensor("sparseClip", new int[] {1}, new float[] {standardiser.sparseClip()}));
+            // Only once sparse rows set it: a model of dense rows publishes what it always did.
+            if (standardiser.sparseClip() < Float.MAX_VALUE) {
+                tensors.add(new ParameterTensor("sparseClip", new int[] {1}, new float[] {standardiser.sparseClip()}));
+            }
         }
         return tensors;
     }

@@ -88,7 +88,8 @@ public interface MultiLabelModel {
     /**
      * Everything needed to predict, as named row-major float32 copies: linear {@code W [F,L]}, {@code b [L]};
      * MLP {@code W1 [F,H]}, {@code b1 [H]}, {@code W2 [H,L]}, {@code b2 [L]}; with standardisation also
-     * {@code featureMean [F]}, {@code featureScale [F]}, {@code featureClip [1]} and {@code sparseClip [1]}.
+     * {@code featureMean [F]}, {@code featureScale [F]} and {@code featureClip [1]}, and {@code sparseClip [1]} once
+     * sparse rows have set it.
      */
     List<ParameterTensor> parameters();
 }
