@@ -262,7 +262,7 @@ public final class BallastConfig extends AbstractConfig {
         def.define(MODEL_STANDARDIZE_CLIP, Type.DOUBLE, STANDARDISER_DEFAULTS.clipDeviations(), Bounds.nonNegative(), Importance.LOW,
                 "Standard deviations from the mean at which a dense feature value is clipped (after 16 dense events), "
                         + "before it updates the standardisation and before the model sees it: one extreme event moves the "
-                        + "model by one bounded step; 0 = no clipping. Sparse values are scaled, not clipped.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE_CLIP);
+                        + "model by one bounded step; 0 = no clipping. Sparse values are clipped at 10 times the sparse values' root mean square instead.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_STANDARDIZE_CLIP);
         def.define(MODEL_SEED, Type.LONG, LEARNING_DEFAULTS.seed(), Importance.LOW,
                 "Seed of the parameter initialisation.", MODEL, ++order, ConfigDef.Width.SHORT, MODEL_SEED);
         def.define(BATCH_SIZE, Type.INT, 32, Range.between(1, 65536), Importance.MEDIUM,
