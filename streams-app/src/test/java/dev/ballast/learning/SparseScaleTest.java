@@ -123,13 +123,13 @@ class SparseScaleTest {
         MultiLabelModel atTheClip = Models.create(FEATURES, 2, settings);
         SplittableRandom random = new SplittableRandom(23);
         for (int batch = 0; batch < 100; batch++) {
-            MiniBatch rows = learnableBatch(random);
+            MiniBatch rows = learnableBatch(random, 2);
             extreme.learn(rows, new float[] {1, 1}, new float[] {1, 1});
             atTheClip.learn(rows, new float[] {1, 1}, new float[] {1, 1});
         }
         float clip = tensor(extreme, "sparseClip")[0];
         assertTrue(clip > 0.3f && clip < 10, "clip " + clip);
-        MiniBatch rows = learnableBatch(random);
+        MiniBatch rows = learnableBatch(random, 2);
         rows.sparseValues()[1] = 1e15f;
         extreme.learn(rows, new float[] {1, 1}, new float[] {1, 1});
         rows.sparseValues()[1] = clip;
@@ -143,16 +143,17 @@ class SparseScaleTest {
         return model.parameters().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().data();
     }
 
-    /** Label 0: the row lists a feature in 1-9; label 1: one in 30-39. */
-    private static MiniBatch learnableBatch(SplittableRandom random) {
-        MiniBatch rows = new MiniBatch(8, FEATURES, 2);
+    /** Label 0: the row lists a feature in 1-9; label 1: one in 30-39; any further label: never. */
+    private static MiniBatch learnableBatch(SplittableRandom random, int labels) {
+        MiniBatch rows = new MiniBatch(8, FEATURES, labels);
         for (int row = 0; row < 8; row++) {
             int[] indices = rowIndices(random);
             float[] values = new float[indices.length];
             java.util.Arrays.fill(values, 0.3f);
             boolean low = java.util.Arrays.stream(indices).anyMatch(j -> j > 0 && j < 10);
             boolean high = java.util.Arrays.stream(indices).anyMatch(j -> j >= 30);
-            rows.addSparse(indices, values, new float[] {low ? 1 : 0, high ? 1 : 0}, 1f);
+            float[] targets = java.util.Arrays.copyOf(new float[] {low ? 1 : 0, high ? 1 : 0}, labels);
+            rows.addSparse(indices, values, targets, 1f);
         }
         return rows;
     }
@@ -235,7 +236,7 @@ class SparseScaleTest {
         LearningSettings settings = LearningSettings.defaults();
         MultiLabelModel model = Models.create(FEATURES, 2, settings);
         SplittableRandom random = new SplittableRandom(3);
-        model.learn(sparseBatch(random, 2), new float[] {1, 1}, new float[] {1, 1});
+        model.learn(learnableBatch(random, 2), new float[] {1, 1}, new float[] {1, 1});
         SavedModel saved = Models.toSaved(model);
         SavedStandardiser standardiser = saved.getStandardiser();
         assertNotNull(standardiser.getSparse(), "this build scales sparse rows");
@@ -245,32 +246,16 @@ class SparseScaleTest {
         assertTrue(notices.stream().anyMatch(n -> n.contains("unscaled sparse rows")), notices.toString());
         MultiLabelModel widened = Models.withLabels(earlier, new int[] {0, 1, -1});
         for (int batch = 0; batch < 5; batch++) {
-            MiniBatch rows = sparseBatch(random, 2);
+            MiniBatch rows = learnableBatch(random, 2);
             earlier.learn(rows, new float[] {1, 1}, new float[] {1, 1});
-            MiniBatch wide = sparseBatch(random, 3);
+            MiniBatch wide = learnableBatch(random, 3);
             widened.learn(wide, new float[] {1, 1, 1}, new float[] {1, 1, 1});
         }
-        assertArrayEquals(ones(), featureScale(earlier));
-        assertArrayEquals(ones(), featureScale(widened));
+        assertArrayEquals(ones(), tensor(earlier, "featureScale"));
+        assertArrayEquals(ones(), tensor(widened, "featureScale"));
         MultiLabelModel fresh = Models.create(FEATURES, 2, settings);
-        fresh.learn(sparseBatch(random, 2), new float[] {1, 1}, new float[] {1, 1});
-        assertTrue(featureScale(fresh)[0] > 1.5f, "a new model scales them");
-    }
-
-    private static MiniBatch sparseBatch(SplittableRandom random, int labels) {
-        MiniBatch rows = new MiniBatch(8, FEATURES, labels);
-        for (int row = 0; row < 8; row++) {
-            int[] indices = rowIndices(random);
-            float[] values = new float[indices.length];
-            java.util.Arrays.fill(values, 0.3f);
-            rows.addSparse(indices, values, java.util.Arrays.copyOf(new float[] {row % 2, 0, 1}, labels), 1f);
-        }
-        return rows;
-    }
-
-    private static float[] featureScale(MultiLabelModel model) {
-        return model.parameters().stream().filter(t -> t.name().equals("featureScale")).findFirst().orElseThrow()
-                .data();
+        fresh.learn(learnableBatch(random, 2), new float[] {1, 1}, new float[] {1, 1});
+        assertTrue(tensor(fresh, "featureScale")[0] > 1.5f, "a new model scales them");
     }
 
     private static float[] ones() {
