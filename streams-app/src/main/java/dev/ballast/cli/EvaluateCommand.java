@@ -290,7 +290,7 @@ final class EvaluateCommand implements Callable<Integer> {
              ExampleSource source = shuffleSeed != null ? ExampleSources.shuffled(opened, shuffleSeed) : opened;
              ExampleWriter writer = ExampleWriters.open(exportFile, exportFormat, source.labelNames(),
                      source.featureNames())) {
-            ProgressBar bar = noProgress ? ProgressBar.silent() : ProgressBar.onTerminal(System.err, inputName());
+            ProgressBar bar = progressBar();
             while (source.hasNext()) {
                 writer.write(source.next());
                 bar.update(++written, source.position(), source.size());
@@ -312,7 +312,7 @@ final class EvaluateCommand implements Callable<Integer> {
             BallastConfig dataConfig = new BallastConfig(withData);
             // Every buffered or generated source counts its size in events.
             long firstScored = scoreFrom == null ? 0 : (long) (scoreFrom * source.size());
-            ProgressBar bar = noProgress ? ProgressBar.silent() : ProgressBar.onTerminal(System.err, inputName());
+            ProgressBar bar = progressBar();
             EvaluationReport result = PrequentialEvaluation.run(source, dataConfig.trainerSettings(), firstScored,
                     windowEvents == null ? 0 : windowEvents,
                     events -> bar.update(events, source.position(), source.size()));
@@ -351,6 +351,11 @@ final class EvaluateCommand implements Callable<Integer> {
         return new DriftingStreamSpec(features, demo.labelCount(), syntheticSeed == null ? demo.seed() : syntheticSeed,
                 demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(), demo.labelNoise(), nonZeros > 0,
                 nonZeros);
+    }
+
+    /** The progress bar of one pass over the input, on stderr unless --no-progress. */
+    private ProgressBar progressBar() {
+        return noProgress ? ProgressBar.silent() : ProgressBar.onTerminal(System.err, inputName());
     }
 
     private String inputName() {

@@ -615,8 +615,9 @@ final class FeedForwardModel implements MultiLabelModel {
                     standardiser.scaleInForce().clone()));
             tensors.add(new ParameterTensor("featureClip", new int[] {1}, new float[] {standardiser.clipBound()}));
             // Only once sparse rows set it: a model of dense rows publishes what it always did.
-            if (standardiser.sparseClip() < Float.MAX_VALUE) {
-                tensors.add(new ParameterTensor("sparseClip", new int[] {1}, new float[] {standardiser.sparseClip()}));
+            float sparseClip = standardiser.sparseClip();
+            if (sparseClip < Float.MAX_VALUE) {
+                tensors.add(new ParameterTensor("sparseClip", new int[] {1}, new float[] {sparseClip}));
             }
         }
         return tensors;

@@ -85,8 +85,6 @@ final class Standardiser {
     /** The decayed count of values the sparse rows listed, and the decayed sum of their squares. */
     private double sparseValueWeight;
     private double sparseValueSquares;
-    /** The raw magnitude a sparse value is clipped at before it is scaled: {@link #sparseClip}. */
-    private float sparseClipInForce = Float.MAX_VALUE;
     /** False for a model an earlier release trained on unscaled sparse rows: see {@link #keepSparseRowsUnscaled}. */
     private boolean scalesSparseRows = true;
 
@@ -193,7 +191,6 @@ final class Standardiser {
         if (!(sparseValueSquares > 0)) {
             return;
         }
-        refreshSparseClip();
         // The mean square is (sums[j] / inflation + prior) / (rows' weight + prior rows), the prior the average
         // feature's share of the values times their mean square; the bound caps the scale of every feature alike.
         double averageSquare = sparseValueSquares / sparseValueWeight;
@@ -213,11 +210,6 @@ final class Standardiser {
         }
     }
 
-    private void refreshSparseClip() {
-        sparseClipInForce = sparseRows > WARM_UP_ROWS && sparseValueSquares > 0
-                ? (float) (SPARSE_CLIP * Math.sqrt(sparseValueSquares / sparseValueWeight)) : Float.MAX_VALUE;
-    }
-
     /**
      * The magnitude a sparse value is clipped at before it is scaled, published as {@code sparseClip} so that a
      * client predicts as the trainer does: {@link #SPARSE_CLIP} times the root mean square of all sparse values, the
@@ -225,7 +217,8 @@ final class Standardiser {
      * before that, for a model scaled by dense rows, or for one that keeps sparse rows unscaled.
      */
     float sparseClip() {
-        return sparseClipInForce;
+        return sparseRows > WARM_UP_ROWS && sparseValueSquares > 0
+                ? (float) (SPARSE_CLIP * Math.sqrt(sparseValueSquares / sparseValueWeight)) : Float.MAX_VALUE;
     }
 
     private void deflate() {
@@ -297,7 +290,6 @@ final class Standardiser {
             inflation = 1;
             SavedArrays.copy(sparse.getSquares(), sparseSquares, "standardiser sparse sums");
             SavedArrays.copy(sparse.getScales(), scaleInForce, "standardiser sparse scales");
-            refreshSparseClip();
         }
         if (count > 0) {
             refresh();
