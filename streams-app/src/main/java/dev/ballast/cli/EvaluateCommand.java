@@ -64,7 +64,9 @@ import picocli.CommandLine.Option;
             "  ballast evaluate --input Music.arff --shuffle 1-20 --score-from 0.6667 \\",
             "                   --sweep ballast.weighting.policy=none,sqrt",
             "  ballast evaluate --synthetic 200000 --synthetic-seed 1 --export drift-1.csv",
-            "  ballast evaluate --synthetic 100000 --synthetic-sparse 1000:20"})
+            "  ballast evaluate --synthetic 100000 --synthetic-sparse 1000:20",
+            "  ballast evaluate --synthetic 200000 --synthetic-gradual \\",
+            "                   --sweep ballast.weighting.policy=sqrt,none"})
 final class EvaluateCommand implements Callable<Integer> {
 
     /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */
@@ -92,6 +94,12 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Make the --synthetic stream sparse: FEATURES features, NONZEROS of them non-zero in each "
                     + "event (e.g. 1000:20, text-like rows); the labels stay linear within each row's non-zeros.")
     String syntheticSparse;
+
+    @Option(names = "--synthetic-gradual",
+            description = "Make the --synthetic stream's prevalences drift gradually: each drifting label moves "
+                    + "tenfold, log-linearly, over every 20,000-event period instead of jumping tenfold at once at "
+                    + "its end: how the half-lives follow a prevalence that never jumps.")
+    boolean syntheticGradual;
 
     /** The --synthetic stream's shape and seed, from the options above. */
     private DriftingStreamSpec syntheticSpec;
@@ -154,6 +162,10 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Long> seeds = shuffleSeeds(shuffleSeeds);
         if (syntheticSparse != null && input.synthetic == null) {
             throw new UserFacingException("--synthetic-sparse shapes the --synthetic stream; a file has its own shape");
+        }
+        if (syntheticGradual && input.synthetic == null) {
+            throw new UserFacingException("--synthetic-gradual shapes the --synthetic stream; a file has its own "
+                    + "prevalences");
         }
         if (seeds.size() > 1 && input.synthetic != null) {
             throw new UserFacingException("--shuffle takes one seed with --synthetic; vary --synthetic-seed instead");
@@ -329,7 +341,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * The demo's drifting stream with --synthetic-seed and --synthetic-sparse applied; read once, before any run.
+     * The demo's drifting stream with --synthetic-seed, --synthetic-sparse and --synthetic-gradual applied; read
+     * once, before any run.
      */
     private DriftingStreamSpec syntheticSpec() {
         DriftingStreamSpec demo = DriftingStreamSpec.demo();
@@ -350,7 +363,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         return new DriftingStreamSpec(features, demo.labelCount(), syntheticSeed == null ? demo.seed() : syntheticSeed,
                 demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(), demo.labelNoise(), nonZeros > 0,
-                nonZeros);
+                nonZeros, syntheticGradual);
     }
 
     /** The progress bar of one pass over the input, on stderr unless --no-progress. */
@@ -359,7 +372,10 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private String inputName() {
-        return input.file != null ? input.file.getFileName().toString() : "synthetic drifting stream";
+        if (input.file != null) {
+            return input.file.getFileName().toString();
+        }
+        return syntheticGradual ? "synthetic gradually drifting stream" : "synthetic drifting stream";
     }
 
     private ObjectNode toJson(Run run) {
@@ -372,6 +388,9 @@ final class EvaluateCommand implements Callable<Integer> {
             root.put("driftPeriodEvents", syntheticSpec.driftPeriodEvents());
             if (syntheticSparse != null) {
                 root.put("syntheticSparse", syntheticSparse);
+            }
+            if (syntheticGradual) {
+                root.put("syntheticGradual", true);
             }
         }
         ObjectNode swept = root.putObject("swept");

@@ -26,6 +26,10 @@ import java.util.stream.IntStream;
  * {@code driftPeriodEvents} events; half of them start high, so at each switch some labels rise while others
  * fall. Everything follows from the seed: the same spec gives the same stream.
  *
+ * <p>With {@link DriftingStreamSpec#gradual()} a drifting label starts each period at the level it would jump to
+ * and moves log-linearly to the other level over the period, so its prevalence never jumps: it falls (or rises)
+ * tenfold over one period and comes back over the next, and the threshold follows it event by event.
+ *
  * <p>Example ids are {@code e<index>}, the event time is the zero-based index, importance is 1; progress is
  * counted in examples.
  */
@@ -114,7 +118,22 @@ public final class DriftingStream implements ExampleSource {
         if (label < 0 || label >= spec.labelCount() || eventIndex < 0) {
             throw new IllegalArgumentException("no label " + label + " at event " + eventIndex);
         }
-        return isHigh(label, eventIndex) ? highPrevalence[label] : lowPrevalence[label];
+        boolean high = isHigh(label, eventIndex);
+        if (!spec.gradual() || lowPrevalence[label] == highPrevalence[label]) {
+            return high ? highPrevalence[label] : lowPrevalence[label];
+        }
+        double from = Math.log(high ? highPrevalence[label] : lowPrevalence[label]);
+        double to = Math.log(high ? lowPrevalence[label] : highPrevalence[label]);
+        double progress = (eventIndex % spec.driftPeriodEvents()) / (double) spec.driftPeriodEvents();
+        return Math.exp(from + progress * (to - from));
+    }
+
+    /** The score a label's positives exceed at an event index: {@code Φ⁻¹(1 - p)} for its prevalence there. */
+    private double thresholdAt(int label, long eventIndex) {
+        if (spec.gradual()) {
+            return NormalQuantile.of(1 - prevalenceAt(label, eventIndex));
+        }
+        return isHigh(label, eventIndex) ? highThreshold[label] : lowThreshold[label];
     }
 
     private boolean isHigh(int label, long eventIndex) {
@@ -150,10 +169,9 @@ public final class DriftingStream implements ExampleSource {
         int[] positives = new int[spec.labelCount()];
         int positiveCount = 0;
         for (int label = 0; label < positives.length; label++) {
-            boolean high = isHigh(label, index);
             boolean positive = sampling.nextDouble() < spec.labelNoise()
-                    ? sampling.nextDouble() < (high ? highPrevalence[label] : lowPrevalence[label])
-                    : scores[label] > (high ? highThreshold[label] : lowThreshold[label]);
+                    ? sampling.nextDouble() < prevalenceAt(label, index)
+                    : scores[label] > thresholdAt(label, index);
             if (positive) {
                 positives[positiveCount++] = label;
             }

@@ -12,9 +12,12 @@ package dev.ballast.io;
  * @param labelNoise        the probability that a label ignores the features and is drawn at its prevalence
  * @param sparse            whether rows are {@link Features.Sparse}
  * @param nonZerosPerRow    the non-zero features of a sparse row; ignored for dense rows
+ * @param gradual           whether a drifting label's prevalence moves log-linearly from one level to the other over
+ *                          each period instead of jumping at its end
  */
 public record DriftingStreamSpec(int featureCount, int labelCount, long seed, long driftPeriodEvents,
-        double minPrevalence, double maxPrevalence, double labelNoise, boolean sparse, int nonZerosPerRow) {
+        double minPrevalence, double maxPrevalence, double labelNoise, boolean sparse, int nonZerosPerRow,
+        boolean gradual) {
 
     public DriftingStreamSpec {
         if (featureCount < 1 || labelCount < 1) {
@@ -33,6 +36,13 @@ public record DriftingStreamSpec(int featureCount, int labelCount, long seed, lo
         if (sparse && (nonZerosPerRow < 1 || nonZerosPerRow > featureCount)) {
             throw new IllegalArgumentException("nonZerosPerRow must be in [1, featureCount]: " + nonZerosPerRow);
         }
+    }
+
+    /** A stream whose prevalences jump at the end of each period. */
+    public DriftingStreamSpec(int featureCount, int labelCount, long seed, long driftPeriodEvents,
+            double minPrevalence, double maxPrevalence, double labelNoise, boolean sparse, int nonZerosPerRow) {
+        this(featureCount, labelCount, seed, driftPeriodEvents, minPrevalence, maxPrevalence, labelNoise, sparse,
+                nonZerosPerRow, false);
     }
 
     /**

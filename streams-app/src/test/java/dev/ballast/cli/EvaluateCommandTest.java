@@ -290,4 +290,36 @@ class EvaluateCommandTest {
             assertTrue(result.err().contains("--synthetic-sparse"), invalid + ": " + result.err());
         }
     }
+
+    @Test
+    void shouldEvaluateAndExportTheGraduallyDriftingStreamWhenAsked(@TempDir Path dir) throws Exception {
+        Run gradual = run("evaluate", "--synthetic", "3000", "--synthetic-gradual", "--no-progress", "--report", "json");
+        assertEquals(0, gradual.exitCode(), gradual.err());
+        JsonNode report = gradual.json();
+        assertTrue(report.get("syntheticGradual").asBoolean(), report.toString());
+        JsonNode jumping = run("evaluate", "--synthetic", "3000", "--no-progress", "--report", "json").json();
+        assertTrue(!jumping.has("syntheticGradual"), jumping.toString());
+        assertTrue(report.get("macroF1").asDouble() != jumping.get("macroF1").asDouble(), "another stream");
+        Run table = run("evaluate", "--synthetic", "3000", "--synthetic-gradual", "--no-progress");
+        assertTrue(table.out().contains("synthetic gradually drifting stream"), table.out());
+
+        Path file = dir.resolve("gradual.csv");
+        assertEquals(0, run("evaluate", "--synthetic", "1200", "--synthetic-gradual", "--no-progress",
+                "--export", file.toString()).exitCode());
+        DriftingStreamSpec demo = DriftingStreamSpec.demo();
+        DriftingStream expected = new DriftingStream(new DriftingStreamSpec(demo.featureCount(), demo.labelCount(),
+                demo.seed(), demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(), demo.labelNoise(),
+                false, 0, true), 1200);
+        try (ExampleSource written = ExampleSources.open(file, null)) {
+            while (expected.hasNext()) {
+                assertEquals(expected.next(), written.next());
+            }
+        }
+
+        Path arff = dir.resolve("tiny.csv");
+        Files.writeString(arff, "x0,label:a\n1,1\n");
+        Run withFile = run("evaluate", "--input", arff.toString(), "--synthetic-gradual", "--no-progress");
+        assertEquals(ReadableErrors.USER_ERROR, withFile.exitCode());
+        assertTrue(withFile.err().contains("--synthetic-gradual"), withFile.err());
+    }
 }

@@ -92,6 +92,61 @@ class DriftingStreamTest {
     }
 
     @Test
+    void shouldMoveGraduallyBetweenTheSameLevelsWhenGradual() {
+        DriftingStreamSpec demo = DriftingStreamSpec.demo();
+        DriftingStream jumping = new DriftingStream(demo, Long.MAX_VALUE);
+        DriftingStream gradual = new DriftingStream(new DriftingStreamSpec(demo.featureCount(), demo.labelCount(),
+                demo.seed(), demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(), demo.labelNoise(),
+                false, 0, true), Long.MAX_VALUE);
+        long period = demo.driftPeriodEvents();
+        for (int label = 0; label < demo.labelCount(); label++) {
+            for (long regime = 0; regime < 3; regime++) {
+                long start = regime * period;
+                // Each period starts where the jumping schedule jumps to and ends where it jumps to next.
+                assertEquals(jumping.prevalenceAt(label, start), gradual.prevalenceAt(label, start), 1e-12);
+                assertEquals(jumping.prevalenceAt(label, start + period), gradual.prevalenceAt(label, start + period),
+                        1e-12);
+                double before = gradual.prevalenceAt(label, start + period - 1);
+                double after = gradual.prevalenceAt(label, start + period);
+                assertEquals(1, before / after, 2e-4, "no jump at the end of a period, label " + label);
+                // Half way, the geometric mean of the two levels: log-linear.
+                double low = Math.min(jumping.prevalenceAt(label, start), jumping.prevalenceAt(label, start + period));
+                double high = Math.max(jumping.prevalenceAt(label, start), jumping.prevalenceAt(label, start + period));
+                assertEquals(Math.sqrt(low * high), gradual.prevalenceAt(label, start + period / 2), 1e-12);
+            }
+        }
+        assertEquals(demo.minPrevalence(), gradual.prevalenceAt(0, period / 3), "label 0 stays put");
+    }
+
+    @Test
+    void shouldHitTheRampingPrevalenceWhenGradual() {
+        DriftingStreamSpec spec = new DriftingStreamSpec(12, 6, 7L, 40_000, 0.005, 0.3, 0.05, false, 0, true);
+        DriftingStream stream = new DriftingStream(spec, 2 * spec.driftPeriodEvents());
+        int slices = 8;
+        long sliceEvents = 2 * spec.driftPeriodEvents() / slices;
+        int[][] positives = new int[slices][spec.labelCount()];
+        double[][] expected = new double[slices][spec.labelCount()];
+        while (stream.hasNext()) {
+            Example example = stream.next();
+            int slice = (int) (example.eventTime() / sliceEvents);
+            for (int label = 0; label < spec.labelCount(); label++) {
+                expected[slice][label] += stream.prevalenceAt(label, example.eventTime()) / sliceEvents;
+            }
+            for (int label : example.positiveLabels()) {
+                positives[slice][label]++;
+            }
+        }
+        for (int slice = 0; slice < slices; slice++) {
+            for (int label = 0; label < spec.labelCount(); label++) {
+                double scheduled = expected[slice][label];
+                double tolerance = 4 * Math.sqrt(scheduled * (1 - scheduled) / sliceEvents);
+                assertEquals(scheduled, positives[slice][label] / (double) sliceEvents, tolerance,
+                        "label " + label + " in slice " + slice);
+            }
+        }
+    }
+
+    @Test
     void shouldMakeLabelsAFunctionOfTheFeaturesWhenNoiseIsZero() {
         DriftingStreamSpec noiseless = new DriftingStreamSpec(2, 1, 11L, 1_000_000, 0.3, 0.3, 0, false, 0);
         List<Example> examples = take(new DriftingStream(noiseless, 2_000));
