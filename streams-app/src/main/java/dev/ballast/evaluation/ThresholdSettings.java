@@ -44,11 +44,12 @@ public record ThresholdSettings(ThresholdPolicy policy, ThresholdMetric metric, 
   }
 
   /**
-   * The configuration's defaults: tuned thresholds maximising F1 over 100 bins with a half-life of 2,000 events,
+   * The configuration's defaults: tuned thresholds maximising F1 over 100 bins with a half-life of 1,000 events,
    * after 5 positives; 0.5 until then. Class weights shift a model's probabilities upwards on rare labels, so a fixed
-   * 0.5 is rarely the best cut; the short half-life follows prevalence moves (docs/evaluation.md).
+   * 0.5 is rarely the best cut; the short half-life follows prevalence moves and the model's own scores, which
+   * move as it learns (docs/evaluation.md, "Threshold memory").
    */
   public static ThresholdSettings defaults() {
-    return new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1, 1.0, 0.5, 100, 2_000, 5, 0.5f);
+    return new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1, 1.0, 0.5, 100, 1_000, 5, 0.5f);
   }
 }
