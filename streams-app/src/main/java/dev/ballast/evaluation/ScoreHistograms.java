@@ -99,6 +99,30 @@ public final class ScoreHistograms {
   }
 
   /**
+   * The same scores under another half-life: every label's masses as they stand, decaying at the new rate from
+   * here on, and scaled down (their shape kept, as {@link #forget} does) to the weight the new half-life keeps of
+   * an endless stream when they weigh more. A restart under a new half-life keeps the scores behind the thresholds
+   * this way.
+   *
+   * @param halfLifeEvents the new half-life in events, positive; infinite for plain counts
+   */
+  public ScoreHistograms withHalfLife(double halfLifeEvents) {
+    ScoreHistograms copy = new ScoreHistograms(labelCount, bins, halfLifeEvents);
+    System.arraycopy(growth, 0, copy.growth, 0, labelCount);
+    System.arraycopy(positiveTotal, 0, copy.positiveTotal, 0, labelCount);
+    System.arraycopy(negativeTotal, 0, copy.negativeTotal, 0, labelCount);
+    System.arraycopy(positiveMass, 0, copy.positiveMass, 0, positiveMass.length);
+    System.arraycopy(negativeMass, 0, copy.negativeMass, 0, negativeMass.length);
+    double keptEvents = 1 / (1 - copy.decayFactor);
+    if (Double.isFinite(keptEvents)) {
+      for (int label = 0; label < labelCount; label++) {
+        copy.forget(label, keptEvents);
+      }
+    }
+    return copy;
+  }
+
+  /**
    * Area under the precision-recall curve as average precision over the bins, from the highest bin down:
    * the sum over bins of (the bin's share of positives) times (the precision of predicting every event at
    * or above the bin positive). A perfect ranker scores 1, a random one about the prevalence. 0 when the

@@ -72,11 +72,35 @@ public final class ThresholdTuner {
         histograms.add(label, probabilities[index], targets[index] >= 0.5f);
       }
     }
-    for (int label = 0; label < labelCount; label++) {
+    retune();
+  }
+
+  /** Re-chooses every label's threshold from its histograms as they stand. */
+  private void retune() {
+    for (int label = 0; label < thresholds.length; label++) {
       thresholds[label] = histograms.positives(label) < settings.minPositives()
           ? settings.defaultThreshold()
           : tune(label);
     }
+  }
+
+  /**
+   * This tuner under other settings with the same bins: the score histograms are kept (under a new half-life as
+   * {@link ScoreHistograms#withHalfLife} keeps them), and every threshold is chosen afresh from them by the new
+   * settings' rule, so a restart under a new metric, floor or half-life does not wait for new scores.
+   *
+   * @throws IllegalArgumentException when the bins differ: scores cannot be re-binned
+   */
+  public ThresholdTuner withSettings(ThresholdSettings newSettings) {
+    if (newSettings.bins() != histograms.bins()) {
+      throw new IllegalArgumentException("the histograms have " + histograms.bins() + " bins, the settings "
+          + newSettings.bins());
+    }
+    ThresholdTuner tuner = new ThresholdTuner(newSettings, histograms.withHalfLife(newSettings.halfLifeEvents()));
+    if (newSettings.policy() != ThresholdPolicy.FIXED) {
+      tuner.retune();
+    }
+    return tuner;
   }
 
   /**

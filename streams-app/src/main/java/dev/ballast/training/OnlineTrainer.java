@@ -525,8 +525,14 @@ public final class OnlineTrainer {
             metrics = new PrequentialMetrics(labelNames, settings.metricsBins(), settings.metricsHalfLifeEvents());
         }
         if (!tuner.settings().equals(settings.thresholds())) {
-            notices.accept("threshold settings changed: the thresholds start afresh");
-            tuner = new ThresholdTuner(labelNames.size(), settings.thresholds());
+            if (tuner.settings().bins() == settings.thresholds().bins()) {
+                notices.accept("threshold settings changed: the thresholds are re-tuned from the saved score histograms");
+                tuner = tuner.withSettings(settings.thresholds());
+            } else {
+                notices.accept("threshold bins changed from " + tuner.settings().bins() + " to "
+                        + settings.thresholds().bins() + ": the thresholds start afresh");
+                tuner = new ThresholdTuner(labelNames.size(), settings.thresholds());
+            }
         }
         if (!settings.driftDetection()) {
             monitor = null;

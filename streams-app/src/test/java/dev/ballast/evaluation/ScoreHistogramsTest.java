@@ -75,6 +75,38 @@ class ScoreHistogramsTest {
   }
 
   @Test
+  void shouldKeepTheScoresAndDecayAtTheNewRateUnderAnotherHalfLife() {
+    ScoreHistograms histograms = new ScoreHistograms(2, 10, 2_000);
+    Random random = new Random(4);
+    for (int i = 0; i < 20_000; i++) {
+      boolean positive = random.nextDouble() < 0.1;
+      histograms.add(0, positive ? 0.4f + 0.6f * random.nextFloat() : 0.7f * random.nextFloat(), positive);
+    }
+    histograms.add(1, 0.9f, true);
+    double auprc = histograms.auprc(0);
+    double share = histograms.positives(0) / (histograms.positives(0) + histograms.negatives(0));
+    assertTrue(histograms.positives(0) + histograms.negatives(0) > 2_800, "about 2,000 / ln 2 events' weight");
+
+    ScoreHistograms shorter = histograms.withHalfLife(1_000);
+    assertEquals(1_000, shorter.halfLifeEvents());
+    double kept = 1 / (1 - Math.pow(2, -1 / 1_000.0));
+    assertEquals(kept, shorter.positives(0) + shorter.negatives(0), 1e-6, "capped at what 1,000 keeps");
+    assertEquals(share, shorter.positives(0) / kept, 1e-12);
+    assertEquals(auprc, shorter.auprc(0), 1e-12, "the shape is kept");
+    assertEquals(1, shorter.positives(1), 1e-12, "a label under the cap keeps its mass");
+    assertEquals(auprc, histograms.auprc(0), 1e-12, "the original is left as it was");
+    for (int i = 0; i < 1_000; i++) {
+      shorter.add(1, 0.1f, false);
+    }
+    assertEquals(0.5, shorter.positives(1), 1e-9, "then it decays at the new rate");
+
+    ScoreHistograms longer = histograms.withHalfLife(Double.POSITIVE_INFINITY);
+    assertEquals(histograms.positives(0), longer.positives(0), 1e-9, "nothing to cap for plain counts");
+    longer.add(1, 0.1f, false);
+    assertEquals(1, longer.positives(1), 1e-12);
+  }
+
+  @Test
   void shouldReportZeroAuprcWithoutPositives() {
     ScoreHistograms histograms = new ScoreHistograms(1, 10, 100);
     histograms.add(0, 0.3f, false);

@@ -154,6 +154,38 @@ class ThresholdTunerTest {
   }
 
   @Test
+  void shouldReTuneFromTheKeptHistogramsUnderNewSettingsOfTheSameBins() {
+    // positives: 6 at 0.9, 1 at 0.6, 3 at 0.3; negatives: 1 at 0.6, 10 at 0.3
+    ThresholdTuner f1 = new ThresholdTuner(1, settings(ThresholdMetric.F1, 1, 0.8, 1));
+    float[][] scoresAndTruth = {{0.9f, 6, 0}, {0.6f, 1, 1}, {0.3f, 3, 10}};
+    for (float[] bin : scoresAndTruth) {
+      for (int i = 0; i < bin[1]; i++) {
+        observeOne(f1, bin[0], true);
+      }
+      for (int i = 0; i < bin[2]; i++) {
+        observeOne(f1, bin[0], false);
+      }
+    }
+    assertArrayEquals(new float[] {0.6f}, f1.thresholds(), "F1 14/18 at 0.6, 12/16 at 0.9, 20/31 at 0.3");
+
+    ThresholdTuner shorterMemory = f1.withSettings(new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1,
+        1, 0.8, 100, 5, 1, 0.5f));
+    assertArrayEquals(f1.thresholds(), shorterMemory.thresholds(), "the same scores, the same cut");
+    assertEquals(5, shorterMemory.settings().halfLifeEvents());
+
+    ThresholdTuner precisionAtRecall = f1.withSettings(settings(ThresholdMetric.PRECISION_AT_RECALL, 1, 0.8, 1));
+    assertArrayEquals(new float[] {0.3f}, precisionAtRecall.thresholds(), "recall 0.7 at 0.6 is below the floor");
+    ThresholdTuner moreEvidence = f1.withSettings(settings(ThresholdMetric.F1, 1, 0.8, 11));
+    assertArrayEquals(new float[] {0.5f}, moreEvidence.thresholds(), "10 positives are fewer than 11");
+    ThresholdTuner fixed = f1.withSettings(new ThresholdSettings(ThresholdPolicy.FIXED, ThresholdMetric.F1, 1, 0.8,
+        100, 10_000, 1, 0.4f));
+    assertArrayEquals(new float[] {0.4f}, fixed.thresholds());
+    assertArrayEquals(new float[] {0.6f}, f1.thresholds(), "the original tuner is left as it was");
+    assertThrows(IllegalArgumentException.class, () -> f1.withSettings(new ThresholdSettings(ThresholdPolicy.TUNED,
+        ThresholdMetric.F1, 1, 0.8, 50, 10_000, 1, 0.5f)));
+  }
+
+  @Test
   void shouldRestoreThresholdsBitExactlyAndKeepTuningIdentically() throws IOException {
     ThresholdTuner original = new ThresholdTuner(3, new ThresholdSettings(ThresholdPolicy.TUNED,
         ThresholdMetric.F_BETA, 2, 0.5, 64, 500, 3, 0.5f));

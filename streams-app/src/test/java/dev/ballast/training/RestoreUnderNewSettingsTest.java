@@ -1,5 +1,6 @@
 package dev.ballast.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,13 +38,39 @@ class RestoreUnderNewSettingsTest {
         assertEquals(original.model().parameters().get(0).data()[0], restored.model().parameters().get(0).data()[0]);
         assertEquals(5, restored.pendingEvents());
         assertTrue(notices.stream().anyMatch(notice -> notice.contains("optimiser changed from adagrad to sgd")), notices.toString());
-        assertTrue(notices.stream().anyMatch(notice -> notice.contains("thresholds start afresh")), notices.toString());
+        assertTrue(notices.stream().anyMatch(notice -> notice.contains("threshold settings changed")), notices.toString());
+        assertArrayEquals(new float[] {0.5f, 0.5f}, restored.thresholds(), "fixed: the default threshold");
 
         long steps = restored.model().steps();
         feed(restored, new Random(2), 3);
         assertEquals(steps + 1, restored.model().steps(), "the 5 saved pending events and 3 more: one batch of 8 >= 4");
         feed(restored, new Random(3), 12);
         assertEquals(steps + 4, restored.model().steps(), "then one step per 4 events");
+    }
+
+    @Test
+    void shouldKeepTheTunedThresholdsWhenRestoredUnderANewThresholdHalfLifeAndStartAfreshUnderNewBins()
+            throws IOException {
+        TrainerSettings before = settings(Map.of(BallastConfig.THRESHOLD_HALF_LIFE, "2000"));
+        OnlineTrainer original = OnlineTrainer.create(before, FEATURES, LABELS);
+        feed(original, new Random(1), 600);
+        float[] tuned = original.thresholds();
+        assertTrue(tuned[0] != 0.5f, "label a is tuned: " + tuned[0]);
+
+        List<String> notices = new ArrayList<>();
+        OnlineTrainer shorter = OnlineTrainer.fromSaved(SavedTrainers.saved(original),
+                settings(Map.of(BallastConfig.THRESHOLD_HALF_LIFE, "1000")), FEATURES, LABELS, notices::add);
+        assertArrayEquals(tuned, shorter.thresholds(), "the saved scores, re-tuned at once");
+        assertTrue(notices.stream().anyMatch(notice -> notice.contains("re-tuned from the saved score histograms")),
+                notices.toString());
+
+        notices.clear();
+        OnlineTrainer rebinned = OnlineTrainer.fromSaved(SavedTrainers.saved(original),
+                settings(Map.of(BallastConfig.THRESHOLD_HALF_LIFE, "2000", BallastConfig.THRESHOLD_BINS, "50")),
+                FEATURES, LABELS, notices::add);
+        assertArrayEquals(new float[] {0.5f, 0.5f}, rebinned.thresholds());
+        assertTrue(notices.stream().anyMatch(notice -> notice.contains("bins changed from 100 to 50")),
+                notices.toString());
     }
 
     @Test
