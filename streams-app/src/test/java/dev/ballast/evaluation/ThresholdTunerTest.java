@@ -23,6 +23,18 @@ class ThresholdTunerTest {
     tuner.observe(new float[] {probability}, new float[] {positive ? 1 : 0}, 1);
   }
 
+  /** Each row: a score, how many positives and how many negatives were scored so. */
+  private static void observeCounts(ThresholdTuner tuner, float[][] scoresAndTruth) {
+    for (float[] bin : scoresAndTruth) {
+      for (int i = 0; i < bin[1]; i++) {
+        observeOne(tuner, bin[0], true);
+      }
+      for (int i = 0; i < bin[2]; i++) {
+        observeOne(tuner, bin[0], false);
+      }
+    }
+  }
+
   /** Five positives scored 0.6 and five negatives scored 0.4: any cut in (0.4, 0.6] separates them. */
   private static ThresholdTuner separableHistory(ThresholdSettings settings) {
     ThresholdTuner tuner = new ThresholdTuner(1, settings);
@@ -122,14 +134,7 @@ class ThresholdTunerTest {
     ThresholdTuner tuner = new ThresholdTuner(1, settings(ThresholdMetric.PRECISION_AT_RECALL, 1, 0.7, 1));
     // positives: 6 at 0.9, 2 at 0.6, 2 at 0.3; negatives: 1 at 0.9, 4 at 0.6, 1 at 0.3
     float[][] scoresAndTruth = {{0.9f, 6, 1}, {0.6f, 2, 4}, {0.3f, 2, 1}};
-    for (float[] bin : scoresAndTruth) {
-      for (int i = 0; i < bin[1]; i++) {
-        observeOne(tuner, bin[0], true);
-      }
-      for (int i = 0; i < bin[2]; i++) {
-        observeOne(tuner, bin[0], false);
-      }
-    }
+    observeCounts(tuner, scoresAndTruth);
     // 0.9: recall 0.6 (below floor); 0.6: recall 0.8, precision 8/13; 0.3: recall 1, precision 10/16
     assertArrayEquals(new float[] {0.3f}, tuner.thresholds());
   }
@@ -158,14 +163,7 @@ class ThresholdTunerTest {
     // positives: 6 at 0.9, 1 at 0.6, 3 at 0.3; negatives: 1 at 0.6, 10 at 0.3
     ThresholdTuner f1 = new ThresholdTuner(1, settings(ThresholdMetric.F1, 1, 0.8, 1));
     float[][] scoresAndTruth = {{0.9f, 6, 0}, {0.6f, 1, 1}, {0.3f, 3, 10}};
-    for (float[] bin : scoresAndTruth) {
-      for (int i = 0; i < bin[1]; i++) {
-        observeOne(f1, bin[0], true);
-      }
-      for (int i = 0; i < bin[2]; i++) {
-        observeOne(f1, bin[0], false);
-      }
-    }
+    observeCounts(f1, scoresAndTruth);
     assertArrayEquals(new float[] {0.6f}, f1.thresholds(), "F1 14/18 at 0.6, 12/16 at 0.9, 20/31 at 0.3");
 
     ThresholdTuner shorterMemory = f1.withSettings(new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1,
