@@ -316,9 +316,9 @@ class EvaluateCommandTest {
             }
         }
 
-        Path arff = dir.resolve("tiny.csv");
-        Files.writeString(arff, "x0,label:a\n1,1\n");
-        Run withFile = run("evaluate", "--input", arff.toString(), "--synthetic-gradual", "--no-progress");
+        Path csv = dir.resolve("tiny.csv");
+        Files.writeString(csv, "x0,label:a\n1,1\n");
+        Run withFile = run("evaluate", "--input", csv.toString(), "--synthetic-gradual", "--no-progress");
         assertEquals(ReadableErrors.USER_ERROR, withFile.exitCode());
         assertTrue(withFile.err().contains("--synthetic-gradual"), withFile.err());
     }
