@@ -193,7 +193,8 @@ public final class MiniBatch {
         }
     }
 
-    boolean hasDenseRows() {
+    /** Whether at least one row holds dense features. */
+    public boolean hasDenseRows() {
         return denseRows > 0;
     }
 
