@@ -22,11 +22,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +42,10 @@ import picocli.CommandLine.Option;
             "Formats: MEKA ARFF ('-C N' in @relation: the first N attributes are labels; -N: the last N),",
             "CSV (header; label columns named 'label:<name>') and JSONL (see the README).",
             "Files sorted by label set flatter any online learner: compare with --shuffle SEED, or average over",
-            "many shuffled copies with --shuffle 1-20 (one row per copy and a mean per setting).",
+            "many shuffled copies with --shuffle 1-20 (one row per copy and a mean per setting); --synthetic-seed",
+            "1-10 does the same over ten synthetic streams. With several copies, every setting is also compared",
+            "with the first, paired copy by copy: the mean macro-F1 difference, its standard error, and the copies",
+            "where it is higher and lower (a difference within about two standard errors is noise).",
             "--score-from 0.6667 counts only the last third (the learner still learns from every event), to compare",
             "with a batch learner trained on the first two thirds. --sweep runs every combination of the values",
             "given on the same data and prints one row per run. --window N adds the figures of every N events",
@@ -66,7 +71,9 @@ import picocli.CommandLine.Option;
             "  ballast evaluate --synthetic 200000 --synthetic-seed 1 --export drift-1.csv",
             "  ballast evaluate --synthetic 100000 --synthetic-sparse 1000:20",
             "  ballast evaluate --synthetic 200000 --synthetic-gradual \\",
-            "                   --sweep ballast.weighting.policy=sqrt,none"})
+            "                   --sweep ballast.weighting.policy=sqrt,none",
+            "  ballast evaluate --synthetic 200000 --synthetic-seed 1-10 \\",
+            "                   --sweep ballast.weighting.policy=auto,none"})
 final class EvaluateCommand implements Callable<Integer> {
 
     /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */
@@ -85,10 +92,11 @@ final class EvaluateCommand implements Callable<Integer> {
         Long synthetic;
     }
 
-    @Option(names = "--synthetic-seed", paramLabel = "SEED",
+    @Option(names = "--synthetic-seed", paramLabel = "SEEDS",
             description = "Seed of the --synthetic stream: its label directions, prevalence schedule and samples "
-                    + "(default: the demo's, 42).")
-    Long syntheticSeed;
+                    + "(default: the demo's, 42); a list (1,2,3) or a range (1-10) evaluates every setting on each "
+                    + "of those streams and adds its mean over them.")
+    String syntheticSeeds;
 
     @Option(names = "--synthetic-sparse", paramLabel = "FEATURES:NONZEROS",
             description = "Make the --synthetic stream sparse: FEATURES features, NONZEROS of them non-zero in each "
@@ -101,8 +109,6 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "its end: how the half-lives follow a prevalence that never jumps.")
     boolean syntheticGradual;
 
-    /** The --synthetic stream's shape and seed, from the options above. */
-    private DriftingStreamSpec syntheticSpec;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -145,10 +151,18 @@ final class EvaluateCommand implements Callable<Integer> {
     ConfigOptions configOptions;
 
     /**
-     * One evaluation: the swept settings it ran with (empty without --sweep), the seed of the shuffled copy it ran
-     * on (null for the data's own order) and its figures.
+     * What one run reads: the seed of the shuffled copy (null for the data's own order) and, for --synthetic, the
+     * stream's seed (null for a file).
      */
-    record Run(Map<String, String> swept, Long shuffleSeed, Map<String, String> effective, EvaluationReport report) {
+    record Copy(Long shuffleSeed, Long syntheticSeed) {
+    }
+
+    /** One evaluation: the swept settings it ran with (empty without --sweep), the data it ran on and its figures. */
+    record Run(Map<String, String> swept, Copy copy, Map<String, String> effective, EvaluationReport report) {
+
+        Long shuffleSeed() {
+            return copy.shuffleSeed();
+        }
     }
 
     @Override
@@ -159,7 +173,11 @@ final class EvaluateCommand implements Callable<Integer> {
         if (windowEvents != null && windowEvents < 1) {
             throw new UserFacingException("--window must be at least 1 event, got " + windowEvents);
         }
-        List<Long> seeds = shuffleSeeds(shuffleSeeds);
+        List<Long> seeds = seedList(shuffleSeeds, "--shuffle");
+        List<Long> streamSeeds = seedList(syntheticSeeds, "--synthetic-seed");
+        if (syntheticSeeds != null && input.synthetic == null) {
+            throw new UserFacingException("--synthetic-seed seeds the --synthetic stream; a file has its own events");
+        }
         if (syntheticSparse != null && input.synthetic == null) {
             throw new UserFacingException("--synthetic-sparse shapes the --synthetic stream; a file has its own shape");
         }
@@ -170,14 +188,19 @@ final class EvaluateCommand implements Callable<Integer> {
         if (seeds.size() > 1 && input.synthetic != null) {
             throw new UserFacingException("--shuffle takes one seed with --synthetic; vary --synthetic-seed instead");
         }
+        List<Copy> copies = new ArrayList<>();
         if (input.synthetic != null) {
-            syntheticSpec = syntheticSpec();
+            for (Long streamSeed : streamSeeds) {
+                copies.add(new Copy(seeds.get(0), syntheticSpec(streamSeed).seed()));
+            }
+        } else {
+            seeds.forEach(seed -> copies.add(new Copy(seed, null)));
         }
         if (exportFile != null) {
-            if (seeds.size() > 1) {
-                throw new UserFacingException("--export writes one copy: give --shuffle one seed");
+            if (copies.size() > 1) {
+                throw new UserFacingException("--export writes one copy: give --shuffle (or --synthetic-seed) one seed");
             }
-            return export(seeds.get(0));
+            return export(copies.get(0));
         }
         Map<String, String> base = configOptions.load(Map.of());
         BallastConfig config = new BallastConfig(base);
@@ -186,8 +209,8 @@ final class EvaluateCommand implements Callable<Integer> {
         for (Map<String, String> swept : combinations(sweeps)) {
             Map<String, String> settings = new HashMap<>(base);
             settings.putAll(swept);
-            for (Long seed : seeds) {
-                runs.add(evaluate(new BallastConfig(settings), swept, seed));
+            for (Copy copy : copies) {
+                runs.add(evaluate(new BallastConfig(settings), swept, copy));
             }
         }
         if (runs.size() == 1 && sweeps.isEmpty()) {
@@ -201,17 +224,31 @@ final class EvaluateCommand implements Callable<Integer> {
             ObjectNode root = Json.MAPPER.createObjectNode();
             ArrayNode array = root.putArray("runs");
             runs.forEach(run -> array.add(toJson(run)));
-            if (seeds.size() > 1) {
+            if (copies.size() > 1) {
                 ArrayNode means = root.putArray("means");
                 for (Mean mean : means(runs)) {
                     ObjectNode node = means.addObject();
                     mean.swept().forEach(node.putObject("swept")::put);
-                    node.put("shuffledCopies", mean.runs());
+                    node.put(input.synthetic != null ? "syntheticSeeds" : "shuffledCopies", mean.runs());
                     node.put("macroF1", mean.macroF1());
                     node.put("microF1", mean.microF1());
                     node.put("macroRecall", mean.macroRecall());
                     node.put("macroAuprc", mean.macroAuprc());
                     node.put("runsWithCollapsedLabels", mean.runsWithCollapsedLabels());
+                }
+                List<Paired> pairs = paired(runs);
+                if (!pairs.isEmpty()) {
+                    ArrayNode paired = root.putArray("paired");
+                    for (Paired pair : pairs) {
+                        ObjectNode node = paired.addObject();
+                        pair.swept().forEach(node.putObject("swept")::put);
+                        pair.against().forEach(node.putObject("against")::put);
+                        node.put("copies", pair.copies());
+                        node.put("macroF1Difference", pair.meanDifference());
+                        node.put("standardError", pair.standardError());
+                        node.put("higherIn", pair.higherIn());
+                        node.put("lowerIn", pair.lowerIn());
+                    }
                 }
             }
             System.out.println(Json.MAPPER.writeValueAsString(root));
@@ -222,10 +259,18 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * The shuffle seeds of {@code --shuffle}: one seed, a comma list or an inclusive range {@code FIRST-LAST};
-     * a single null (the data's own order) without the option.
+     * The seeds of {@code --shuffle}: one seed, a comma list or an inclusive range {@code FIRST-LAST}; a single null
+     * (the data's own order) without the option.
      */
     static List<Long> shuffleSeeds(String option) {
+        return seedList(option, "--shuffle");
+    }
+
+    /**
+     * The seeds an option ({@code --shuffle}, {@code --synthetic-seed}) names: one seed, a comma list or an inclusive
+     * range {@code FIRST-LAST}; a single null (the default) without the option.
+     */
+    static List<Long> seedList(String option, String name) {
         if (option == null) {
             return Collections.singletonList(null);
         }
@@ -236,7 +281,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 long first = Long.parseLong(option.substring(0, dash).trim());
                 long last = Long.parseLong(option.substring(dash + 1).trim());
                 if (last < first || last - first >= 10_000) {
-                    throw new UserFacingException("--shuffle range " + option + " must go up, by at most 10,000 seeds");
+                    throw new UserFacingException(name + " range " + option + " must go up, by at most 10,000 seeds");
                 }
                 for (long seed = first; seed <= last; seed++) {
                     seeds.add(seed);
@@ -247,10 +292,10 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
             }
         } catch (NumberFormatException e) {
-            throw new UserFacingException("--shuffle needs SEED, SEED,SEED,... or FIRST-LAST, got '" + option + "'");
+            throw new UserFacingException(name + " needs SEED, SEED,SEED,... or FIRST-LAST, got '" + option + "'");
         }
         if (seeds.stream().distinct().count() != seeds.size()) {
-            throw new UserFacingException("--shuffle names a seed twice: " + option);
+            throw new UserFacingException(name + " names a seed twice: " + option);
         }
         return seeds;
     }
@@ -286,7 +331,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** --export: the events as {@link #evaluate} would see them, written to a file; nothing is learnt. */
-    private int export(Long shuffleSeed) throws java.io.IOException {
+    private int export(Copy copy) throws java.io.IOException {
+        Long shuffleSeed = copy.shuffleSeed();
         if (!sweeps.isEmpty() || scoreFrom != null || windowEvents != null) {
             throw new UserFacingException("--export writes the events and evaluates nothing: "
                     + "drop --sweep, --score-from and --window");
@@ -298,7 +344,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new UserFacingException("--export " + e.getMessage());
         }
         long written = 0;
-        try (ExampleSource opened = open();
+        try (ExampleSource opened = open(copy);
              ExampleSource source = shuffleSeed != null ? ExampleSources.shuffled(opened, shuffleSeed) : opened;
              ExampleWriter writer = ExampleWriters.open(exportFile, exportFormat, source.labelNames(),
                      source.featureNames())) {
@@ -314,8 +360,9 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Run evaluate(BallastConfig config, Map<String, String> swept, Long shuffleSeed) throws java.io.IOException {
-        try (ExampleSource opened = open()) {
+    private Run evaluate(BallastConfig config, Map<String, String> swept, Copy copy) throws java.io.IOException {
+        Long shuffleSeed = copy.shuffleSeed();
+        try (ExampleSource opened = open(copy)) {
             ExampleSource source = shuffleSeed != null ? ExampleSources.shuffled(opened, shuffleSeed)
                     : scoreFrom != null && input.file != null ? ExampleSources.buffered(opened) : opened;
             Map<String, String> withData = new HashMap<>(config.originalStrings());
@@ -329,22 +376,22 @@ final class EvaluateCommand implements Callable<Integer> {
                     windowEvents == null ? 0 : windowEvents,
                     events -> bar.update(events, source.position(), source.size()));
             bar.finish();
-            return new Run(swept, shuffleSeed, dataConfig.effectiveBallastSettings(), result);
+            return new Run(swept, copy, dataConfig.effectiveBallastSettings(), result);
         }
     }
 
-    private ExampleSource open() throws java.io.IOException {
+    private ExampleSource open(Copy copy) throws java.io.IOException {
         if (input.file != null) {
             return ExampleSources.open(input.file, format);
         }
-        return new DriftingStream(syntheticSpec, input.synthetic);
+        return new DriftingStream(syntheticSpec(copy.syntheticSeed()), input.synthetic);
     }
 
     /**
-     * The demo's drifting stream with --synthetic-seed, --synthetic-sparse and --synthetic-gradual applied; read
-     * once, before any run.
+     * The demo's drifting stream with the given seed (null: the demo's), --synthetic-sparse and --synthetic-gradual
+     * applied.
      */
-    private DriftingStreamSpec syntheticSpec() {
+    private DriftingStreamSpec syntheticSpec(Long seed) {
         DriftingStreamSpec demo = DriftingStreamSpec.demo();
         int features = demo.featureCount();
         int nonZeros = 0;
@@ -361,7 +408,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         + "FEATURES, got '" + syntheticSparse + "'");
             }
         }
-        return new DriftingStreamSpec(features, demo.labelCount(), syntheticSeed == null ? demo.seed() : syntheticSeed,
+        return new DriftingStreamSpec(features, demo.labelCount(), seed == null ? demo.seed() : seed,
                 demo.driftPeriodEvents(), demo.minPrevalence(), demo.maxPrevalence(), demo.labelNoise(), nonZeros > 0,
                 nonZeros, syntheticGradual);
     }
@@ -384,8 +431,9 @@ final class EvaluateCommand implements Callable<Integer> {
         root.put("input", input.file != null ? input.file.toString() : "synthetic:" + input.synthetic);
         root.put("shuffleSeed", run.shuffleSeed());
         if (input.synthetic != null) {
-            root.put("syntheticSeed", syntheticSpec.seed());
-            root.put("driftPeriodEvents", syntheticSpec.driftPeriodEvents());
+            DriftingStreamSpec spec = syntheticSpec(run.copy().syntheticSeed());
+            root.put("syntheticSeed", spec.seed());
+            root.put("driftPeriodEvents", spec.driftPeriodEvents());
             if (syntheticSparse != null) {
                 root.put("syntheticSparse", syntheticSparse);
             }
@@ -476,30 +524,87 @@ final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %,d events, prequential, %d runs%s%n", inputName(), first.events(), runs.size(),
                 scoredNote(first));
         List<String> keys = List.copyOf(runs.get(0).swept().keySet());
-        boolean shuffledCopies = runs.stream().map(Run::shuffleSeed).distinct().count() > 1;
+        boolean copies = runs.stream().map(Run::copy).distinct().count() > 1;
+        boolean synthetic = input.synthetic != null;
         StringBuilder header = new StringBuilder();
         for (String key : keys) {
             header.append(String.format(Locale.ROOT, "%-" + columnWidth(key, runs) + "s ", shortName(key)));
         }
-        if (shuffledCopies) {
-            header.append(String.format(Locale.ROOT, "%-7s ", "shuffle"));
+        if (copies) {
+            header.append(String.format(Locale.ROOT, "%-7s ", synthetic ? "seed" : "shuffle"));
         }
         out.printf(Locale.ROOT, "%s%9s %9s %12s %12s %9s%n", header, "macro-F1", "micro-F1", "macro-recall",
                 "macro-PR-AUC", "collapsed");
         for (Run run : runs) {
-            String shuffle = shuffledCopies ? String.format(Locale.ROOT, "%-7d ", run.shuffleSeed()) : "";
+            String shuffle = copies ? String.format(Locale.ROOT, "%-7d ",
+                    synthetic ? run.copy().syntheticSeed() : run.shuffleSeed()) : "";
             EvaluationReport r = run.report();
             out.printf(Locale.ROOT, "%s%s%9.4f %9.4f %12.4f %12.4f %9d%n", sweptColumns(keys, run.swept(), runs),
                     shuffle, r.macroF1(), r.microF1(), r.macroRecall(), r.macroAuprc(), r.collapsedLabels());
         }
-        if (shuffledCopies) {
+        if (copies) {
             // The mean rows' last column counts the runs that collapsed a label, not labels.
             for (Mean mean : means(runs)) {
                 out.printf(Locale.ROOT, "%s%-7s %9.4f %9.4f %12.4f %12.4f %9d%n", sweptColumns(keys, mean.swept(), runs),
                         "mean", mean.macroF1(), mean.microF1(), mean.macroRecall(), mean.macroAuprc(),
                         mean.runsWithCollapsedLabels());
             }
+            List<Paired> pairs = paired(runs);
+            if (!pairs.isEmpty()) {
+                Paired anyPair = pairs.get(0);
+                out.printf(Locale.ROOT, "macro-F1 against the first setting (%s), paired over the %d %s:%n",
+                        anyPair.against().entrySet().stream().map(e -> shortName(e.getKey()) + "=" + e.getValue())
+                                .collect(Collectors.joining(", ")), anyPair.copies(),
+                        synthetic ? "seeds" : "shuffled copies");
+                out.printf(Locale.ROOT, "%s%10s %10s %8s %8s%n", header.substring(0, header.length()
+                        - (copies ? 8 : 0)), "difference", "std-error", "higher", "lower");
+                for (Paired pair : pairs) {
+                    out.printf(Locale.ROOT, "%s%+10.4f %10.4f %8d %8d%n", sweptColumns(keys, pair.swept(), runs),
+                            pair.meanDifference(), pair.standardError(), pair.higherIn(), pair.lowerIn());
+                }
+            }
         }
+    }
+
+    /**
+     * One setting against the first, over the copies both ran on: the mean of the per-copy macro-F1 differences,
+     * its standard error (the differences' sample standard deviation over the root of their count), and on how
+     * many copies the setting was higher or lower.
+     */
+    record Paired(Map<String, String> swept, Map<String, String> against, int copies, double meanDifference,
+                  double standardError, int higherIn, int lowerIn) {
+    }
+
+    /**
+     * Every setting after the first against the first, paired by copy; empty with one setting or one copy. A paired
+     * difference varies far less than either setting's own figure from copy to copy, which is what makes a small
+     * difference between two settings readable.
+     */
+    static List<Paired> paired(List<Run> runs) {
+        Map<Map<String, String>, Map<Copy, Double>> bySetting = new LinkedHashMap<>();
+        for (Run run : runs) {
+            bySetting.computeIfAbsent(run.swept(), swept -> new LinkedHashMap<>()).put(run.copy(), run.report().macroF1());
+        }
+        List<Paired> pairs = new ArrayList<>();
+        Iterator<Map.Entry<Map<String, String>, Map<Copy, Double>>> settings = bySetting.entrySet().iterator();
+        Map.Entry<Map<String, String>, Map<Copy, Double>> first = settings.next();
+        if (first.getValue().size() < 2) {
+            return pairs;
+        }
+        while (settings.hasNext()) {
+            Map.Entry<Map<String, String>, Map<Copy, Double>> setting = settings.next();
+            double[] differences = first.getValue().entrySet().stream()
+                    .filter(copy -> setting.getValue().containsKey(copy.getKey()))
+                    .mapToDouble(copy -> setting.getValue().get(copy.getKey()) - copy.getValue()).toArray();
+            int n = differences.length;
+            double mean = Arrays.stream(differences).average().orElse(Double.NaN);
+            double squares = Arrays.stream(differences).map(d -> (d - mean) * (d - mean)).sum();
+            double standardError = n > 1 ? Math.sqrt(squares / (n - 1) / n) : Double.NaN;
+            pairs.add(new Paired(setting.getKey(), first.getKey(), n, mean, standardError,
+                    (int) Arrays.stream(differences).filter(d -> d > 0).count(),
+                    (int) Arrays.stream(differences).filter(d -> d < 0).count()));
+        }
+        return pairs;
     }
 
     private static String sweptColumns(List<String> keys, Map<String, String> swept, List<Run> runs) {

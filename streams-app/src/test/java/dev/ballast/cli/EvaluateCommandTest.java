@@ -194,15 +194,82 @@ class EvaluateCommandTest {
                 + runs.get(5).get("macroF1").asDouble()) / 3;
         assertEquals(expected, means.get(1).get("macroF1").asDouble(), 1e-12);
         assertEquals(3, means.get(1).get("shuffledCopies").asInt());
+        assertPairedAgainstFirst(sweep.json(), 2, 3);
 
         Run table = run("evaluate", "--input", file.toString(), "--no-progress", "--shuffle", "1,2",
                 "--sweep", "ballast.batch.size=8,16");
         assertEquals(0, table.exitCode(), table.err());
-        assertEquals(1 + 1 + 4 + 2, table.out().lines().count(), table.out());
+        // title, header, 4 runs, 2 means; then the paired comparison's title, header and one row
+        assertEquals(1 + 1 + 4 + 2 + 3, table.out().lines().count(), table.out());
         assertTrue(table.out().lines().filter(line -> line.contains(" mean ")).count() == 2, table.out());
+        assertTrue(table.out().contains("against the first setting (batch.size=8), paired over the 2 shuffled copies"),
+                table.out());
         Run synthetic = run("evaluate", "--synthetic", "100", "--no-progress", "--shuffle", "1-2");
         assertEquals(ReadableErrors.USER_ERROR, synthetic.exitCode());
         assertTrue(synthetic.err().contains("--synthetic-seed"), synthetic.err());
+    }
+
+    /** --synthetic-seed 1-3: each setting on three streams, their means and the paired differences. */
+    @Test
+    void shouldRunEverySettingOnEachSyntheticSeedAndPairThemAgainstTheFirst() throws Exception {
+        Run sweep = run("evaluate", "--synthetic", "3000", "--synthetic-seed", "1-3", "--no-progress", "--report",
+                "json", "--sweep", "ballast.weighting.policy=auto,none,log");
+        assertEquals(0, sweep.exitCode(), sweep.err());
+        JsonNode runs = sweep.json().get("runs");
+        assertEquals(9, runs.size());
+        assertEquals(List.of(1L, 2L, 3L), List.of(runs.get(3).get("syntheticSeed").asLong(),
+                runs.get(4).get("syntheticSeed").asLong(), runs.get(5).get("syntheticSeed").asLong()));
+        Run single = run("evaluate", "--synthetic", "3000", "--synthetic-seed", "2", "--no-progress", "--report",
+                "json", "--set", "ballast.weighting.policy=none");
+        assertEquals(single.json().get("macroF1").asDouble(), runs.get(4).get("macroF1").asDouble());
+        assertTrue(runs.get(3).get("macroF1").asDouble() != runs.get(4).get("macroF1").asDouble(),
+                "the seeds' streams differ");
+        assertEquals(3, sweep.json().get("means").get(0).get("syntheticSeeds").asInt());
+        assertPairedAgainstFirst(sweep.json(), 3, 3);
+
+        Run table = run("evaluate", "--synthetic", "3000", "--synthetic-seed", "1,2", "--no-progress",
+                "--sweep", "ballast.weighting.policy=auto,none");
+        assertEquals(0, table.exitCode(), table.err());
+        assertTrue(table.out().contains("paired over the 2 seeds"), table.out());
+        assertTrue(table.out().lines().anyMatch(line -> line.startsWith("none ") && line.contains("mean")),
+                table.out());
+
+        Run file = run("evaluate", "--input", "events.csv", "--synthetic-seed", "1-2", "--no-progress");
+        assertEquals(ReadableErrors.USER_ERROR, file.exitCode());
+        Run export = run("evaluate", "--synthetic", "100", "--synthetic-seed", "1-2", "--export", "x.csv");
+        assertEquals(ReadableErrors.USER_ERROR, export.exitCode());
+        assertTrue(export.err().contains("one seed"), export.err());
+        Run invalid = run("evaluate", "--synthetic", "100", "--synthetic-seed", "3-1", "--no-progress");
+        assertEquals(ReadableErrors.USER_ERROR, invalid.exitCode());
+        assertTrue(invalid.err().contains("--synthetic-seed range"), invalid.err());
+    }
+
+    /**
+     * The report's paired comparison: every setting after the first against the first, over the copies, with the mean
+     * and standard error of the per-copy differences recomputed here from the runs.
+     */
+    private static void assertPairedAgainstFirst(JsonNode report, int settings, int copies) {
+        JsonNode runs = report.get("runs");
+        JsonNode paired = report.get("paired");
+        assertEquals(settings - 1, paired.size());
+        for (int setting = 1; setting < settings; setting++) {
+            double[] differences = new double[copies];
+            for (int copy = 0; copy < copies; copy++) {
+                differences[copy] = runs.get(setting * copies + copy).get("macroF1").asDouble()
+                        - runs.get(copy).get("macroF1").asDouble();
+            }
+            double mean = java.util.Arrays.stream(differences).average().orElseThrow();
+            double variance = java.util.Arrays.stream(differences).map(d -> (d - mean) * (d - mean)).sum()
+                    / (copies - 1);
+            JsonNode pair = paired.get(setting - 1);
+            assertEquals(runs.get(0).get("swept"), pair.get("against"));
+            assertEquals(runs.get(setting * copies).get("swept"), pair.get("swept"));
+            assertEquals(copies, pair.get("copies").asInt());
+            assertEquals(mean, pair.get("macroF1Difference").asDouble(), 1e-12);
+            assertEquals(Math.sqrt(variance / copies), pair.get("standardError").asDouble(), 1e-12);
+            assertEquals(java.util.Arrays.stream(differences).filter(d -> d > 0).count(), pair.get("higherIn").asLong());
+            assertEquals(java.util.Arrays.stream(differences).filter(d -> d < 0).count(), pair.get("lowerIn").asLong());
+        }
     }
 
     @Test
