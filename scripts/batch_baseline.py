@@ -4,9 +4,9 @@ one per label, trained on the events before the fraction and scored on the rest;
 
   /usr/bin/python3 scripts/batch_baseline.py FILE.arff [--score-from 0.6667] [--shuffle SEED] [--no-scale]
 
-Reads dense MEKA ARFF ('-C N' in @relation: the first N attributes are labels; -N: the last N). --shuffle orders the
-rows as `ballast evaluate --shuffle SEED` does (java.util.Collections.shuffle with java.util.Random(SEED)), so both
-see the same split. The first scored row is int(fraction * rows), as in Ballast. Needs Debian's python3-sklearn.
+Reads MEKA ARFF, dense or sparse rows ('-C N' in @relation: the first N attributes are labels; -N: the last N).
+--shuffle orders the rows as `ballast evaluate --shuffle SEED` does (java.util.Collections.shuffle with
+java.util.Random(SEED)), so both see the same split. The first scored row is int(fraction * rows), as in Ballast. Needs Debian's python3-sklearn.
 """
 import argparse
 import re
@@ -38,7 +38,14 @@ def read_arff(path):
                     in_data = True
                 continue
             if line.startswith("{"):
-                sys.exit("sparse ARFF rows are not supported here")
+                # A sparse row, {index value, ...}: every attribute it does not list is 0.
+                row = [0.0] * attributes
+                body = line[1:line.rindex("}")].strip()
+                for entry in body.split(",") if body else []:
+                    index, value = entry.split()
+                    row[int(index)] = float(value)
+                rows.append(row)
+                continue
             rows.append([float(v) for v in line.split(",")])
     data = np.array(rows)
     labels = label_spec if label_spec > 0 else -label_spec

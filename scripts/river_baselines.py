@@ -278,7 +278,7 @@ def report(tp, fp, fn):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", help="MEKA ARFF (dense) or Ballast CSV (label:<name> columns)")
+    parser.add_argument("file", help="MEKA ARFF (dense or sparse rows) or Ballast CSV (label:<name> columns)")
     parser.add_argument("--score-from", type=float, default=0.0,
                         help="count only the events from this fraction on (every event is still learnt)")
     parser.add_argument("--shuffle", type=int, default=None, help="order the events as ballast evaluate --shuffle")

@@ -73,7 +73,7 @@ import picocli.CommandLine.Option;
             "  ballast evaluate --synthetic 200000 --synthetic-gradual \\",
             "                   --sweep ballast.weighting.policy=sqrt,none",
             "  ballast evaluate --synthetic 200000 --synthetic-seed 1-10 \\",
-            "                   --sweep ballast.weighting.policy=auto,none"})
+            "                   --sweep ballast.weighting.policy=sqrt,none"})
 final class EvaluateCommand implements Callable<Integer> {
 
     /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */

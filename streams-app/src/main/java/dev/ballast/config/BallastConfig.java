@@ -329,12 +329,9 @@ public final class BallastConfig extends AbstractConfig {
                 ConfigDef.Width.SHORT, LOGIT_ADJUSTMENT_SCORE);
 
         order = 0;
-        def.define(WEIGHTING_POLICY, Type.STRING, WEIGHT_POLICIES.nameOf(WeightPolicySettings.defaults().type()),
-                WEIGHT_POLICIES, Importance.HIGH,
+        def.define(WEIGHTING_POLICY, Type.STRING, WEIGHT_POLICIES.nameOf(WeightPolicyType.SQRT), WEIGHT_POLICIES, Importance.HIGH,
                 "How decayed label counts become class weights: none, inverse-prevalence (neg/pos), sqrt (its square root), "
-                        + "log (max(1, ln(mu*total/pos))), balanced (scikit-learn), effective-number (Cui et al. 2019); "
-                        + "auto is sqrt, except that a mini-batch of sparse rows only (text-like input) is trained "
-                        + "unweighted, as none.",
+                        + "log (max(1, ln(mu*total/pos))), balanced (scikit-learn), effective-number (Cui et al. 2019).",
                 WEIGHTING, ++order, ConfigDef.Width.MEDIUM, WEIGHTING_POLICY);
         def.define(WEIGHTING_HALF_LIFE, Type.DOUBLE, 1_500.0, Bounds.nonNegative(), Importance.HIGH,
                 "Half-life, in events, of the label counts behind the weights and the logit adjustment's priors; 0 means no "

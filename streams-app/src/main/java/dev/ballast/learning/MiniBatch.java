@@ -193,8 +193,7 @@ public final class MiniBatch {
         }
     }
 
-    /** Whether at least one row holds dense features. */
-    public boolean hasDenseRows() {
+    boolean hasDenseRows() {
         return denseRows > 0;
     }
 

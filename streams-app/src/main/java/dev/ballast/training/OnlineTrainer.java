@@ -237,7 +237,7 @@ public final class OnlineTrainer {
             }
         }
         model.initialiseBiasFromPrior(prevalences);
-        weightPolicy.weights(labelStatistics, !pending.hasDenseRows(), positiveWeights, negativeWeights);
+        weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
         if (negativeSampling != null) {
             negativeSampling.weights(targets, rows, labels, eventsTrained, elementWeights);
             pending.setElementWeights(elementWeights);

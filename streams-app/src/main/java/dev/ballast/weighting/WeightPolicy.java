@@ -21,25 +21,12 @@ public final class WeightPolicy {
   }
 
   /**
-   * The weights of a label seen positive {@code positives} times out of {@code total} events, in a mini-batch with
-   * at least one dense row ({@link WeightPolicyType#AUTO} weighs as {@code sqrt}).
+   * The weights of a label seen positive {@code positives} times out of {@code total} events.
    *
    * @param positives decayed positive count, in {@code [0, total]}
    * @param total decayed count of all events, non-negative
    */
   public LabelWeight weight(double positives, double total) {
-    return weight(positives, total, false);
-  }
-
-  /**
-   * The weights of a label seen positive {@code positives} times out of {@code total} events.
-   *
-   * @param positives decayed positive count, in {@code [0, total]}
-   * @param total decayed count of all events, non-negative
-   * @param sparseRowsOnly whether the mini-batch trained with these weights has sparse rows only: then
-   *     {@link WeightPolicyType#AUTO} leaves the label unweighted
-   */
-  public LabelWeight weight(double positives, double total, boolean sparseRowsOnly) {
     if (!(positives >= 0 && positives <= total && total < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException("need 0 <= positives <= total < infinity, got positives=" + positives
           + ", total=" + total);
@@ -47,13 +34,10 @@ public final class WeightPolicy {
     double smoothedPositives = positives + settings.smoothing();
     double smoothedNegatives = total - positives + settings.smoothing();
     double smoothedTotal = smoothedPositives + smoothedNegatives;
-    if (sparseRowsOnly && settings.type() == WeightPolicyType.AUTO) {
-      return UNWEIGHTED;
-    }
     return switch (settings.type()) {
       case NONE -> UNWEIGHTED;
       case INVERSE_PREVALENCE -> oneSided(smoothedNegatives / smoothedPositives);
-      case AUTO, SQRT -> oneSided(Math.sqrt(smoothedNegatives / smoothedPositives));
+      case SQRT -> oneSided(Math.sqrt(smoothedNegatives / smoothedPositives));
       case LOG -> oneSided(Math.log(settings.logMu() * smoothedTotal / smoothedPositives));
       case BALANCED -> new LabelWeight(smoothedTotal / (2 * smoothedPositives), smoothedTotal / (2 * smoothedNegatives));
       case EFFECTIVE_NUMBER -> oneSided(effectiveNumber(smoothedNegatives) / effectiveNumber(smoothedPositives));
@@ -61,26 +45,14 @@ public final class WeightPolicy {
   }
 
   /**
-   * Writes every label's weights in force for {@code statistics}, for a mini-batch with at least one dense row.
+   * Writes every label's weights in force for {@code statistics}.
    *
    * @param positiveOut receives the positive weight of label {@code l} at index {@code l}
    * @param negativeOut receives the negative weight of label {@code l} at index {@code l}
    */
   public void weights(DecayedLabelStatistics statistics, float[] positiveOut, float[] negativeOut) {
-    weights(statistics, false, positiveOut, negativeOut);
-  }
-
-  /**
-   * Writes every label's weights in force for {@code statistics}.
-   *
-   * @param sparseRowsOnly whether the mini-batch they weigh has sparse rows only (see {@link WeightPolicyType#AUTO})
-   * @param positiveOut receives the positive weight of label {@code l} at index {@code l}
-   * @param negativeOut receives the negative weight of label {@code l} at index {@code l}
-   */
-  public void weights(DecayedLabelStatistics statistics, boolean sparseRowsOnly, float[] positiveOut,
-                      float[] negativeOut) {
     for (int label = 0; label < statistics.labelCount(); label++) {
-      LabelWeight weight = weight(statistics.positives(label), statistics.total(label), sparseRowsOnly);
+      LabelWeight weight = weight(statistics.positives(label), statistics.total(label));
       positiveOut[label] = (float) weight.positive();
       negativeOut[label] = (float) weight.negative();
     }

@@ -34,12 +34,12 @@ public record WeightPolicySettings(WeightPolicyType type, double smoothing, doub
   }
 
   /**
-   * The product defaults: {@code auto} ({@code sqrt} on dense rows, unweighted on sparse ones), smoothing 1,
-   * clip [1, 1000], mu 0.15, beta 0.999. Square-root damping keeps rare labels learnable without the variance that
-   * raw inverse-prevalence weights bring when decayed counts of a rare label are small and noisy.
+   * The product defaults: {@code sqrt}, smoothing 1, clip [1, 1000], mu 0.15, beta 0.999. Square-root
+   * damping keeps rare labels learnable without the variance that raw inverse-prevalence weights bring
+   * when decayed counts of a rare label are small and noisy.
    */
   public static WeightPolicySettings defaults() {
-    return new WeightPolicySettings(WeightPolicyType.AUTO, 1.0, 1.0, 1000.0, 0.15, 0.999);
+    return new WeightPolicySettings(WeightPolicyType.SQRT, 1.0, 1.0, 1000.0, 0.15, 0.999);
   }
 
   /** These settings with another policy type. */

@@ -17,15 +17,10 @@ import java.util.stream.Collectors;
  *   <li>{@link #EFFECTIVE_NUMBER}: Cui et al. 2019, {@code E(neg) / E(pos)} with
  *       {@code E(k) = (1 - beta^k) / (1 - beta)}.</li>
  * </ul>
- * {@link #AUTO} (the default) is {@code SQRT}'s formula, except in a mini-batch whose rows are all sparse
- * (text-like input), which it leaves unweighted ({@link WeightPolicy#weights(DecayedLabelStatistics, boolean, float[],
- * float[])}): on every sparse stream measured (docs/evaluation.md) class weights lowered macro-F1 and PR-AUC against
- * no weights, on every dense drifting one they raised them.
  * All but {@code NONE} and {@code BALANCED} are one-sided: the negative weight is 1 and the positive weight
  * is clipped to {@code [minWeight, maxWeight]}. {@code BALANCED} weighs both sides and is not clipped.
  */
 public enum WeightPolicyType {
-  AUTO("auto"),
   NONE("none"),
   INVERSE_PREVALENCE("inverse-prevalence"),
   SQRT("sqrt"),

@@ -213,7 +213,7 @@ class EvaluateCommandTest {
     @Test
     void shouldRunEverySettingOnEachSyntheticSeedAndPairThemAgainstTheFirst() throws Exception {
         Run sweep = run("evaluate", "--synthetic", "3000", "--synthetic-seed", "1-3", "--no-progress", "--report",
-                "json", "--sweep", "ballast.weighting.policy=auto,none,log");
+                "json", "--sweep", "ballast.weighting.policy=sqrt,none,log");
         assertEquals(0, sweep.exitCode(), sweep.err());
         JsonNode runs = sweep.json().get("runs");
         assertEquals(9, runs.size());
@@ -228,7 +228,7 @@ class EvaluateCommandTest {
         assertPairedAgainstFirst(sweep.json(), 3, 3);
 
         Run table = run("evaluate", "--synthetic", "3000", "--synthetic-seed", "1,2", "--no-progress",
-                "--sweep", "ballast.weighting.policy=auto,none");
+                "--sweep", "ballast.weighting.policy=sqrt,none");
         assertEquals(0, table.exitCode(), table.err());
         assertTrue(table.out().contains("paired over the 2 seeds"), table.out());
         assertTrue(table.out().lines().anyMatch(line -> line.startsWith("none ") && line.contains("mean")),

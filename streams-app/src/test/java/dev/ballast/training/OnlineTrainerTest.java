@@ -133,42 +133,6 @@ class OnlineTrainerTest {
         assertTrue(withoutStage.servingParameters().stream().noneMatch(tensor -> tensor.name().equals("S")));
     }
 
-    /**
-     * The default weighting, auto: a mini-batch of sparse rows only is trained as with weighting=none, one with a
-     * dense row as with sqrt.
-     */
-    @Test
-    void shouldTrainSparseOnlyBatchesUnweightedAndDenseOnesWithSqrtWeightsUnderAuto() {
-        OnlineTrainer auto = trainerWeighting("auto");
-        OnlineTrainer none = trainerWeighting("none");
-        OnlineTrainer sqrt = trainerWeighting("sqrt");
-        Random random = new Random(5);
-        for (int event = 0; event < 400; event++) {
-            int feature = random.nextInt(4);
-            float[] targets = {feature == 0 && random.nextInt(4) == 0 ? 1f : 0f, feature < 2 ? 1f : 0f};
-            for (OnlineTrainer trainer : List.of(auto, none, sqrt)) {
-                trainer.addSparse(new int[] {feature}, new float[] {1f}, targets, 1f);
-            }
-        }
-        assertArrayEquals(new float[] {1f, 1f}, auto.positiveWeights());
-        assertTrue(sqrt.positiveWeights()[0] > 2, "sqrt weighs the rare label on the same rows");
-        assertEquals(none.metrics().macroAuprc(), auto.metrics().macroAuprc());
-        assertEquals(none.metrics().macroF1(), auto.metrics().macroF1());
-        assertTrue(sqrt.metrics().macroAuprc() != auto.metrics().macroAuprc(), "the weights change what is learnt");
-
-        for (OnlineTrainer trainer : List.of(auto, none, sqrt)) {
-            feed(trainer, new Random(6), 8);
-        }
-        assertArrayEquals(sqrt.positiveWeights(), auto.positiveWeights());
-        assertTrue(auto.positiveWeights()[1] > 1, "a batch with dense rows is weighted");
-    }
-
-    private static OnlineTrainer trainerWeighting(String policy) {
-        TrainerSettings settings = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "8",
-                BallastConfig.BATCH_WARMUP_EVENTS, "0", BallastConfig.WEIGHTING_POLICY, policy)).trainerSettings();
-        return OnlineTrainer.create(settings, 4, LABELS);
-    }
-
     private static SavedModelState saved(OnlineTrainer trainer) throws Exception {
         SavedModelState.Builder saved = SavedModelState.newBuilder().setSaveSequence(1).setSnapshotVersion(0)
                 .setBatchesAtLastSnapshot(0).setReflectedOffsets(Map.of());

@@ -63,34 +63,8 @@ class WeightPolicyContractTest {
   }
 
   @Test
-  void shouldDefaultToAutoPolicy() {
-    assertEquals(WeightPolicyType.AUTO, WeightPolicySettings.defaults().type());
-  }
-
-  @Test
-  void shouldWeighAutoAsSqrtOnDenseBatchesAndLeaveSparseOnlyBatchesUnweighted() {
-    WeightPolicy auto = new WeightPolicy(WeightPolicySettings.defaults());
-    WeightPolicy sqrt = new WeightPolicy(WeightPolicySettings.defaults().withType(WeightPolicyType.SQRT));
-    for (double total : TOTALS) {
-      for (double prevalence : PREVALENCES) {
-        double positives = prevalence * total;
-        assertEquals(sqrt.weight(positives, total), auto.weight(positives, total));
-        assertEquals(sqrt.weight(positives, total), auto.weight(positives, total, false));
-        assertEquals(new LabelWeight(1, 1), auto.weight(positives, total, true));
-      }
-    }
-    assertTrue(auto.weight(1, 1000).positive() > 20, "a rare label is weighted on dense rows");
-  }
-
-  @ParameterizedTest
-  @EnumSource(value = WeightPolicyType.class, names = "AUTO", mode = EnumSource.Mode.EXCLUDE)
-  void shouldWeighSparseOnlyBatchesAsDenseOnesUnlessAuto(WeightPolicyType type) {
-    WeightPolicy policy = new WeightPolicy(WeightPolicySettings.defaults().withType(type));
-    for (double total : TOTALS) {
-      for (double prevalence : PREVALENCES) {
-        assertEquals(policy.weight(prevalence * total, total), policy.weight(prevalence * total, total, true));
-      }
-    }
+  void shouldDefaultToSqrtPolicy() {
+    assertEquals(WeightPolicyType.SQRT, WeightPolicySettings.defaults().type());
   }
 
   @Test
@@ -126,27 +100,6 @@ class WeightPolicyContractTest {
 
     assertEquals(1.5f, positive[0]);
     assertEquals(4f, positive[1]);
-    assertEquals(1f, negative[0]);
-    assertEquals(1f, negative[1]);
-  }
-
-  @Test
-  void shouldFillUnitWeightsForASparseOnlyBatchUnderAuto() {
-    DecayedLabelStatistics statistics = new DecayedLabelStatistics(2, Double.POSITIVE_INFINITY);
-    statistics.observe(new float[] {1, 0}, 0);
-    statistics.observe(new float[] {0, 0}, 0);
-    statistics.observe(new float[] {0, 0}, 0);
-    float[] positive = new float[2];
-    float[] negative = {7f, 7f};
-    WeightPolicy auto = new WeightPolicy(WeightPolicySettings.defaults());
-
-    auto.weights(statistics, false, positive, negative);
-    assertEquals((float) Math.sqrt(3 / 2.0), positive[0], 1e-6f);
-    assertEquals(2f, positive[1], 1e-6f);
-
-    auto.weights(statistics, true, positive, negative);
-    assertEquals(1f, positive[0]);
-    assertEquals(1f, positive[1]);
     assertEquals(1f, negative[0]);
     assertEquals(1f, negative[1]);
   }

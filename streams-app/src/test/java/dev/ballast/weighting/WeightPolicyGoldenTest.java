@@ -41,10 +41,6 @@ class WeightPolicyGoldenTest {
     return cases.stream();
   }
 
-  static Stream<Arguments> sqrtGoldenCases() throws IOException {
-    return goldenCases().filter(arguments -> arguments.get()[0].equals(WeightPolicyType.SQRT.configName()));
-  }
-
   @ParameterizedTest(name = "{0} positives={1} total={2}")
   @MethodSource("goldenCases")
   void shouldMatchGoldenWeightsWhenUsingReferenceSettings(String policy, double positives, double total,
@@ -58,22 +54,10 @@ class WeightPolicyGoldenTest {
     assertRelativelyEquals(expectedNegative, weight.negative());
   }
 
-  /** {@code auto} has no formula of its own: on a mini-batch with a dense row it is {@code sqrt}'s. */
-  @ParameterizedTest(name = "positives={1} total={2}")
-  @MethodSource("sqrtGoldenCases")
-  void shouldMatchSqrtsGoldenWeightsWhenAutoWeighsADenseBatch(String policy, double positives, double total,
-                                                               double expectedPositive, double expectedNegative) {
-    LabelWeight weight = new WeightPolicy(WeightPolicySettings.defaults().withType(WeightPolicyType.AUTO))
-        .weight(positives, total, false);
-
-    assertRelativelyEquals(expectedPositive, weight.positive());
-    assertRelativelyEquals(expectedNegative, weight.negative());
-  }
-
   @Test
-  void shouldHaveGoldenValuesForEveryFormulaInEveryCase() throws IOException {
-    Set<String> allPolicies = Stream.of(WeightPolicyType.values()).filter(type -> type != WeightPolicyType.AUTO)
-        .map(WeightPolicyType::configName).collect(Collectors.toSet());
+  void shouldHaveGoldenValuesForEveryPolicyTypeInEveryCase() throws IOException {
+    Set<String> allPolicies = Stream.of(WeightPolicyType.values()).map(WeightPolicyType::configName)
+        .collect(Collectors.toSet());
     for (JsonNode goldenCase : golden().get("cases")) {
       Set<String> covered = new HashSet<>();
       goldenCase.get("weights").fieldNames().forEachRemaining(covered::add);
