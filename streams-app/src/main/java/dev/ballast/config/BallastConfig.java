@@ -108,6 +108,7 @@ public final class BallastConfig extends AbstractConfig {
     public static final String THRESHOLD_BINS = "ballast.threshold.bins";
     public static final String THRESHOLD_HALF_LIFE = "ballast.threshold.half.life.events";
     public static final String THRESHOLD_MIN_POSITIVES = "ballast.threshold.min.positives";
+    public static final String THRESHOLD_PRIOR_POSITIVES = "ballast.threshold.prior.positives";
     public static final String THRESHOLD_DEFAULT = "ballast.threshold.default";
 
     // Metrics and drift
@@ -371,6 +372,12 @@ public final class BallastConfig extends AbstractConfig {
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_HALF_LIFE);
         def.define(THRESHOLD_MIN_POSITIVES, Type.DOUBLE, THRESHOLD_DEFAULTS.minPositives(), Bounds.nonNegative(), Importance.LOW,
                 "Positives a label must have seen before its threshold is tuned.", THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_MIN_POSITIVES);
+        def.define(THRESHOLD_PRIOR_POSITIVES, Type.DOUBLE, THRESHOLD_DEFAULTS.priorPositives(), Bounds.nonNegative(),
+                Importance.LOW, "The weight, in positives, with which a tuned threshold is pulled toward "
+                        + "ballast.threshold.default: with n decayed positives in its score histograms a label's "
+                        + "threshold is (n * tuned + this * default) / (n + this), so a threshold tuned on a handful of "
+                        + "positives moves less; 0 turns the pull off.",
+                THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_PRIOR_POSITIVES);
         def.define(THRESHOLD_DEFAULT, Type.DOUBLE, (double) THRESHOLD_DEFAULTS.defaultThreshold(), Bounds.strictlyBetween(0.0, 1.0), Importance.LOW,
                 "Threshold of the fixed policy, and of a tuned label before it has enough positives.",
                 THRESHOLDS, ++order, ConfigDef.Width.SHORT, THRESHOLD_DEFAULT);
@@ -640,7 +647,8 @@ public final class BallastConfig extends AbstractConfig {
                 getEnum(THRESHOLD_POLICY, THRESHOLD_POLICIES),
                 getEnum(THRESHOLD_METRIC, THRESHOLD_METRICS),
                 getDouble(THRESHOLD_BETA), getDouble(THRESHOLD_RECALL_FLOOR), getInt(THRESHOLD_BINS),
-                halfLife(THRESHOLD_HALF_LIFE), getDouble(THRESHOLD_MIN_POSITIVES), getDouble(THRESHOLD_DEFAULT).floatValue());
+                halfLife(THRESHOLD_HALF_LIFE), getDouble(THRESHOLD_MIN_POSITIVES), getDouble(THRESHOLD_PRIOR_POSITIVES),
+                getDouble(THRESHOLD_DEFAULT).floatValue());
         DetectorSettings detectors = new DetectorSettings(getDouble(DRIFT_PREVALENCE_DELTA),
                 getDouble(DRIFT_PREVALENCE_THRESHOLD), getLong(DRIFT_PREVALENCE_MIN_EVENTS), getDouble(DRIFT_RECALL_HALF_LIFE),
                 getDouble(DRIFT_RECALL_MIN_POSITIVES), getDouble(DRIFT_RECALL_SIGMAS), getLong(DRIFT_COLLAPSE_WINDOW));
@@ -702,6 +710,7 @@ public final class BallastConfig extends AbstractConfig {
         values.put(THRESHOLD_BINS, Integer.toString(thresholds.bins()));
         values.put(THRESHOLD_HALF_LIFE, configHalfLife(thresholds.halfLifeEvents()));
         values.put(THRESHOLD_MIN_POSITIVES, Double.toString(thresholds.minPositives()));
+        values.put(THRESHOLD_PRIOR_POSITIVES, Double.toString(thresholds.priorPositives()));
         values.put(THRESHOLD_DEFAULT, Float.toString(thresholds.defaultThreshold()));
         values.put(METRICS_BINS, Integer.toString(settings.metricsBins()));
         values.put(METRICS_HALF_LIFE, configHalfLife(settings.metricsHalfLifeEvents()));

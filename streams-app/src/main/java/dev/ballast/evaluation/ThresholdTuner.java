@@ -16,7 +16,9 @@ import java.util.Arrays;
  * predict every event positive. The tuner picks the lower edge of the lowest bin still predicted positive
  * at the best metric value; among equal values it keeps the higher threshold. A label keeps the default
  * threshold until it has seen {@code minPositives} (decayed) positives, and whenever no candidate finds a
- * true positive. For {@link ThresholdMetric#PRECISION_AT_RECALL}, when no candidate reaches the recall
+ * true positive. A tuned threshold is then pulled toward the default with the weight of {@code priorPositives}
+ * positives against the label's {@code n} decayed ones, {@code (n * tuned + priorPositives * default) / (n +
+ * priorPositives)}: a threshold tuned on a handful of positives is mostly noise, and the pull fades as they grow. For {@link ThresholdMetric#PRECISION_AT_RECALL}, when no candidate reaches the recall
  * floor, the candidate with the highest recall is taken.
  *
  * <p>Not thread-safe.
@@ -78,9 +80,14 @@ public final class ThresholdTuner {
   /** Re-chooses every label's threshold from its histograms as they stand. */
   private void retune() {
     for (int label = 0; label < thresholds.length; label++) {
-      thresholds[label] = histograms.positives(label) < settings.minPositives()
-          ? settings.defaultThreshold()
-          : tune(label);
+      double positives = histograms.positives(label);
+      if (positives < settings.minPositives()) {
+        thresholds[label] = settings.defaultThreshold();
+      } else {
+        double prior = settings.priorPositives();
+        thresholds[label] = (float) ((positives * tune(label) + prior * settings.defaultThreshold())
+            / (positives + prior));
+      }
     }
   }
 
@@ -160,7 +167,7 @@ public final class ThresholdTuner {
   public SavedThresholds toSaved() {
     return new SavedThresholds(settings.policy().configName(), settings.metric().configName(), settings.beta(),
         settings.recallFloor(), settings.minPositives(), settings.defaultThreshold(), histograms.toSaved(),
-        SavedArrays.floats(thresholds));
+        SavedArrays.floats(thresholds), settings.priorPositives());
   }
 
   /** The tuner of {@link #toSaved}'s record. */
@@ -168,7 +175,8 @@ public final class ThresholdTuner {
     ScoreHistograms histograms = ScoreHistograms.fromSaved(saved.getHistograms());
     ThresholdTuner tuner = new ThresholdTuner(new ThresholdSettings(ThresholdPolicy.fromConfigName(saved.getPolicy()),
         ThresholdMetric.fromConfigName(saved.getMetric()), saved.getBeta(), saved.getRecallFloor(),
-        histograms.bins(), histograms.halfLifeEvents(), saved.getMinPositives(), saved.getDefaultThreshold()),
+        histograms.bins(), histograms.halfLifeEvents(), saved.getMinPositives(), saved.getPriorPositives(),
+        saved.getDefaultThreshold()),
         histograms);
     SavedArrays.copy(saved.getThresholds(), tuner.thresholds, "thresholds");
     return tuner;

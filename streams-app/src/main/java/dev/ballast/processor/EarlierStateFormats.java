@@ -332,8 +332,9 @@ final class EarlierStateFormats {
         double minPositives = in.readDouble();
         float defaultThreshold = in.readFloat();
         SavedScoreHistograms histograms = histograms(in);
+        // These formats tuned without a prior pull: 0.
         return new SavedThresholds(policy, metric, beta, recallFloor, minPositives, defaultThreshold, histograms,
-                floatList(in, histograms.getGrowth().size()));
+                floatList(in, histograms.getGrowth().size()), 0.0);
     }
 
     private static SavedDetectors detectors(DataInput in) throws IOException {

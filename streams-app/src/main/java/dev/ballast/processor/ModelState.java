@@ -27,29 +27,31 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * topic, found there again (see {@link EventJournal}).
  *
  * <p>Saved as {@link SavedModelState} (format 6: a format byte, then the Avro record, each part a record of the class
- * that owns it), which evolves like a topic's schema; states saved in formats 1 to 5 are still read (formats 3 to 5
+ * that owns it), which evolves like a topic's schema; states saved in formats 1 to 6 are still read (formats 3 to 6
  * through their frozen schemas, 1 and 2 through {@link EarlierStateFormats}). Any of them is restored under the model's declaration now: the hyper-parameters
  * configured at this start apply (see {@link OnlineTrainer#fromSaved}).
  */
 final class ModelState {
 
     /**
-     * Format 6: an Avro {@link SavedModelState} record, every part a record of its owner class; format 5 without the
-     * sparse rows' scale statistics, format 4 also without the prevalence-shift CUSUM, format 3 also without the
+     * Format 7: an Avro {@link SavedModelState} record, every part a record of its owner class; format 6 without the
+     * thresholds' prior positives (read as 0: no pull), format 5 also without the sparse rows' scale statistics, format 4 also without the prevalence-shift CUSUM, format 3 also without the
      * parameter averages and the label stage (fields with defaults).
      */
-    private static final byte FORMAT_VERSION = 6;
+    private static final byte FORMAT_VERSION = 7;
     private static final DatumWriter<SavedModelState> WRITER = new SpecificDatumWriter<>(SavedModelState.class);
     /**
      * Per format Avro resolves to the record this build knows, its reader from the writer schema frozen in
      * {@code saved-model-state-<format>.avsc}. A change to {@link SavedModelState} is a new format: the next byte,
      * its schema frozen beside these, and the previous format still read, here where Avro's resolution can (new
      * fields with defaults), else converted in {@link EarlierStateFormats}. {@code SavedStateFormatTest} fails until
-     * it is made so. A model of format 5 or earlier trained on sparse rows keeps them unscaled, format 4 also restores
+     * it is made so. A model of format 6 or earlier restores its thresholds' settings with no prior pull (a restart under
+     * the default re-tunes them from the saved histograms), one of format 5 or earlier trained on sparse rows keeps them unscaled, format 4 also restores
      * with a fresh prevalence-shift CUSUM, format 3 also without parameter averages or a label stage.
      */
     private static final Map<Byte, DatumReader<SavedModelState>> READERS = Map.of(
             FORMAT_VERSION, reader(FORMAT_VERSION),
+            (byte) 6, reader((byte) 6),
             (byte) 5, reader((byte) 5),
             (byte) 4, reader((byte) 4),
             (byte) 3, reader((byte) 3));

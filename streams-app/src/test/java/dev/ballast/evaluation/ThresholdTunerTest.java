@@ -16,7 +16,7 @@ class ThresholdTunerTest {
 
   private static ThresholdSettings settings(ThresholdMetric metric, double beta, double recallFloor,
                                             double minPositives) {
-    return new ThresholdSettings(ThresholdPolicy.TUNED, metric, beta, recallFloor, 100, 10_000, minPositives, 0.5f);
+    return new ThresholdSettings(ThresholdPolicy.TUNED, metric, beta, recallFloor, 100, 10_000, minPositives, 0, 0.5f);
   }
 
   private static void observeOne(ThresholdTuner tuner, float probability, boolean positive) {
@@ -66,7 +66,9 @@ class ThresholdTunerTest {
     }
     assertTrue(tuned.macroF1() > fixed.macroF1() + 0.3,
         () -> "tuned F1 " + tuned.macroF1() + " vs fixed " + fixed.macroF1());
-    assertTrue(tuner.thresholds()[0] > 0.2f && tuner.thresholds()[0] <= 0.3f,
+    // The cut lands in (0.2, 0.3], pulled toward 0.5 by the default prior of 2 positives against about 72 decayed
+    // ones: by about 0.005.
+    assertTrue(tuner.thresholds()[0] > 0.2f && tuner.thresholds()[0] <= 0.31f,
         () -> "threshold " + tuner.thresholds()[0]);
   }
 
@@ -91,7 +93,7 @@ class ThresholdTunerTest {
   @Test
   void shouldKeepDefaultThresholdUntilMinPositivesSeen() {
     ThresholdTuner tuner = new ThresholdTuner(1, new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1,
-        1, 0.5, 100, Double.POSITIVE_INFINITY, 5, 0.5f));
+        1, 0.5, 100, Double.POSITIVE_INFINITY, 5, 0, 0.5f));
     for (int i = 0; i < 4; i++) {
       observeOne(tuner, 0.2f, true);
       observeOne(tuner, 0.1f, false);
@@ -99,6 +101,35 @@ class ThresholdTunerTest {
     assertArrayEquals(new float[] {0.5f}, tuner.thresholds());
     observeOne(tuner, 0.2f, true);
     assertArrayEquals(new float[] {0.2f}, tuner.thresholds());
+  }
+
+  /**
+   * With prior positives k, a label tuned on n decayed positives gets (n * tuned + k * default) / (n + k): pulled
+   * most while n is small, less and less as positives come; k = 0 leaves the tuned cut.
+   */
+  @Test
+  void shouldPullATunedThresholdTowardTheDefaultByThePriorPositivesAgainstItsOwn() {
+    ThresholdTuner unpulled = new ThresholdTuner(1, new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1,
+        1, 0.5, 100, Double.POSITIVE_INFINITY, 1, 0, 0.5f));
+    ThresholdTuner pulled = new ThresholdTuner(1, new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1,
+        1, 0.5, 100, Double.POSITIVE_INFINITY, 1, 2, 0.5f));
+    // Positives scored 0.2, negatives 0.1: F1 is best cutting at 0.2, below the default of 0.5.
+    for (int positives = 1; positives <= 20; positives++) {
+      for (ThresholdTuner tuner : List.of(unpulled, pulled)) {
+        observeOne(tuner, 0.2f, true);
+        observeOne(tuner, 0.1f, false);
+      }
+      assertEquals(0.2f, unpulled.thresholds()[0], 1e-6f);
+      assertEquals((positives * 0.2 + 2 * 0.5) / (positives + 2), pulled.thresholds()[0], 1e-6, "after " + positives);
+    }
+    // A cut above the default is pulled down toward it the same way.
+    ThresholdTuner high = new ThresholdTuner(1, new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1,
+        1, 0.5, 100, Double.POSITIVE_INFINITY, 1, 2, 0.5f));
+    for (int i = 0; i < 6; i++) {
+      observeOne(high, 0.9f, true);
+      observeOne(high, 0.7f, false);
+    }
+    assertEquals((6 * 0.9 + 2 * 0.5) / 8, high.thresholds()[0], 1e-6);
   }
 
   @Test
@@ -153,7 +184,7 @@ class ThresholdTunerTest {
   @Test
   void shouldKeepDefaultThresholdsUnderFixedPolicy() {
     ThresholdSettings fixed = new ThresholdSettings(ThresholdPolicy.FIXED, ThresholdMetric.F1, 1, 0.5, 100,
-        1_000, 1, 0.4f);
+        1_000, 1, 0, 0.4f);
     ThresholdTuner tuner = separableHistory(fixed);
     assertArrayEquals(new float[] {0.4f}, tuner.thresholds());
   }
@@ -167,7 +198,7 @@ class ThresholdTunerTest {
     assertArrayEquals(new float[] {0.6f}, f1.thresholds(), "F1 14/18 at 0.6, 12/16 at 0.9, 20/31 at 0.3");
 
     ThresholdTuner shorterMemory = f1.withSettings(new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1,
-        1, 0.8, 100, 5, 1, 0.5f));
+        1, 0.8, 100, 5, 1, 0, 0.5f));
     assertArrayEquals(f1.thresholds(), shorterMemory.thresholds(), "the same scores, the same cut");
     assertEquals(5, shorterMemory.settings().halfLifeEvents());
 
@@ -176,17 +207,17 @@ class ThresholdTunerTest {
     ThresholdTuner moreEvidence = f1.withSettings(settings(ThresholdMetric.F1, 1, 0.8, 11));
     assertArrayEquals(new float[] {0.5f}, moreEvidence.thresholds(), "10 positives are fewer than 11");
     ThresholdTuner fixed = f1.withSettings(new ThresholdSettings(ThresholdPolicy.FIXED, ThresholdMetric.F1, 1, 0.8,
-        100, 10_000, 1, 0.4f));
+        100, 10_000, 1, 0, 0.4f));
     assertArrayEquals(new float[] {0.4f}, fixed.thresholds());
     assertArrayEquals(new float[] {0.6f}, f1.thresholds(), "the original tuner is left as it was");
     assertThrows(IllegalArgumentException.class, () -> f1.withSettings(new ThresholdSettings(ThresholdPolicy.TUNED,
-        ThresholdMetric.F1, 1, 0.8, 50, 10_000, 1, 0.5f)));
+        ThresholdMetric.F1, 1, 0.8, 50, 10_000, 1, 0, 0.5f)));
   }
 
   @Test
   void shouldRestoreThresholdsBitExactlyAndKeepTuningIdentically() throws IOException {
     ThresholdTuner original = new ThresholdTuner(3, new ThresholdSettings(ThresholdPolicy.TUNED,
-        ThresholdMetric.F_BETA, 2, 0.5, 64, 500, 3, 0.5f));
+        ThresholdMetric.F_BETA, 2, 0.5, 64, 500, 3, 1.5, 0.5f));
     Random random = new Random(9);
     float[] probabilities = new float[3 * 10];
     float[] targets = new float[3 * 10];
@@ -218,11 +249,13 @@ class ThresholdTunerTest {
   @Test
   void shouldRejectThresholdSettingsOutOfRange() {
     assertThrows(IllegalArgumentException.class, () -> new ThresholdSettings(ThresholdPolicy.TUNED,
-        ThresholdMetric.F1, 1, 0.5, 100, 1_000, 5, 0f));
+        ThresholdMetric.F1, 1, 0.5, 100, 1_000, 5, 0, 0f));
     assertThrows(IllegalArgumentException.class, () -> new ThresholdSettings(ThresholdPolicy.TUNED,
-        ThresholdMetric.F1, 1, 1.5, 100, 1_000, 5, 0.5f));
+        ThresholdMetric.F1, 1, 1.5, 100, 1_000, 5, 0, 0.5f));
     assertThrows(IllegalArgumentException.class, () -> new ThresholdSettings(ThresholdPolicy.TUNED,
-        ThresholdMetric.F1, 1, 0.5, 1, 1_000, 5, 0.5f));
+        ThresholdMetric.F1, 1, 0.5, 1, 1_000, 5, 0, 0.5f));
+    assertThrows(IllegalArgumentException.class, () -> new ThresholdSettings(ThresholdPolicy.TUNED,
+        ThresholdMetric.F1, 1, 0.5, 100, 1_000, 5, -1, 0.5f));
   }
 
   private static void fill(Random random, float[] probabilities, float[] targets) {

@@ -98,13 +98,13 @@ class SavedStateFixtureTest {
 
     /**
      * Format 4 added the parameter averages and the label stage at the end of their records, format 5 the
-     * prevalence-shift CUSUM, format 6 the sparse rows' scale statistics: a state written with format 3's, 4's or 5's
-     * frozen schema (the same record re-encoded by it) restores to the same model, its shift detector starting
-     * afresh.
+     * prevalence-shift CUSUM, format 6 the sparse rows' scale statistics, format 7 the thresholds' prior positives:
+     * a state written with format 3's to 6's frozen schema (the same record re-encoded by it) restores to the same
+     * model, its shift detector starting afresh and its thresholds re-tuned under the configured prior.
      */
     @ParameterizedTest
     @CsvSource({"linear-adagrad, 3", "mlp-adam, 3", "linear-adagrad, 4", "mlp-adam, 4", "linear-adagrad, 5",
-            "mlp-adam, 5"})
+            "mlp-adam, 5", "linear-adagrad, 6", "mlp-adam, 6"})
     void shouldRestoreAStateWrittenInAnEarlierAvroFormatToTheSameModel(String fixture, byte format) throws Exception {
         BallastConfig config = new BallastConfig(SavedStateFixtures.settings().get(fixture));
         ModelDeclaration declaration = config.models().declaration("default").orElseThrow();

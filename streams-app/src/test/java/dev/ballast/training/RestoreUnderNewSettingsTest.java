@@ -71,6 +71,17 @@ class RestoreUnderNewSettingsTest {
         assertArrayEquals(new float[] {0.5f, 0.5f}, rebinned.thresholds());
         assertTrue(notices.stream().anyMatch(notice -> notice.contains("bins changed from 100 to 50")),
                 notices.toString());
+
+        // A stronger pull toward the default (a state saved before the setting existed restores with none): the
+        // saved histograms are re-tuned under it at once.
+        notices.clear();
+        OnlineTrainer pulled = OnlineTrainer.fromSaved(SavedTrainers.saved(original),
+                settings(Map.of(BallastConfig.THRESHOLD_HALF_LIFE, "2000",
+                        BallastConfig.THRESHOLD_PRIOR_POSITIVES, "10000")), FEATURES, LABELS, notices::add);
+        assertTrue(Math.abs(pulled.thresholds()[0] - 0.5f) < Math.abs(tuned[0] - 0.5f) / 2,
+                "pulled most of the way to 0.5: " + pulled.thresholds()[0] + " from " + tuned[0]);
+        assertTrue(notices.stream().anyMatch(notice -> notice.contains("re-tuned from the saved score histograms")),
+                notices.toString());
     }
 
     @Test
