@@ -50,8 +50,9 @@ class LearningQualityTest {
 
     /**
      * Sparse rows scaled by their root mean square (the default) against unscaled, on 30,000 events of the sparse
-     * drifting stream (1,000 features, 20 per event): 0.477 against 0.409 when this was written. A change that loses
-     * the scale, or most of its gain, fails here; no data file needed.
+     * drifting stream (1,000 features, 20 per event): 0.525 against 0.499 with the defaults of 2026-12-07 (the
+     * thresholds' prior pull narrows the gap: 0.477 against 0.409 without it). A change that loses the scale, or most
+     * of its gain, fails here; no data file needed.
      */
     @Test
     void shouldLearnTheSparseDriftingStreamBetterWithSparseRowsScaled() {
@@ -64,7 +65,7 @@ class LearningQualityTest {
                 new BallastConfig(Map.of("ballast.model.standardize", "false")).trainerSettings(), events -> { });
 
         assertTrue(scaled.macroF1() > 0.45, "scaled macro-F1 " + scaled.macroF1());
-        assertTrue(scaled.macroF1() > unscaled.macroF1() + 0.03,
+        assertTrue(scaled.macroF1() > unscaled.macroF1() + 0.015,
                 "scaled " + scaled.macroF1() + " against unscaled " + unscaled.macroF1());
         assertEquals(0, scaled.collapsedLabels());
         assertEquals(0, scaled.skippedSteps());
