@@ -50,9 +50,8 @@ class LearningQualityTest {
 
     /**
      * Sparse rows scaled by their root mean square (the default) against unscaled, on 30,000 events of the sparse
-     * drifting stream (1,000 features, 20 per event): 0.525 against 0.499 with the defaults of 2026-12-07 (the
-     * thresholds' prior pull narrows the gap: 0.477 against 0.409 without it). A change that loses the scale, or most
-     * of its gain, fails here; no data file needed.
+     * drifting stream (1,000 features, 20 per event): 0.525 against 0.499 with the defaults of 2026-12-07. A change
+     * that loses the scale, or most of its gain, fails here; no data file needed.
      */
     @Test
     void shouldLearnTheSparseDriftingStreamBetterWithSparseRowsScaled() {
