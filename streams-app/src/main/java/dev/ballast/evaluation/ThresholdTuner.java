@@ -85,8 +85,10 @@ public final class ThresholdTuner {
         thresholds[label] = settings.defaultThreshold();
       } else {
         double prior = settings.priorPositives();
-        thresholds[label] = (float) ((positives * tune(label) + prior * settings.defaultThreshold())
-            / (positives + prior));
+        float tuned = tune(label);
+        // prior == 0 is no pull (and, with minPositives 0 and no positives yet, no 0 / 0).
+        thresholds[label] = prior == 0 ? tuned
+            : (float) ((positives * tuned + prior * settings.defaultThreshold()) / (positives + prior));
       }
     }
   }

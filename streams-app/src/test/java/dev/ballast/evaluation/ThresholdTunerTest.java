@@ -130,6 +130,11 @@ class ThresholdTunerTest {
       observeOne(high, 0.7f, false);
     }
     assertEquals((6 * 0.9 + 2 * 0.5) / 8, high.thresholds()[0], 1e-6);
+    // No floor and no pull: a label without positives keeps a number, never 0 / 0.
+    ThresholdTuner bare = new ThresholdTuner(1, new ThresholdSettings(ThresholdPolicy.TUNED, ThresholdMetric.F1,
+        1, 0.5, 100, Double.POSITIVE_INFINITY, 0, 0, 0.5f));
+    observeOne(bare, 0.3f, false);
+    assertEquals(0.5f, bare.thresholds()[0]);
   }
 
   @Test
