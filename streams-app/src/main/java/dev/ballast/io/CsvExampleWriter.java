@@ -13,16 +13,14 @@ import java.util.List;
 final class CsvExampleWriter extends FileExampleWriter {
 
     CsvExampleWriter(Path file, List<String> labelNames, List<String> featureNames) throws IOException {
-        super(file, labelNames, featureNames);
+        // Checked before the file is opened: a refused export leaves an existing file as it was.
+        super(file, labelNames, writableFeatureNames(featureNames));
         try {
             StringBuilder header = new StringBuilder(ID_COLUMN + ',' + TIME_COLUMN + ',' + IMPORTANCE_COLUMN);
             for (String label : labelNames) {
                 header.append(',').append(CsvFields.quote(LABEL_PREFIX + label));
             }
             for (String feature : featureNames) {
-                if (feature.startsWith(LABEL_PREFIX) || List.of(ID_COLUMN, TIME_COLUMN, IMPORTANCE_COLUMN).contains(feature)) {
-                    throw new IllegalArgumentException("feature name '" + feature + "' is reserved in CSV");
-                }
                 header.append(',').append(CsvFields.quote(feature));
             }
             out.write(header.append('\n').toString());
@@ -30,6 +28,18 @@ final class CsvExampleWriter extends FileExampleWriter {
             out.close();
             throw e;
         }
+    }
+
+    /** @throws IllegalArgumentException naming a feature whose name is one of the layout's own columns */
+    private static List<String> writableFeatureNames(List<String> featureNames) {
+        for (String feature : featureNames) {
+            if (feature.startsWith(LABEL_PREFIX) || List.of(ID_COLUMN, TIME_COLUMN, IMPORTANCE_COLUMN).contains(feature)) {
+                throw new IllegalArgumentException("feature name '" + feature + "' is reserved in CSV (the columns "
+                        + ID_COLUMN + ", " + TIME_COLUMN + ", " + IMPORTANCE_COLUMN + " and " + LABEL_PREFIX
+                        + "<name>); write ARFF or JSONL instead");
+            }
+        }
+        return featureNames;
     }
 
     @Override

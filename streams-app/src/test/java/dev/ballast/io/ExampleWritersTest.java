@@ -2,6 +2,7 @@ package dev.ballast.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,9 +64,14 @@ class ExampleWritersTest {
     }
 
     @Test
-    void shouldRefuseCsvFeatureNamesThatCollideWithReservedColumns() {
-        assertThrows(IllegalArgumentException.class,
-                () -> ExampleWriters.open(dir.resolve("out.csv"), DataFormat.CSV, LABELS, List.of("time")));
+    void shouldRefuseCsvFeatureNamesThatCollideWithReservedColumnsLeavingAnExistingFileAsItWas() throws IOException {
+        Path existing = dir.resolve("out.csv");
+        java.nio.file.Files.writeString(existing, "kept\n");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> ExampleWriters.open(existing, DataFormat.CSV, LABELS, List.of("x", "time")));
+        assertTrue(refused.getMessage().contains("'time'") && refused.getMessage().contains("ARFF or JSONL"),
+                refused.getMessage());
+        assertEquals("kept\n", java.nio.file.Files.readString(existing));
     }
 
     private List<Example> roundTrip(DataFormat format) throws IOException {
