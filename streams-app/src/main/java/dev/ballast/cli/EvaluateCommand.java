@@ -346,8 +346,7 @@ final class EvaluateCommand implements Callable<Integer> {
         long written = 0;
         try (ExampleSource opened = open(copy);
              ExampleSource source = shuffleSeed != null ? ExampleSources.shuffled(opened, shuffleSeed) : opened;
-             ExampleWriter writer = ExampleWriters.open(exportFile, exportFormat, source.labelNames(),
-                     source.featureNames())) {
+             ExampleWriter writer = openExport(exportFormat, source)) {
             ProgressBar bar = progressBar();
             while (source.hasNext()) {
                 writer.write(source.next());
@@ -358,6 +357,15 @@ final class EvaluateCommand implements Callable<Integer> {
                     source.labelNames().size(), source.featureCount(), exportFile);
         }
         return 0;
+    }
+
+    /** The export's writer; names the format cannot hold are the user's to change, not a crash. */
+    private ExampleWriter openExport(DataFormat exportFormat, ExampleSource source) throws java.io.IOException {
+        try {
+            return ExampleWriters.open(exportFile, exportFormat, source.labelNames(), source.featureNames());
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException("--export " + exportFile + ": " + e.getMessage());
+        }
     }
 
     private Run evaluate(BallastConfig config, Map<String, String> swept, Copy copy) throws java.io.IOException {

@@ -321,6 +321,19 @@ class EvaluateCommandTest {
         }
     }
 
+    /** A CSV export of a file with a feature named like a CSV column is the user's error, and keeps the old file. */
+    @Test
+    void shouldRefuseACsvExportOfAReservedFeatureNameKeepingTheFile(@TempDir Path dir) throws Exception {
+        Path arff = dir.resolve("in.arff");
+        Files.writeString(arff, "@relation 'x: -C 1'\n@attribute a {0,1}\n@attribute time numeric\n@data\n1,0.5\n0,1.5\n");
+        Path csv = dir.resolve("out.csv");
+        Files.writeString(csv, "kept\n");
+        Run refused = run("evaluate", "--input", arff.toString(), "--export", csv.toString(), "--no-progress");
+        assertEquals(ReadableErrors.USER_ERROR, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("'time' is reserved in CSV"), refused.err());
+        assertEquals("kept\n", Files.readString(csv));
+    }
+
     @Test
     void shouldRefuseExportWithEvaluationOptionsOrAnUnknownExtension(@TempDir Path dir) {
         Run withSweep = run("evaluate", "--synthetic", "100", "--no-progress", "--export",
