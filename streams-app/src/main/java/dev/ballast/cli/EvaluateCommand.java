@@ -259,14 +259,6 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * The seeds of {@code --shuffle}: one seed, a comma list or an inclusive range {@code FIRST-LAST}; a single null
-     * (the data's own order) without the option.
-     */
-    static List<Long> shuffleSeeds(String option) {
-        return seedList(option, "--shuffle");
-    }
-
-    /**
      * The seeds an option ({@code --shuffle}, {@code --synthetic-seed}) names: one seed, a comma list or an inclusive
      * range {@code FIRST-LAST}; a single null (the default) without the option.
      */
@@ -534,13 +526,13 @@ final class EvaluateCommand implements Callable<Integer> {
         List<String> keys = List.copyOf(runs.get(0).swept().keySet());
         boolean copies = runs.stream().map(Run::copy).distinct().count() > 1;
         boolean synthetic = input.synthetic != null;
-        StringBuilder header = new StringBuilder();
+        StringBuilder sweptHeader = new StringBuilder();
         for (String key : keys) {
-            header.append(String.format(Locale.ROOT, "%-" + columnWidth(key, runs) + "s ", shortName(key)));
+            sweptHeader.append(String.format(Locale.ROOT, "%-" + columnWidth(key, runs) + "s ", shortName(key)));
         }
-        if (copies) {
-            header.append(String.format(Locale.ROOT, "%-7s ", synthetic ? "seed" : "shuffle"));
-        }
+        String header = copies
+                ? sweptHeader + String.format(Locale.ROOT, "%-7s ", synthetic ? "seed" : "shuffle")
+                : sweptHeader.toString();
         out.printf(Locale.ROOT, "%s%9s %9s %12s %12s %9s%n", header, "macro-F1", "micro-F1", "macro-recall",
                 "macro-PR-AUC", "collapsed");
         for (Run run : runs) {
@@ -564,8 +556,8 @@ final class EvaluateCommand implements Callable<Integer> {
                         anyPair.against().entrySet().stream().map(e -> shortName(e.getKey()) + "=" + e.getValue())
                                 .collect(Collectors.joining(", ")), anyPair.copies(),
                         synthetic ? "seeds" : "shuffled copies");
-                out.printf(Locale.ROOT, "%s%10s %10s %8s %8s%n", header.substring(0, header.length()
-                        - (copies ? 8 : 0)), "difference", "std-error", "higher", "lower");
+                out.printf(Locale.ROOT, "%s%10s %10s %8s %8s%n", sweptHeader, "difference", "std-error", "higher",
+                        "lower");
                 for (Paired pair : pairs) {
                     out.printf(Locale.ROOT, "%s%+10.4f %10.4f %8d %8d%n", sweptColumns(keys, pair.swept(), runs),
                             pair.meanDifference(), pair.standardError(), pair.higherIn(), pair.lowerIn());

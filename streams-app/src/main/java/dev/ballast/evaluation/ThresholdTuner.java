@@ -18,8 +18,9 @@ import java.util.Arrays;
  * threshold until it has seen {@code minPositives} (decayed) positives, and whenever no candidate finds a
  * true positive. A tuned threshold is then pulled toward the default with the weight of {@code priorPositives}
  * positives against the label's {@code n} decayed ones, {@code (n * tuned + priorPositives * default) / (n +
- * priorPositives)}: a threshold tuned on a handful of positives is mostly noise, and the pull fades as they grow. For {@link ThresholdMetric#PRECISION_AT_RECALL}, when no candidate reaches the recall
- * floor, the candidate with the highest recall is taken.
+ * priorPositives)}: a threshold tuned on a handful of positives is mostly noise, and the pull fades as they grow.
+ * For {@link ThresholdMetric#PRECISION_AT_RECALL}, when no candidate reaches the recall floor, the candidate with the
+ * highest recall is taken.
  *
  * <p>Not thread-safe.
  */

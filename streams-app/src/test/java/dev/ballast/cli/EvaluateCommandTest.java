@@ -150,10 +150,10 @@ class EvaluateCommandTest {
 
     @Test
     void shouldParseOneSeedAListOrARangeOfShuffleSeeds() {
-        assertEquals(java.util.Collections.singletonList(null), EvaluateCommand.shuffleSeeds(null));
-        assertEquals(List.of(7L), EvaluateCommand.shuffleSeeds("7"));
-        assertEquals(List.of(3L, 1L, 2L), EvaluateCommand.shuffleSeeds("3, 1,2"));
-        assertEquals(List.of(1L, 2L, 3L, 4L), EvaluateCommand.shuffleSeeds("1-4"));
+        assertEquals(java.util.Collections.singletonList(null), EvaluateCommand.seedList(null, "--shuffle"));
+        assertEquals(List.of(7L), EvaluateCommand.seedList("7", "--shuffle"));
+        assertEquals(List.of(3L, 1L, 2L), EvaluateCommand.seedList("3, 1,2", "--shuffle"));
+        assertEquals(List.of(1L, 2L, 3L, 4L), EvaluateCommand.seedList("1-4", "--shuffle"));
         for (String invalid : List.of("4-1", "x", "1,1", "1-", "1-20000")) {
             Run result = run("evaluate", "--synthetic", "100", "--no-progress", "--shuffle", invalid);
             assertEquals(ReadableErrors.USER_ERROR, result.exitCode(), invalid);
