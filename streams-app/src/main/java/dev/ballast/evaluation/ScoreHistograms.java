@@ -33,6 +33,12 @@ public final class ScoreHistograms {
   private final double[] negativeMass;
   private final double[] positiveTotal;
   private final double[] negativeTotal;
+  /**
+   * Per label, the highest and the lowest bin holding any mass (-1 and {@code bins} while none does): masses decay but
+   * never empty, so a search over the bins can stop at them. Derived from the masses, not saved.
+   */
+  private final int[] highestBin;
+  private final int[] lowestBin;
 
   /**
    * @param labelCount number of labels, positive
@@ -56,6 +62,10 @@ public final class ScoreHistograms {
     this.negativeMass = new double[labelCount * bins];
     this.positiveTotal = new double[labelCount];
     this.negativeTotal = new double[labelCount];
+    this.highestBin = new int[labelCount];
+    this.lowestBin = new int[labelCount];
+    Arrays.fill(highestBin, -1);
+    Arrays.fill(lowestBin, bins);
   }
 
   /**
@@ -63,10 +73,14 @@ public final class ScoreHistograms {
    *
    * @param probability predicted probability, in [0, 1]
    * @param positive whether the label was positive in the event
+   * @return whether the label's stored masses were scaled back to true values (see {@link #RESCALE_LIMIT}): their
+   *     ratios are then rounded anew
    * @throws IllegalArgumentException when the probability is outside [0, 1] or NaN
    */
-  public void add(int label, float probability, boolean positive) {
+  public boolean add(int label, float probability, boolean positive) {
     int bin = bin(probability);
+    highestBin[label] = Math.max(highestBin[label], bin);
+    lowestBin[label] = Math.min(lowestBin[label], bin);
     double weight = growth[label] / decayFactor;
     growth[label] = weight;
     if (positive) {
@@ -78,7 +92,9 @@ public final class ScoreHistograms {
     }
     if (weight > RESCALE_LIMIT) {
       rescale(label);
+      return true;
     }
+    return false;
   }
 
   /**
@@ -113,6 +129,8 @@ public final class ScoreHistograms {
     System.arraycopy(negativeTotal, 0, copy.negativeTotal, 0, labelCount);
     System.arraycopy(positiveMass, 0, copy.positiveMass, 0, positiveMass.length);
     System.arraycopy(negativeMass, 0, copy.negativeMass, 0, negativeMass.length);
+    System.arraycopy(highestBin, 0, copy.highestBin, 0, labelCount);
+    System.arraycopy(lowestBin, 0, copy.lowestBin, 0, labelCount);
     double keptEvents = 1 / (1 - copy.decayFactor);
     if (Double.isFinite(keptEvents)) {
       for (int label = 0; label < labelCount; label++) {
@@ -173,6 +191,21 @@ public final class ScoreHistograms {
     return positiveMass[label * bins + bin];
   }
 
+  /** The highest bin holding any of the label's mass, -1 when none does. */
+  int highestBin(int label) {
+    return highestBin[label];
+  }
+
+  /** The lowest bin holding any of the label's mass, {@link #bins()} when none does. */
+  int lowestBin(int label) {
+    return lowestBin[label];
+  }
+
+  /** The label's positive mass over all bins, in the unit of {@link #scaledPositives}. */
+  double scaledPositiveTotal(int label) {
+    return positiveTotal[label];
+  }
+
   /** The label's negative mass in {@code bin}, in the unit of {@link #scaledPositives}. */
   double scaledNegatives(int label, int bin) {
     return negativeMass[label * bins + bin];
@@ -194,10 +227,20 @@ public final class ScoreHistograms {
     SavedArrays.copy(saved.getNegativeTotal(), histograms.negativeTotal, "negativeTotal");
     SavedArrays.copy(saved.getPositiveMass(), histograms.positiveMass, "positiveMass");
     SavedArrays.copy(saved.getNegativeMass(), histograms.negativeMass, "negativeMass");
+    for (int label = 0; label < histograms.labelCount; label++) {
+      for (int bin = 0; bin < histograms.bins; bin++) {
+        int index = label * histograms.bins + bin;
+        if (histograms.positiveMass[index] != 0 || histograms.negativeMass[index] != 0) {
+          histograms.highestBin[label] = Math.max(histograms.highestBin[label], bin);
+          histograms.lowestBin[label] = Math.min(histograms.lowestBin[label], bin);
+        }
+      }
+    }
     return histograms;
   }
 
-  private int bin(float probability) {
+  /** The bin {@link #add} puts the probability in. */
+  int bin(float probability) {
     if (!(probability >= 0f && probability <= 1f)) {
       throw new IllegalArgumentException("probability must be in [0, 1], got " + probability);
     }

@@ -29,6 +29,14 @@ public final class ThresholdTuner {
   private final ThresholdSettings settings;
   private final ScoreHistograms histograms;
   private final float[] thresholds;
+  private final int bins;
+  /**
+   * Per label, the bin {@link #bestBin} chose from the histograms as they stand, or {@link #STALE} when an event since
+   * may have moved it: a cache, rebuilt from the histograms after a restore, so it is not saved.
+   */
+  private final int[] bestBins;
+  private static final int STALE = Integer.MIN_VALUE;
+  private final boolean negativesBelowKeepChoice;
 
   /**
    * @param labelCount number of labels, positive
@@ -42,6 +50,10 @@ public final class ThresholdTuner {
     this.histograms = histograms;
     this.thresholds = new float[histograms.labelCount()];
     Arrays.fill(thresholds, settings.defaultThreshold());
+    this.bins = histograms.bins();
+    this.negativesBelowKeepChoice = settings.metric() != ThresholdMetric.PRECISION_AT_RECALL;
+    this.bestBins = new int[histograms.labelCount()];
+    Arrays.fill(bestBins, STALE);
   }
 
   /**
@@ -72,13 +84,26 @@ public final class ThresholdTuner {
     for (int row = 0; row < rows; row++) {
       for (int label = 0; label < labelCount; label++) {
         int index = row * labelCount + label;
-        histograms.add(label, probabilities[index], targets[index] >= 0.5f);
+        float probability = probabilities[index];
+        boolean positive = targets[index] >= 0.5f;
+        boolean rescaled = histograms.add(label, probability, positive);
+        // For F1 and F-beta, a negative below the chosen bin lowers the metric only at candidates below it: the
+        // choice stands. Uniform decay changes no ratio, so neither does the time that passes. (Precision at a recall
+        // floor falls back to the lowest bin holding a true positive, which a negative below can move.)
+        int best = bestBins[label];
+        if (best != STALE && (positive || rescaled || !negativesBelowKeepChoice
+            || (best >= 0 && histograms.bin(probability) >= best))) {
+          bestBins[label] = STALE;
+        }
       }
     }
     retune();
   }
 
-  /** Re-chooses every label's threshold from its histograms as they stand. */
+  /**
+   * Re-chooses every label's threshold from its histograms as they stand: the pull and the evidence floor on every
+   * label, the search over the bins only where an event since the last search could have moved its result.
+   */
   private void retune() {
     for (int label = 0; label < thresholds.length; label++) {
       double positives = histograms.positives(label);
@@ -86,7 +111,10 @@ public final class ThresholdTuner {
         thresholds[label] = settings.defaultThreshold();
       } else {
         double prior = settings.priorPositives();
-        float tuned = tune(label);
+        if (bestBins[label] == STALE) {
+          bestBins[label] = bestBin(label);
+        }
+        float tuned = bestBins[label] < 0 ? settings.defaultThreshold() : (float) ((double) bestBins[label] / bins);
         // prior == 0 is no pull (and, with minPositives 0 and no positives yet, no 0 / 0).
         thresholds[label] = prior == 0 ? tuned
             : (float) ((positives * tuned + prior * settings.defaultThreshold()) / (positives + prior));
@@ -121,18 +149,55 @@ public final class ThresholdTuner {
     histograms.forget(label, memoryEvents);
   }
 
-  private float tune(int label) {
-    int bins = histograms.bins();
-    double positives = 0;
-    for (int bin = 0; bin < bins; bin++) {
-      positives += histograms.scaledPositives(label, bin);
+  /** The bin whose lower edge maximises the metric, -1 when none finds a true positive (see the class doc). */
+  private int bestBin(int label) {
+    return settings.metric() == ThresholdMetric.PRECISION_AT_RECALL ? bestBinForPrecision(label) : bestBinForF(label);
+  }
+
+  /**
+   * F-beta, {@code (1 + b^2) TP / ((1 + b^2) TP + b^2 FN + FP)}, is {@code (1 + b^2) TP / (TP + FP + b^2 P)} for the
+   * label's positives {@code P}: the bin maximising {@code TP / (TP + FP + b^2 P)}, compared by cross-multiplying (no
+   * division per bin). The highest bin wins a tie, as a scan from the top that takes only a larger value.
+   */
+  private int bestBinForF(int label) {
+    double beta = settings.metric() == ThresholdMetric.F1 ? 1 : settings.beta();
+    double weightedPositives = beta * beta * histograms.scaledPositiveTotal(label);
+    double truePositives = 0;
+    double falsePositives = 0;
+    double bestTruePositives = 0;
+    double bestDenominator = 1;
+    int bestBin = -1;
+    // Bins outside the label's occupied range are empty.
+    for (int bin = histograms.highestBin(label), lowest = Math.max(1, histograms.lowestBin(label)); bin >= lowest;
+        bin--) {
+      double binPositives = histograms.scaledPositives(label, bin);
+      double binNegatives = histograms.scaledNegatives(label, bin);
+      if (binPositives + binNegatives == 0) {
+        continue;
+      }
+      truePositives += binPositives;
+      falsePositives += binNegatives;
+      double denominator = truePositives + falsePositives + weightedPositives;
+      if (truePositives * bestDenominator > bestTruePositives * denominator) {
+        bestTruePositives = truePositives;
+        bestDenominator = denominator;
+        bestBin = bin;
+      }
     }
+    return bestBin;
+  }
+
+  /** The bin of the highest precision at the recall floor; with none reaching it, the bin of the highest recall. */
+  private int bestBinForPrecision(int label) {
+    double positives = histograms.scaledPositiveTotal(label);
     double truePositives = 0;
     double falsePositives = 0;
     double bestScore = 0;
     int bestBin = -1;
     int highestRecallBin = -1;
-    for (int bin = bins - 1; bin >= 1; bin--) {
+    // Bins outside the label's occupied range are empty.
+    for (int bin = histograms.highestBin(label), lowest = Math.max(1, histograms.lowestBin(label)); bin >= lowest;
+        bin--) {
       double binPositives = histograms.scaledPositives(label, bin);
       double binNegatives = histograms.scaledNegatives(label, bin);
       if (binPositives + binNegatives == 0) {
@@ -143,27 +208,15 @@ public final class ThresholdTuner {
       if (truePositives > 0) {
         highestRecallBin = bin;
       }
-      double score = score(truePositives, falsePositives, positives - truePositives);
+      double score = ConfusionRatios.recall(truePositives, positives - truePositives) >= settings.recallFloor()
+          ? ConfusionRatios.precision(truePositives, falsePositives)
+          : 0;
       if (score > bestScore) {
         bestScore = score;
         bestBin = bin;
       }
     }
-    if (bestBin < 0 && settings.metric() == ThresholdMetric.PRECISION_AT_RECALL) {
-      bestBin = highestRecallBin;
-    }
-    return bestBin < 0 ? settings.defaultThreshold() : (float) ((double) bestBin / bins);
-  }
-
-  /** The metric to maximise; 0 for a candidate that does not qualify. */
-  private double score(double truePositives, double falsePositives, double falseNegatives) {
-    return switch (settings.metric()) {
-      case F1 -> ConfusionRatios.fBeta(truePositives, falsePositives, falseNegatives, 1);
-      case F_BETA -> ConfusionRatios.fBeta(truePositives, falsePositives, falseNegatives, settings.beta());
-      case PRECISION_AT_RECALL -> ConfusionRatios.recall(truePositives, falseNegatives) >= settings.recallFloor()
-          ? ConfusionRatios.precision(truePositives, falsePositives)
-          : 0;
-    };
+    return bestBin < 0 ? highestRecallBin : bestBin;
   }
 
   /** The complete state as a saved-state record, settings included; {@link #fromSaved} restores it bit-exactly. */

@@ -170,13 +170,25 @@ final class FeedForwardModel implements MultiLabelModel {
 
     @Override
     public void predict(MiniBatch batch, float[] probabilitiesOut, float[] logitOffsets) {
-        int rows = checkBatch(batch);
         if (logitOffsets.length != labelCount) {
             throw new IllegalArgumentException("Expected " + labelCount + " logit offsets");
         }
-        if (probabilitiesOut.length < rows * labelCount) {
-            throw new IllegalArgumentException("probabilitiesOut holds " + probabilitiesOut.length
-                    + " values, needs " + rows * labelCount);
+        int rows = batch.size();
+        logits(batch, probabilitiesOut);
+        for (int row = 0; row < rows; row++) {
+            for (int label = 0; label < labelCount; label++) {
+                int i = row * labelCount + label;
+                probabilitiesOut[i] = (float) WeightedBinaryCrossEntropy.sigmoid(probabilitiesOut[i] + logitOffsets[label]);
+            }
+        }
+    }
+
+    @Override
+    public void logits(MiniBatch batch, float[] logitsOut) {
+        int rows = checkBatch(batch);
+        if (logitsOut.length < rows * labelCount) {
+            throw new IllegalArgumentException("the output holds " + logitsOut.length + " values, needs "
+                    + rows * labelCount);
         }
         if (rows == 0) {
             return;
@@ -185,17 +197,9 @@ final class FeedForwardModel implements MultiLabelModel {
         if (averaged) {
             swapAverages();
         }
-        FloatBuffer logits = forward(batch, rows);
-        float[] values = workspace.scratch(rows * labelCount);
-        logits.get(0, values, 0, rows * labelCount);
+        forward(batch, rows).get(0, logitsOut, 0, rows * labelCount);
         if (averaged) {
             swapAverages();
-        }
-        for (int row = 0; row < rows; row++) {
-            for (int label = 0; label < labelCount; label++) {
-                int i = row * labelCount + label;
-                probabilitiesOut[i] = (float) WeightedBinaryCrossEntropy.sigmoid(values[i] + logitOffsets[label]);
-            }
         }
     }
 

@@ -63,18 +63,30 @@ public final class LabelStacking {
      * the second stage's, and remembers the batch for {@link #learn}.
      */
     public void apply(float[] probabilities, int rows) {
-        int length = rows * labels;
-        inputs = DenseKernels.atLeast(inputs, length);
-        firstLogits = DenseKernels.atLeast(firstLogits, length);
-        logits = DenseKernels.atLeast(logits, length);
+        apply(probabilities, 0, rows);
+    }
+
+    /**
+     * As {@link #apply(float[], int)} for rows {@code from} (inclusive) to {@code to} (exclusive) of the batch: a batch
+     * scored a few rows at a time, in order from row 0, is remembered for {@link #learn} as rows 0 to {@code to}.
+     */
+    public void apply(float[] probabilities, int from, int to) {
+        if (from < 0 || from > to || (from > 0 && from != scoredRows)) {
+            throw new IllegalArgumentException("rows " + from + " to " + to + " after " + scoredRows + " scored rows");
+        }
+        int length = to * labels;
+        // Grown keeping what the batch's earlier rows stored.
+        inputs = inputs.length >= length ? inputs : Arrays.copyOf(inputs, length);
+        firstLogits = firstLogits.length >= length ? firstLogits : Arrays.copyOf(firstLogits, length);
+        logits = logits.length >= length ? logits : Arrays.copyOf(logits, length);
         float[] s = weights.heapValues;
         float[] c = bias.heapValues;
-        for (int i = 0; i < length; i++) {
+        for (int i = from * labels; i < length; i++) {
             double p = Math.min(Math.max(probabilities[i], SCORE_CLAMP), 1 - SCORE_CLAMP);
             inputs[i] = (float) (2 * p - 1);
             firstLogits[i] = (float) Math.log(p / (1 - p));
         }
-        for (int row = 0; row < rows; row++) {
+        for (int row = from; row < to; row++) {
             int offset = row * labels;
             for (int label = 0; label < labels; label++) {
                 double logit = firstLogits[offset + label] + c[label];
@@ -85,7 +97,7 @@ public final class LabelStacking {
                 probabilities[offset + label] = (float) WeightedBinaryCrossEntropy.sigmoid(logit);
             }
         }
-        scoredRows = rows;
+        scoredRows = to;
     }
 
     /**

@@ -44,6 +44,14 @@ public interface MultiLabelModel {
     void predict(MiniBatch batch, float[] probabilitiesOut, float[] logitOffsets);
 
     /**
+     * The logits before the sigmoid, row-major like {@link #predict(MiniBatch, float[])}, through the same parameters
+     * (the averages, when averaging is on): {@code predict} with offsets {@code o} gives {@code sigmoid(logit + o)}.
+     * A caller that adds offsets of its own per row (priors that move within the batch) starts from these. Does not
+     * change the model.
+     */
+    void logits(MiniBatch batch, float[] logitsOut);
+
+    /**
      * Takes ONE optimiser step on the weighted loss of the batch as the model sees it now (the standardisation in
      * force, the same the last {@link #predict} of it used), then adds the batch's dense rows to the
      * standardiser's statistics (if on): test, then train, then update the statistics. (Until the standardiser

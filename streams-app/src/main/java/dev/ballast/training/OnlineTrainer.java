@@ -15,6 +15,7 @@ import dev.ballast.learning.NegativeSampling;
 import dev.ballast.learning.ObjectiveSettings;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.learning.StepResult;
+import dev.ballast.learning.WeightedBinaryCrossEntropy;
 import dev.ballast.schema.state.SavedArrays;
 import dev.ballast.schema.state.SavedModelState;
 import dev.ballast.schema.state.SavedRow;
@@ -28,20 +29,31 @@ import java.util.function.Consumer;
 /**
  * Prequential online training of one multi-label model: test on each mini-batch, then train on it.
  *
- * <p>Per full mini-batch, in this order: take the logit offsets from the decayed priors (logit adjustment, see
- * {@link ObjectiveSettings}); predict with the current model and the score offsets; decide with the thresholds in
- * force; update the metrics, the drift detectors and the threshold tuner with those scores (so no threshold or
- * metric ever sees the score of an event it decided before it was decided); run the shift detector on the batch's
- * labels against the priors, a label whose prevalence it saw shift first forgetting most of its counts and score
- * histograms; add the batch's labels to the decayed
- * label counts; turn the counts into per-label weights; take one optimiser step on the objective with the loss
- * offsets (with negative sampling's weights, when on); and, with label stacking on, one step of the second stage
- * on the scores it made of the batch. Not thread-safe: one trainer per model id, driven by one thread.
+ * <p>Per full mini-batch, in this order: take the loss's logit offsets from the decayed priors (logit adjustment,
+ * see {@link ObjectiveSettings}); compute the batch's logits with the current model; then, in {@value #DECISION_PARTS}
+ * parts of the batch: score each event with the score offsets of the priors as they stand just before it and add its
+ * labels to the decayed label counts; decide the events with the thresholds in force; update the metrics, the drift
+ * detectors and the threshold tuner with those scores (so no threshold, prior or metric ever sees the label of an
+ * event before the event was decided); run the shift detector on those events' labels against the priors before
+ * the batch, a label whose prevalence it saw shift forgetting most of its counts and score histograms. Then turn the
+ * counts into per-label weights; take one optimiser step on the objective with the loss offsets (with negative
+ * sampling's weights, when on); and, with label stacking on, one step of the second stage on the scores it made of
+ * the batch. Not thread-safe: one trainer per model id, driven by one thread.
  */
 public final class OnlineTrainer {
 
     /** As the model's bias initialisation: priors are clamped to [1e-4, 1 - 1e-4] before their log-odds. */
     private static final double PRIOR_CLAMP = 1e-4;
+    private static final double MIN_INVERSE_ODDS = PRIOR_CLAMP / (1 - PRIOR_CLAMP);
+    private static final double MAX_INVERSE_ODDS = (1 - PRIOR_CLAMP) / PRIOR_CLAMP;
+    /**
+     * Within a mini-batch, the thresholds, the prequential metrics and the detectors advance {@value #DECISION_PARTS}
+     * times (after each half of its events, the first half rounded up), and the priors of the score adjustment after
+     * every event: a batch's later events are decided with what its earlier events' labels taught, while the model's
+     * parameters step once per batch (docs/evaluation.md, "Decisions within a mini-batch"). Each part costs a search of
+     * the thresholds, so the parts are few.
+     */
+    static final int DECISION_PARTS = 2;
 
     private final TrainerSettings settings;
     private final List<String> labelNames;
@@ -77,6 +89,9 @@ public final class OnlineTrainer {
     private final NegativeSampling negativeSampling;
     private final float[] elementWeights;
     private final float[] rowImportances;
+    /** One part of the batch's probabilities and targets (see {@link #DECISION_PARTS}), as the detectors read them. */
+    private final float[] partProbabilities;
+    private final float[] partTargets;
 
     private long eventsTrained;
     private StepResult lastStep;
@@ -127,6 +142,8 @@ public final class OnlineTrainer {
                 : null;
         this.elementWeights = new float[pending.capacity() * labels];
         this.rowImportances = new float[pending.capacity()];
+        this.partProbabilities = new float[pending.capacity() * labels];
+        this.partTargets = new float[pending.capacity() * labels];
         weightPolicy.weights(labelStatistics, positiveWeights, negativeWeights);
     }
 
@@ -185,47 +202,22 @@ public final class OnlineTrainer {
                 targets[row * labels + label] = pending.target(row, label);
             }
         }
+        // The loss's offsets come from the priors before the batch; each row's score from the priors just before it.
         refreshOffsets();
-        model.predict(pending, probabilities, scoreOffsets);
-        if (labelStage != null) {
-            labelStage.apply(probabilities, rows);
-        }
-        for (int row = 0; row < rows; row++) {
-            if (servedRows[row] != null) {
-                System.arraycopy(servedRows[row], 0, probabilities, row * labels, labels);
-                servedRows[row] = null;
-            }
-        }
-        // A diverged model (finite but huge weights) can score NaN; such scores must not poison the metrics, the
-        // thresholds or the detectors. The batch still counts and trains, and the outcome says it was not scored.
-        boolean scored = allFinite(probabilities, rows * labels);
-        List<ImbalanceSignal> signals = List.of();
-        if (scored) {
-            float[] thresholdsInForce = thresholdTuner.thresholds();
-            metrics.update(probabilities, targets, rows, thresholdsInForce);
-            if (scoreListener != null) {
-                scoreListener.scored(eventsTrained, probabilities, targets, rows, thresholdsInForce);
-            }
-            if (imbalanceMonitor != null) {
-                signals = imbalanceMonitor.update(probabilities, targets, rows, thresholdsInForce);
-                if (shiftCusum == null) {
-                    adaptToShifts(signals);
-                }
-            }
-        }
+        model.logits(pending, probabilities);
         if (shiftCusum != null) {
+            // Every row of the batch is tested against the priors before it (a label that fires leaves the rest out).
             for (int label = 0; label < labels; label++) {
                 shiftPriors[label] = prior(label);
                 shiftPriorEvents[label] = labelStatistics.total(label);
             }
-            adaptToShifts(shiftCusum.update(targets, rows, shiftPriors, shiftPriorEvents));
+            shiftCusum.begin(shiftPriors, shiftPriorEvents);
         }
-        if (scored) {
-            thresholdTuner.observe(probabilities, targets, rows);
-        }
-
-        for (int row = 0; row < rows; row++) {
-            labelStatistics.observe(targets, row * labels);
+        boolean scored = true;
+        List<ImbalanceSignal> signals = new ArrayList<>();
+        int part = (rows + DECISION_PARTS - 1) / DECISION_PARTS;
+        for (int from = 0; from < rows; from += part) {
+            scored &= decidePart(from, Math.min(rows, from + part), labels, signals);
         }
         for (int label = 0; label < labels; label++) {
             prevalences[label] = labelStatistics.prevalence(label);
@@ -255,10 +247,59 @@ public final class OnlineTrainer {
     }
 
     /**
-     * Shortens the memory of each label whose prevalence the shift detector saw shift, before this batch (which
-     * follows the change) is counted: its counts restart at the detector's prevalence since the change and its score
-     * histograms keep little weight, so the priors, the class weights and the threshold follow the new prevalence at
-     * once instead of over a half-life.
+     * Scores rows {@code from} to {@code to} of the pending batch (each with the priors after the rows before it),
+     * decides them with the thresholds in force, and feeds the metrics, the detectors and the threshold tuner.
+     *
+     * @return whether the part was scored (its scores finite)
+     */
+    private boolean decidePart(int from, int to, int labels, List<ImbalanceSignal> signals) {
+        for (int row = from; row < to; row++) {
+            scoreRow(row, labels);
+            labelStatistics.observe(targets, row * labels);
+        }
+        if (labelStage != null) {
+            labelStage.apply(probabilities, from, to);
+        }
+        for (int row = from; row < to; row++) {
+            if (servedRows[row] != null) {
+                System.arraycopy(servedRows[row], 0, probabilities, row * labels, labels);
+                servedRows[row] = null;
+            }
+        }
+        int n = to - from;
+        System.arraycopy(probabilities, from * labels, partProbabilities, 0, n * labels);
+        System.arraycopy(targets, from * labels, partTargets, 0, n * labels);
+        // A diverged model (finite but huge weights) can score NaN; such scores must not poison the metrics, the
+        // thresholds or the detectors. The rows still count and train, and the outcome says they were not scored.
+        boolean scored = allFinite(partProbabilities, n * labels);
+        if (scored) {
+            float[] thresholdsInForce = thresholdTuner.thresholds();
+            metrics.update(partProbabilities, partTargets, n, thresholdsInForce);
+            if (scoreListener != null) {
+                scoreListener.scored(eventsTrained + from, partProbabilities, partTargets, n, thresholdsInForce);
+            }
+            if (imbalanceMonitor != null) {
+                List<ImbalanceSignal> partSignals = imbalanceMonitor.update(partProbabilities, partTargets, n,
+                        thresholdsInForce);
+                signals.addAll(partSignals);
+                if (shiftCusum == null) {
+                    adaptToShifts(partSignals);
+                }
+            }
+        }
+        if (shiftCusum != null) {
+            adaptToShifts(shiftCusum.observe(partTargets, n));
+        }
+        if (scored) {
+            thresholdTuner.observe(partProbabilities, partTargets, n);
+        }
+        return scored;
+    }
+
+    /**
+     * Shortens the memory of each label whose prevalence the shift detector saw shift: its counts restart at the
+     * detector's prevalence since the change and its score histograms keep little weight, so the priors, the class
+     * weights and the threshold follow the new prevalence at once instead of over a half-life.
      */
     private void adaptToShifts(List<ImbalanceSignal> signals) {
         double memory = settings.shiftMemoryEvents();
@@ -306,6 +347,32 @@ public final class OnlineTrainer {
             double logOdds = logOdds(prior(label));
             scoreOffsets[label] = (float) (objective.scoreAdjustment() * logOdds);
             logitOffsets[label] = (float) (objective.trainAdjustment() * logOdds);
+        }
+    }
+
+    /**
+     * Turns one row's logits (in {@code probabilities}) into its probabilities, adjusted by the priors as they stand:
+     * after every row before it, the batch's earlier rows included. With the score adjustment at 1 (the default),
+     * {@code sigmoid(z + log(odds))} is {@code 1 / (1 + exp(-z) / odds)}: no logarithm per label and event.
+     */
+    private void scoreRow(int row, int labels) {
+        double adjustment = objective.scoreAdjustment();
+        for (int label = 0; label < labels; label++) {
+            int i = row * labels + label;
+            double z = probabilities[i];
+            double p;
+            if (adjustment == 0) {
+                p = WeightedBinaryCrossEntropy.sigmoid(z);
+            } else if (adjustment == 1) {
+                // 1 / odds of the prior (positives + 1) / (total + 2), clamped as the prior is (see logOdds).
+                double positives = labelStatistics.positives(label) + 1;
+                double inverseOdds = (labelStatistics.total(label) + 2 - positives) / positives;
+                inverseOdds = Math.min(Math.max(inverseOdds, MIN_INVERSE_ODDS), MAX_INVERSE_ODDS);
+                p = 1 / (1 + Math.exp(-z) * inverseOdds);
+            } else {
+                p = WeightedBinaryCrossEntropy.sigmoid(z + adjustment * logOdds(prior(label)));
+            }
+            probabilities[i] = (float) p;
         }
     }
 

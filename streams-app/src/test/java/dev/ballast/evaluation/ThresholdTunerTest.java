@@ -270,4 +270,32 @@ class ThresholdTunerTest {
       probabilities[i] = positive ? 0.3f + 0.7f * random.nextFloat() : 0.6f * random.nextFloat();
     }
   }
+
+  /**
+   * The tuner searches the bins again only for labels an event may have moved (a positive, or a negative at or above
+   * the chosen bin). Checked against a tuner restored from its saved state before every chunk, which searches every
+   * label afresh: the same thresholds after every chunk of a drifting three-label stream, for each metric.
+   */
+  @Test
+  void shouldChooseAsAFullSearchWouldWhenItSearchesOnlyTheLabelsAnEventMayHaveMoved() throws IOException {
+    for (ThresholdMetric metric : ThresholdMetric.values()) {
+      ThresholdTuner tuner = new ThresholdTuner(3, new ThresholdSettings(ThresholdPolicy.TUNED, metric, 2.0, 0.8, 100,
+          300, 2, 2, 0.5f));
+      Random random = new Random(11);
+      float[] probabilities = new float[8 * 3];
+      float[] targets = new float[8 * 3];
+      for (int chunk = 0; chunk < 400; chunk++) {
+        double[] prevalence = {0.02 + 0.2 * ((chunk / 100) % 2), 0.3, 0.005};
+        for (int i = 0; i < probabilities.length; i++) {
+          boolean positive = random.nextDouble() < prevalence[i % 3];
+          targets[i] = positive ? 1 : 0;
+          probabilities[i] = (float) Math.min(1, Math.max(0, (positive ? 0.45 : 0.2) + 0.25 * random.nextGaussian()));
+        }
+        ThresholdTuner fresh = ThresholdTuner.fromSaved(StateRoundTrip.roundTrip(tuner.toSaved()));
+        tuner.observe(probabilities, targets, 8);
+        fresh.observe(probabilities, targets, 8);
+        assertArrayEquals(fresh.thresholds(), tuner.thresholds(), 0f, metric + ", chunk " + chunk);
+      }
+    }
+  }
 }

@@ -2,6 +2,7 @@ package dev.ballast.learning;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.evaluation.StateRoundTrip;
@@ -84,6 +85,34 @@ class LabelStackingTest {
         float[] passed = {0.2f, 0.4f, 0.9f};
         other.apply(passed, 1);
         assertArrayEquals(new float[] {0.2f, 0.4f, 0.9f}, passed, 1e-6f);
+    }
+
+    /** A batch scored a few rows at a time, in order, is the batch scored at once: same scores, same step. */
+    @Test
+    void shouldScoreAndLearnABatchAppliedInChunksAsTheWholeBatch() {
+        LabelStacking whole = new LabelStacking(2, SETTINGS);
+        LabelStacking chunked = new LabelStacking(2, SETTINGS);
+        SplittableRandom random = new SplittableRandom(7);
+        float[] probabilities = new float[ROWS * 2];
+        float[] targets = new float[ROWS * 2];
+        float[] importances = new float[ROWS];
+        Arrays.fill(importances, 1f);
+        for (int batch = 0; batch < 10; batch++) {
+            fill(random, probabilities, targets);
+            float[] copy = probabilities.clone();
+            whole.apply(probabilities, ROWS);
+            for (int from = 0; from < ROWS; from += 5) {
+                chunked.apply(copy, from, Math.min(ROWS, from + 5));
+            }
+            assertArrayEquals(probabilities, copy, 0f, "batch " + batch);
+            assertTrue(whole.learn(targets, importances, ONES, ONES));
+            assertTrue(chunked.learn(targets, importances, ONES, ONES));
+        }
+        for (int t = 0; t < 2; t++) {
+            assertArrayEquals(whole.parameters().get(t).data(), chunked.parameters().get(t).data(), 0f);
+        }
+        assertThrows(IllegalArgumentException.class, () -> chunked.apply(probabilities, 8, 16),
+                "rows must follow those scored before");
     }
 
     /** a ~ Bernoulli(0.3), b = a; the first stage scores a sharply and b at 0.3. */

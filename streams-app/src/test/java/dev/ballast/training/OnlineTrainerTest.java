@@ -9,6 +9,7 @@ import dev.ballast.config.BallastConfig;
 import dev.ballast.learning.ParameterTensor;
 import dev.ballast.schema.state.SavedModelState;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -131,6 +132,82 @@ class OnlineTrainerTest {
         TrainerSettings plain = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "8")).trainerSettings();
         OnlineTrainer withoutStage = OnlineTrainer.fromSaved(saved(original), plain, 4, LABELS, notice -> { });
         assertTrue(withoutStage.servingParameters().stream().noneMatch(tensor -> tensor.name().equals("S")));
+    }
+
+    /**
+     * One optimiser step per mini-batch, but each event of the batch is scored with the priors after every event
+     * before it: 32 identical rows, label a positive and b negative in each, score a rising and b falling row by row.
+     * The batch reaches the metrics and the listener in two halves.
+     */
+    @Test
+    void shouldScoreEachEventOfABatchWithThePriorsAfterTheEventsBeforeIt() {
+        TrainerSettings settings = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "32",
+                BallastConfig.BATCH_WARMUP_EVENTS, "0")).trainerSettings();
+        OnlineTrainer trainer = OnlineTrainer.create(settings, 4, LABELS);
+        feed(trainer, new Random(5), 64);
+        List<Long> chunks = new ArrayList<>();
+        List<float[]> scores = new ArrayList<>();
+        trainer.onScored((first, probabilities, targets, rows, thresholds) -> {
+            chunks.add(first);
+            for (int row = 0; row < rows; row++) {
+                scores.add(Arrays.copyOfRange(probabilities, row * 2, row * 2 + 2));
+            }
+        });
+        long steps = trainer.model().steps();
+        float[] row = {0.3f, -0.2f, 0.1f, 0.5f};
+        float[] before = new float[2];
+        trainer.predict(batchOf(row), before);
+        for (int event = 0; event < 32; event++) {
+            trainer.addDense(row.clone(), new float[] {1f, 0f}, 1f);
+        }
+        assertEquals(steps + 1, trainer.model().steps(), "one step for the batch");
+        assertEquals(List.of(64L, 80L), chunks);
+        assertArrayEquals(before, scores.get(0), 1e-6f, "the first event: the priors before the batch");
+        for (int event = 1; event < 32; event++) {
+            assertTrue(scores.get(event)[0] > scores.get(event - 1)[0], "a rises at event " + event);
+            assertTrue(scores.get(event)[1] < scores.get(event - 1)[1], "b falls at event " + event);
+        }
+    }
+
+    /** Prequential: what an event is scored and decided with never depends on its own label, nor on a later one. */
+    @Test
+    void shouldNeverLetAnEventsLabelReachItsOwnScoreOrThreshold() {
+        TrainerSettings settings = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "32",
+                BallastConfig.BATCH_WARMUP_EVENTS, "0", BallastConfig.THRESHOLD_MIN_POSITIVES, "0")).trainerSettings();
+        List<List<float[]>> decided = new ArrayList<>();
+        for (float flipped : new float[] {0f, 1f}) {
+            OnlineTrainer trainer = OnlineTrainer.create(settings, 4, LABELS);
+            feed(trainer, new Random(8), 96);
+            List<float[]> rows = new ArrayList<>();
+            trainer.onScored((first, probabilities, targets, count, thresholds) -> {
+                for (int row = 0; row < count; row++) {
+                    float[] scoreAndThreshold = Arrays.copyOf(Arrays.copyOfRange(probabilities, row * 2, row * 2 + 2), 4);
+                    System.arraycopy(thresholds, 0, scoreAndThreshold, 2, 2);
+                    rows.add(scoreAndThreshold);
+                }
+            });
+            Random random = new Random(9);
+            for (int event = 0; event < 32; event++) {
+                float[] features = {(float) random.nextGaussian(), (float) random.nextGaussian(), 0f, 1f};
+                // Event 10's label a is the only difference between the two runs.
+                trainer.addDense(features, new float[] {event == 10 ? flipped : 0f, 0f}, 1f);
+            }
+            decided.add(rows);
+        }
+        for (int event = 0; event <= 10; event++) {
+            assertArrayEquals(decided.get(0).get(event), decided.get(1).get(event), 0f, "event " + event);
+        }
+        assertTrue(decided.get(0).get(11)[0] != decided.get(1).get(11)[0], "event 11 is scored with event 10's label");
+        assertArrayEquals(Arrays.copyOfRange(decided.get(0).get(15), 2, 4), Arrays.copyOfRange(decided.get(1).get(15), 2, 4),
+                0f, "the first half is decided with the thresholds before the batch");
+        assertTrue(decided.get(0).get(16)[2] != decided.get(1).get(16)[2],
+                "the second half is decided with thresholds tuned on the first half's scores and labels");
+    }
+
+    private static dev.ballast.learning.MiniBatch batchOf(float[] row) {
+        dev.ballast.learning.MiniBatch batch = new dev.ballast.learning.MiniBatch(1, row.length, LABELS.size());
+        batch.addDense(row, new float[LABELS.size()], 1f);
+        return batch;
     }
 
     private static SavedModelState saved(OnlineTrainer trainer) throws Exception {

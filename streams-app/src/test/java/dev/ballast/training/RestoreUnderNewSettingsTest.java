@@ -55,7 +55,8 @@ class RestoreUnderNewSettingsTest {
         OnlineTrainer original = OnlineTrainer.create(before, FEATURES, LABELS);
         feed(original, new Random(1), 600);
         float[] tuned = original.thresholds();
-        assertTrue(tuned[0] != 0.5f, "label a is tuned: " + tuned[0]);
+        // Label b (about 7% positive) is tuned well away from 0.5; label a, half positive and separable, may tune to it.
+        assertTrue(Math.abs(tuned[1] - 0.5f) > 0.1f, "label b is tuned: " + tuned[1]);
 
         List<String> notices = new ArrayList<>();
         OnlineTrainer shorter = OnlineTrainer.fromSaved(SavedTrainers.saved(original),
@@ -78,8 +79,8 @@ class RestoreUnderNewSettingsTest {
         OnlineTrainer pulled = OnlineTrainer.fromSaved(SavedTrainers.saved(original),
                 settings(Map.of(BallastConfig.THRESHOLD_HALF_LIFE, "2000",
                         BallastConfig.THRESHOLD_PRIOR_POSITIVES, "10000")), FEATURES, LABELS, notices::add);
-        assertTrue(Math.abs(pulled.thresholds()[0] - 0.5f) < Math.abs(tuned[0] - 0.5f) / 2,
-                "pulled most of the way to 0.5: " + pulled.thresholds()[0] + " from " + tuned[0]);
+        assertTrue(Math.abs(pulled.thresholds()[1] - 0.5f) < Math.abs(tuned[1] - 0.5f) / 2,
+                "pulled most of the way to 0.5: " + pulled.thresholds()[1] + " from " + tuned[1]);
         assertTrue(notices.stream().anyMatch(notice -> notice.contains("re-tuned from the saved score histograms")),
                 notices.toString());
     }

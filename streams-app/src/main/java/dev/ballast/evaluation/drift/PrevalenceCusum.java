@@ -37,6 +37,11 @@ public final class PrevalenceCusum {
   private final Direction[] upwards;
   /** Per label, the sum testing a fall. */
   private final Direction[] downwards;
+  /** Per label, whether the current batch still tests it (see {@link #begin}). */
+  private final boolean[] testing;
+  /** Per label, the prior of the current batch and its four log-likelihood ratios (rise: positive, negative; fall). */
+  private final double[] batchPriors;
+  private final double[] terms;
 
   /**
    * @param labels labels watched, at least 1
@@ -60,6 +65,9 @@ public final class PrevalenceCusum {
     this.oddsRatio = oddsRatio;
     this.thresholdNats = thresholdNats;
     this.minEvents = minEvents;
+    this.testing = new boolean[labels];
+    this.batchPriors = new double[labels];
+    this.terms = new double[4 * labels];
     this.upwards = new Direction[labels];
     this.downwards = new Direction[labels];
     for (int label = 0; label < labels; label++) {
@@ -69,7 +77,7 @@ public final class PrevalenceCusum {
   }
 
   /**
-   * Observes a mini-batch.
+   * Observes a mini-batch: {@link #begin} with the priors before it, then {@link #observe} of all its rows.
    *
    * @param targets row-major {@code [row * labels + label]}: 1 positive, 0 negative (0.5 or more is positive)
    * @param rows number of rows to read
@@ -80,20 +88,58 @@ public final class PrevalenceCusum {
    *     prevalence since the estimated change point; empty when none fired
    */
   public List<ImbalanceSignal> update(float[] targets, int rows, double[] priors, double[] priorEvents) {
-    List<ImbalanceSignal> shifts = List.of();
+    begin(priors, priorEvents);
+    return observe(targets, rows);
+  }
+
+  /**
+   * Starts a mini-batch whose rows {@link #observe} then takes in one or more parts, in order: every row of the batch
+   * is tested against these priors, and a label that fires leaves the rest of the batch out.
+   *
+   * @param priors per label, its prevalence before this batch, strictly between 0 and 1
+   * @param priorEvents per label, the weight in events of the counts behind its prior: a label whose prior rests on
+   *     fewer than {@code minEvents} is not tested in this batch
+   */
+  public void begin(double[] priors, double[] priorEvents) {
     int labels = upwards.length;
     for (int label = 0; label < labels; label++) {
-      if (priorEvents[label] < minEvents) {
+      testing[label] = priorEvents[label] >= minEvents;
+      if (!testing[label]) {
         continue;
       }
       double prior = priors[label];
       double odds = prior / (1 - prior);
       double risen = oddsRatio * odds / (1 + oddsRatio * odds);
       double fallen = odds / oddsRatio / (1 + odds / oddsRatio);
-      double upwardPositive = Math.log(risen / prior);
-      double upwardNegative = Math.log((1 - risen) / (1 - prior));
-      double downwardPositive = Math.log(fallen / prior);
-      double downwardNegative = Math.log((1 - fallen) / (1 - prior));
+      batchPriors[label] = prior;
+      int at = label * 4;
+      terms[at] = Math.log(risen / prior);
+      terms[at + 1] = Math.log((1 - risen) / (1 - prior));
+      terms[at + 2] = Math.log(fallen / prior);
+      terms[at + 3] = Math.log((1 - fallen) / (1 - prior));
+    }
+  }
+
+  /**
+   * Observes the next rows of the mini-batch {@link #begin} started.
+   *
+   * @param targets row-major {@code [row * labels + label]}: 1 positive, 0 negative (0.5 or more is positive)
+   * @param rows number of rows to read
+   * @return per label that fired, a prevalence-shift signal (detector {@code "cusum"}) from its prior to the
+   *     prevalence since the estimated change point; empty when none fired
+   */
+  public List<ImbalanceSignal> observe(float[] targets, int rows) {
+    List<ImbalanceSignal> shifts = List.of();
+    int labels = upwards.length;
+    for (int label = 0; label < labels; label++) {
+      if (!testing[label]) {
+        continue;
+      }
+      int at = label * 4;
+      double upwardPositive = terms[at];
+      double upwardNegative = terms[at + 1];
+      double downwardPositive = terms[at + 2];
+      double downwardNegative = terms[at + 3];
       Direction upward = upwards[label];
       Direction downward = downwards[label];
       // Locals, not the fields, in the loop over the batch: the two sums are then independent chains in registers.
@@ -139,9 +185,10 @@ public final class PrevalenceCusum {
       if (shifts.isEmpty()) {
         shifts = new ArrayList<>(1);
       }
-      shifts.add(new ImbalanceSignal(label, ImbalanceSignal.Kind.PREVALENCE_SHIFT, "cusum", prior, after));
+      shifts.add(new ImbalanceSignal(label, ImbalanceSignal.Kind.PREVALENCE_SHIFT, "cusum", batchPriors[label], after));
       upward.restart();
       downward.restart();
+      testing[label] = false;
     }
     return shifts;
   }

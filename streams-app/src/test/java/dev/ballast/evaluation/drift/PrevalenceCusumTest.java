@@ -130,4 +130,35 @@ class PrevalenceCusumTest {
     java.util.Arrays.fill(targets, 1);
     return targets;
   }
+
+  /**
+   * A batch observed in parts after {@link PrevalenceCusum#begin} is the batch at once: the same firings against the
+   * batch's prior, a label that fired leaving the rest of the batch out, and the same sums after.
+   */
+  @Test
+  void shouldObserveABatchInPartsAsAtOnce() {
+    PrevalenceCusum whole = new PrevalenceCusum(2, 4, 3, 10);
+    PrevalenceCusum parts = new PrevalenceCusum(2, 4, 3, 10);
+    Random random = new Random(4);
+    double[] priors = {0.05, 0.3};
+    double[] events = {1000, 1000};
+    int fired = 0;
+    for (int batch = 0; batch < 200; batch++) {
+      float[] targets = new float[32 * 2];
+      for (int row = 0; row < 32; row++) {
+        targets[row * 2] = random.nextDouble() < (batch % 50 < 25 ? 0.05 : 0.4) ? 1f : 0f;
+        targets[row * 2 + 1] = random.nextDouble() < 0.3 ? 1f : 0f;
+      }
+      List<ImbalanceSignal> expected = whole.update(targets, 32, priors, events);
+      parts.begin(priors, events);
+      List<ImbalanceSignal> actual = new java.util.ArrayList<>(parts.observe(targets, 16));
+      actual.addAll(parts.observe(java.util.Arrays.copyOfRange(targets, 32, 64), 16));
+      // The same signals; in parts, those of the first part come first.
+      actual.sort(java.util.Comparator.comparingInt(ImbalanceSignal::label));
+      assertEquals(expected, actual, "batch " + batch);
+      fired += expected.size();
+    }
+    assertTrue(fired > 0, "the rises fired");
+    assertEquals(whole.toSaved(), parts.toSaved());
+  }
 }
