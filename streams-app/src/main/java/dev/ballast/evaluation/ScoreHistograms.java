@@ -78,7 +78,11 @@ public final class ScoreHistograms {
    * @throws IllegalArgumentException when the probability is outside [0, 1] or NaN
    */
   public boolean add(int label, float probability, boolean positive) {
-    int bin = bin(probability);
+    return addToBin(label, bin(probability), positive);
+  }
+
+  /** As {@link #add}, for a caller that has the probability's {@link #bin} already. */
+  boolean addToBin(int label, int bin, boolean positive) {
     highestBin[label] = Math.max(highestBin[label], bin);
     lowestBin[label] = Math.min(lowestBin[label], bin);
     double weight = growth[label] / decayFactor;

@@ -84,15 +84,15 @@ public final class ThresholdTuner {
     for (int row = 0; row < rows; row++) {
       for (int label = 0; label < labelCount; label++) {
         int index = row * labelCount + label;
-        float probability = probabilities[index];
+        int bin = histograms.bin(probabilities[index]);
         boolean positive = targets[index] >= 0.5f;
-        boolean rescaled = histograms.add(label, probability, positive);
+        boolean rescaled = histograms.addToBin(label, bin, positive);
         // For F1 and F-beta, a negative below the chosen bin lowers the metric only at candidates below it: the
         // choice stands. Uniform decay changes no ratio, so neither does the time that passes. (Precision at a recall
         // floor falls back to the lowest bin holding a true positive, which a negative below can move.)
         int best = bestBins[label];
         if (best != STALE && (positive || rescaled || !negativesBelowKeepChoice
-            || (best >= 0 && histograms.bin(probability) >= best))) {
+            || (best >= 0 && bin >= best))) {
           bestBins[label] = STALE;
         }
       }
