@@ -330,9 +330,10 @@ public final class BallastConfig extends AbstractConfig {
                 ConfigDef.Width.SHORT, LOGIT_ADJUSTMENT_SCORE);
 
         order = 0;
-        def.define(WEIGHTING_POLICY, Type.STRING, WEIGHT_POLICIES.nameOf(WeightPolicyType.SQRT), WEIGHT_POLICIES, Importance.HIGH,
+        def.define(WEIGHTING_POLICY, Type.STRING, WEIGHT_POLICIES.nameOf(WeightPolicySettings.defaults().type()), WEIGHT_POLICIES, Importance.HIGH,
                 "How decayed label counts become class weights: none, inverse-prevalence (neg/pos), sqrt (its square root), "
-                        + "log (max(1, ln(mu*total/pos))), balanced (scikit-learn), effective-number (Cui et al. 2019).",
+                        + "log (max(1, ln(mu*total/pos)); at mu 1 the surprisal of a positive, -ln(prevalence)), balanced "
+                        + "(scikit-learn), effective-number (Cui et al. 2019).",
                 WEIGHTING, ++order, ConfigDef.Width.MEDIUM, WEIGHTING_POLICY);
         def.define(WEIGHTING_HALF_LIFE, Type.DOUBLE, 1_500.0, Bounds.nonNegative(), Importance.HIGH,
                 "Half-life, in events, of the label counts behind the weights and the logit adjustment's priors; 0 means no "
@@ -344,8 +345,8 @@ public final class BallastConfig extends AbstractConfig {
                 "Lower clip of one-sided weights.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_MIN);
         def.define(WEIGHTING_MAX, Type.DOUBLE, 1000.0, Bounds.positive(), Importance.LOW,
                 "Upper clip of one-sided weights; at least " + WEIGHTING_MIN + ".", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_MAX);
-        def.define(WEIGHTING_LOG_MU, Type.DOUBLE, 0.15, Bounds.positive(), Importance.LOW,
-                "mu of the log policy.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_LOG_MU);
+        def.define(WEIGHTING_LOG_MU, Type.DOUBLE, WeightPolicySettings.defaults().logMu(), Bounds.positive(), Importance.LOW,
+                "mu of the log policy: a label whose prevalence is mu/e or more (37% at mu 1) gets weight 1.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_LOG_MU);
         def.define(WEIGHTING_EFFECTIVE_BETA, Type.DOUBLE, 0.999, Bounds.strictlyBetween(0.0, 1.0), Importance.LOW,
                 "beta of the effective-number policy.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_EFFECTIVE_BETA);
         def.define(NEGATIVE_SAMPLING_RATE, Type.DOUBLE, 1.0, Bounds.aboveAtMost(0.0, 1.0), Importance.LOW,

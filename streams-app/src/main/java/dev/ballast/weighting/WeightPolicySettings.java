@@ -34,11 +34,21 @@ public record WeightPolicySettings(WeightPolicyType type, double smoothing, doub
   }
 
   /**
-   * The product defaults: {@code sqrt}, smoothing 1, clip [1, 1000], mu 0.15, beta 0.999. Square-root
-   * damping keeps rare labels learnable without the variance that raw inverse-prevalence weights bring
-   * when decayed counts of a rare label are small and noisy.
+   * The product defaults: {@code log} at mu 1, smoothing 1, clip [1, 1000], beta 0.999. At mu 1 a label's weight is
+   * the surprisal of a positive, {@code max(1, ln(n / pos))}: 5.3 at a prevalence of 0.5%, 2.3 at 10%, 1 from 37% on.
+   * The logit adjustment by the decayed priors already corrects for the imbalance; these milder weights add the
+   * faster learning a rare label needs without over-correcting the labels of moderate prevalence, where
+   * {@code sqrt} (14 at 0.5%, 3 at 10%) costs sparse rows (docs/evaluation.md, "Class weights").
    */
   public static WeightPolicySettings defaults() {
+    return new WeightPolicySettings(WeightPolicyType.LOG, 1.0, 1.0, 1000.0, 1.0, 0.999);
+  }
+
+  /**
+   * The settings of the reference semantics in {@code golden/weight-policies.json}: those of {@link #defaults} with
+   * the {@code log} policy's mu at 0.15 (the policy type is set per case with {@link #withType}).
+   */
+  public static WeightPolicySettings reference() {
     return new WeightPolicySettings(WeightPolicyType.SQRT, 1.0, 1.0, 1000.0, 0.15, 0.999);
   }
 

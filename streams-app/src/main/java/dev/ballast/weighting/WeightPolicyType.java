@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  *       {@code weighted_cross_entropy_with_logits};</li>
  *   <li>{@link #SQRT}: {@code sqrt(neg / pos)}, damped against exploding weights on very rare labels;</li>
  *   <li>{@link #LOG}: {@code ln(mu * n / pos)}, damped harder (with the default {@code minWeight} of 1 this is
- *       the usual {@code max(1, ln(mu * n / pos))});</li>
+ *       the usual {@code max(1, ln(mu * n / pos))}; at the default mu of 1, the surprisal of a positive);</li>
  *   <li>{@link #BALANCED}: scikit-learn's {@code n / (2 * pos)}, with negative weight {@code n / (2 * neg)};</li>
  *   <li>{@link #EFFECTIVE_NUMBER}: Cui et al. 2019, {@code E(neg) / E(pos)} with
  *       {@code E(k) = (1 - beta^k) / (1 - beta)}.</li>

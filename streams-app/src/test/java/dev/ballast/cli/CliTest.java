@@ -69,7 +69,7 @@ class CliTest {
         JsonNode report = JSON.readTree(weighted.out());
         assertEquals(3_000, report.get("events").asLong());
         assertEquals(demo.labelCount(), report.get("labels").size());
-        assertEquals("sqrt", report.get("settings").get("ballast.weighting.policy").asText());
+        assertEquals("log", report.get("settings").get("ballast.weighting.policy").asText());
         for (String field : List.of("macroF1", "microF1", "macroRecall", "macroAuprc", "collapsedLabels", "eventsPerSecond")) {
             assertTrue(report.has(field), field);
         }

@@ -63,8 +63,14 @@ class WeightPolicyContractTest {
   }
 
   @Test
-  void shouldDefaultToSqrtPolicy() {
-    assertEquals(WeightPolicyType.SQRT, WeightPolicySettings.defaults().type());
+  void shouldDefaultToTheSurprisalOfAPositive() {
+    WeightPolicy policy = new WeightPolicy(WeightPolicySettings.defaults());
+    assertEquals(WeightPolicyType.LOG, WeightPolicySettings.defaults().type());
+    // Smoothed counts 10 of 1,000 (9 + 1 of 998 + 2): ln(1000 / 10).
+    assertEquals(Math.log(100), policy.weight(9, 998).positive(), 1e-12);
+    assertEquals(1.0, policy.weight(9, 998).negative());
+    // A label at or above a prevalence of 1/e is not weighted.
+    assertEquals(1.0, policy.weight(399, 998).positive());
   }
 
   @Test

@@ -46,7 +46,7 @@ class WeightPolicyGoldenTest {
   void shouldMatchGoldenWeightsWhenUsingReferenceSettings(String policy, double positives, double total,
                                                           double expectedPositive, double expectedNegative) {
     WeightPolicy weightPolicy = new WeightPolicy(
-        WeightPolicySettings.defaults().withType(WeightPolicyType.fromConfigName(policy)));
+        WeightPolicySettings.reference().withType(WeightPolicyType.fromConfigName(policy)));
 
     LabelWeight weight = weightPolicy.weight(positives, total);
 
