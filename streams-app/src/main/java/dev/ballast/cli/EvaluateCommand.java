@@ -64,16 +64,16 @@ import picocli.CommandLine.Option;
             "  ballast evaluate --input Music.arff --score-from 0.6667",
             "  ballast evaluate --synthetic 200000 --window 1000 --report json",
             "  ballast evaluate --input Yeast.arff --shuffle 1 \\",
-            "                   --sweep ballast.weighting.policy=none,sqrt \\",
+            "                   --sweep ballast.weighting.policy=none,log \\",
             "                   --sweep ballast.optimizer.learning.rate=0.05,0.1",
             "  ballast evaluate --input Music.arff --shuffle 1-20 --score-from 0.6667 \\",
-            "                   --sweep ballast.weighting.policy=none,sqrt",
+            "                   --sweep ballast.weighting.policy=none,log",
             "  ballast evaluate --synthetic 200000 --synthetic-seed 1 --export drift-1.csv",
             "  ballast evaluate --synthetic 100000 --synthetic-sparse 1000:20",
             "  ballast evaluate --synthetic 200000 --synthetic-gradual \\",
-            "                   --sweep ballast.weighting.policy=sqrt,none",
+            "                   --sweep ballast.weighting.policy=log,none",
             "  ballast evaluate --synthetic 200000 --synthetic-seed 1-10 \\",
-            "                   --sweep ballast.weighting.policy=sqrt,none"})
+            "                   --sweep ballast.weighting.policy=log,none"})
 final class EvaluateCommand implements Callable<Integer> {
 
     /** In a holder: building the command line creates every command, and a one-shot command need not load Jackson. */

@@ -39,7 +39,8 @@ final class SavedStateFixtures {
     private static Map<String, String> writtenWith(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(Map.of(BallastConfig.WEIGHTING_HALF_LIFE, "10000",
                 BallastConfig.THRESHOLD_HALF_LIFE, "5000", BallastConfig.LOGIT_ADJUSTMENT_TRAIN, "0",
-                BallastConfig.LOGIT_ADJUSTMENT_SCORE, "0", BallastConfig.THRESHOLD_PRIOR_POSITIVES, "0"));
+                BallastConfig.LOGIT_ADJUSTMENT_SCORE, "0", BallastConfig.THRESHOLD_PRIOR_POSITIVES, "0",
+                BallastConfig.WEIGHTING_POLICY, "sqrt"));
         all.putAll(settings);
         return all;
     }
