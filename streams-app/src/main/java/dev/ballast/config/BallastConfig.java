@@ -339,15 +339,15 @@ public final class BallastConfig extends AbstractConfig {
                 "Half-life, in events, of the label counts behind the weights and the logit adjustment's priors; 0 means no "
                         + "decay (cumulative counts).",
                 WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_HALF_LIFE);
-        def.define(WEIGHTING_SMOOTHING, Type.DOUBLE, 1.0, Bounds.positive(), Importance.LOW,
+        def.define(WEIGHTING_SMOOTHING, Type.DOUBLE, WeightPolicySettings.defaults().smoothing(), Bounds.positive(), Importance.LOW,
                 "Laplace smoothing added to the positive and the negative count.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_SMOOTHING);
-        def.define(WEIGHTING_MIN, Type.DOUBLE, 1.0, Bounds.positive(), Importance.LOW,
+        def.define(WEIGHTING_MIN, Type.DOUBLE, WeightPolicySettings.defaults().minWeight(), Bounds.positive(), Importance.LOW,
                 "Lower clip of one-sided weights.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_MIN);
-        def.define(WEIGHTING_MAX, Type.DOUBLE, 1000.0, Bounds.positive(), Importance.LOW,
+        def.define(WEIGHTING_MAX, Type.DOUBLE, WeightPolicySettings.defaults().maxWeight(), Bounds.positive(), Importance.LOW,
                 "Upper clip of one-sided weights; at least " + WEIGHTING_MIN + ".", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_MAX);
         def.define(WEIGHTING_LOG_MU, Type.DOUBLE, WeightPolicySettings.defaults().logMu(), Bounds.positive(), Importance.LOW,
                 "mu of the log policy: a label whose prevalence is mu/e or more (37% at mu 1) gets weight 1.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_LOG_MU);
-        def.define(WEIGHTING_EFFECTIVE_BETA, Type.DOUBLE, 0.999, Bounds.strictlyBetween(0.0, 1.0), Importance.LOW,
+        def.define(WEIGHTING_EFFECTIVE_BETA, Type.DOUBLE, WeightPolicySettings.defaults().effectiveNumberBeta(), Bounds.strictlyBetween(0.0, 1.0), Importance.LOW,
                 "beta of the effective-number policy.", WEIGHTING, ++order, ConfigDef.Width.SHORT, WEIGHTING_EFFECTIVE_BETA);
         def.define(NEGATIVE_SAMPLING_RATE, Type.DOUBLE, 1.0, Bounds.aboveAtMost(0.0, 1.0), Importance.LOW,
                 "Negative undersampling with importance correction: each label's negatives are trained on with this "

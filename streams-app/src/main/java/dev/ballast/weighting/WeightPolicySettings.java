@@ -44,14 +44,6 @@ public record WeightPolicySettings(WeightPolicyType type, double smoothing, doub
     return new WeightPolicySettings(WeightPolicyType.LOG, 1.0, 1.0, 1000.0, 1.0, 0.999);
   }
 
-  /**
-   * The settings of the reference semantics in {@code golden/weight-policies.json}: those of {@link #defaults} with
-   * the {@code log} policy's mu at 0.15 (the policy type is set per case with {@link #withType}).
-   */
-  public static WeightPolicySettings reference() {
-    return new WeightPolicySettings(WeightPolicyType.SQRT, 1.0, 1.0, 1000.0, 0.15, 0.999);
-  }
-
   /** These settings with another policy type. */
   public WeightPolicySettings withType(WeightPolicyType newType) {
     return new WeightPolicySettings(newType, smoothing, minWeight, maxWeight, logMu, effectiveNumberBeta);

@@ -22,6 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WeightPolicyGoldenTest {
 
   private static final double RELATIVE_TOLERANCE = 1e-9;
+  /**
+   * The reference semantics the golden file states (smoothing 1, clip [1, 1000], mu 0.15, beta 0.999), fixed whatever
+   * the product's defaults; the policy type is set per case.
+   */
+  private static final WeightPolicySettings REFERENCE =
+      new WeightPolicySettings(WeightPolicyType.NONE, 1.0, 1.0, 1000.0, 0.15, 0.999);
 
   private static JsonNode golden() throws IOException {
     try (InputStream in = WeightPolicyGoldenTest.class.getResourceAsStream("/golden/weight-policies.json")) {
@@ -46,7 +52,7 @@ class WeightPolicyGoldenTest {
   void shouldMatchGoldenWeightsWhenUsingReferenceSettings(String policy, double positives, double total,
                                                           double expectedPositive, double expectedNegative) {
     WeightPolicy weightPolicy = new WeightPolicy(
-        WeightPolicySettings.reference().withType(WeightPolicyType.fromConfigName(policy)));
+        REFERENCE.withType(WeightPolicyType.fromConfigName(policy)));
 
     LabelWeight weight = weightPolicy.weight(positives, total);
 
