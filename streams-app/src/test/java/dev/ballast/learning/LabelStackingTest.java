@@ -17,6 +17,8 @@ class LabelStackingTest {
     private static final LearningSettings SETTINGS = LearningSettings.defaults();
     private static final int ROWS = 32;
     private static final float[] ONES = {1f, 1f};
+    /** Every row's importance, 1. */
+    private static final float[] IMPORTANCES = ones(ROWS);
 
     @Test
     void shouldPassTheFirstStageThroughBeforeItHasLearned() {
@@ -37,8 +39,6 @@ class LabelStackingTest {
         SplittableRandom random = new SplittableRandom(5);
         float[] probabilities = new float[ROWS * 2];
         float[] targets = new float[ROWS * 2];
-        float[] importances = new float[ROWS];
-        Arrays.fill(importances, 1f);
         double errorBefore = 0;
         double errorAfter = 0;
         for (int batch = 0; batch < 200; batch++) {
@@ -49,7 +49,7 @@ class LabelStackingTest {
                 errorBefore = error;
             }
             errorAfter = error;
-            assertTrue(stage.learn(targets, importances, ONES, ONES), "step " + batch);
+            assertTrue(stage.learn(targets, IMPORTANCES, ONES, ONES), "step " + batch);
         }
         assertTrue(errorAfter < errorBefore / 2, "b's squared error " + errorBefore + " -> " + errorAfter);
         assertEquals(200, stage.steps());
@@ -61,12 +61,10 @@ class LabelStackingTest {
         SplittableRandom random = new SplittableRandom(6);
         float[] probabilities = new float[ROWS * 2];
         float[] targets = new float[ROWS * 2];
-        float[] importances = new float[ROWS];
-        Arrays.fill(importances, 1f);
         for (int batch = 0; batch < 20; batch++) {
             fill(random, probabilities, targets);
             stage.apply(probabilities, ROWS);
-            stage.learn(targets, importances, ONES, ONES);
+            stage.learn(targets, IMPORTANCES, ONES, ONES);
         }
         List<String> notices = new ArrayList<>();
         LabelStacking restored = LabelStacking.fromSaved(StateRoundTrip.roundTrip(stage.toSaved()), 2, SETTINGS, notices::add);
@@ -77,8 +75,8 @@ class LabelStackingTest {
             stage.apply(probabilities, ROWS);
             restored.apply(copy, ROWS);
             assertArrayEquals(probabilities, copy, 0f);
-            stage.learn(targets, importances, ONES, ONES);
-            restored.learn(targets, importances, ONES, ONES);
+            stage.learn(targets, IMPORTANCES, ONES, ONES);
+            restored.learn(targets, IMPORTANCES, ONES, ONES);
         }
         LabelStacking other = LabelStacking.fromSaved(StateRoundTrip.roundTrip(stage.toSaved()), 3, SETTINGS, notices::add);
         assertEquals(1, notices.size(), "a stage saved for another label count starts afresh, and says so");
@@ -95,8 +93,6 @@ class LabelStackingTest {
         SplittableRandom random = new SplittableRandom(7);
         float[] probabilities = new float[ROWS * 2];
         float[] targets = new float[ROWS * 2];
-        float[] importances = new float[ROWS];
-        Arrays.fill(importances, 1f);
         for (int batch = 0; batch < 10; batch++) {
             fill(random, probabilities, targets);
             float[] copy = probabilities.clone();
@@ -105,8 +101,8 @@ class LabelStackingTest {
                 chunked.apply(copy, from, Math.min(ROWS, from + 5));
             }
             assertArrayEquals(probabilities, copy, 0f, "batch " + batch);
-            assertTrue(whole.learn(targets, importances, ONES, ONES));
-            assertTrue(chunked.learn(targets, importances, ONES, ONES));
+            assertTrue(whole.learn(targets, IMPORTANCES, ONES, ONES));
+            assertTrue(chunked.learn(targets, IMPORTANCES, ONES, ONES));
         }
         for (int t = 0; t < 2; t++) {
             assertArrayEquals(whole.parameters().get(t).data(), chunked.parameters().get(t).data(), 0f);
@@ -116,6 +112,12 @@ class LabelStackingTest {
     }
 
     /** a ~ Bernoulli(0.3), b = a; the first stage scores a sharply and b at 0.3. */
+    private static float[] ones(int length) {
+        float[] ones = new float[length];
+        Arrays.fill(ones, 1f);
+        return ones;
+    }
+
     private static void fill(SplittableRandom random, float[] probabilities, float[] targets) {
         for (int row = 0; row < ROWS; row++) {
             boolean a = random.nextDouble() < 0.3;
