@@ -62,17 +62,19 @@ final class FeedForwardModel implements MultiLabelModel {
     private final DenseKernels kernels = new DenseKernels();
     /** Changes whenever parameters or standardisation change: a forward pass computed before is then stale. */
     private long stateVersion;
-    /** The batch (and its version) whose forward pass the workspace holds, computed at {@link #forwardStateVersion}. */
+    /**
+     * The batch (and its version) whose forward pass the workspace holds, computed at {@link #forwardStateVersion}
+     * through the trained parameters (a pass through the averages is never reused by a step).
+     */
     private MiniBatch forwardBatch;
     private int forwardBatchVersion;
     private long forwardStateVersion;
+    private boolean forwardThroughAverages;
     /**
-     * Per parameter, the moving average of its values that scores and is published when averaging is on
+     * The moving average of the parameters that scores and is published when averaging is on
      * ({@link LearningSettings#averagingDecay}); null when it is off or before the first step.
      */
-    private float[][] averages;
-    /** The trained values, set aside while the averages are in the parameters for a forward pass. */
-    private float[][] trainedValues;
+    private ParameterAverages averages;
     /** Matrix products of at most this many multiply-adds run in Java (tests lower it to compare both paths). */
     private long javaKernelLimit = DenseKernels.JAVA_MAX_MULTIPLY_ADDS;
 
@@ -195,12 +197,14 @@ final class FeedForwardModel implements MultiLabelModel {
         }
         boolean averaged = averages != null;
         if (averaged) {
-            swapAverages();
+            if (batch.hasDenseRows()) {
+                averages.catchUpAll();
+            } else if (averages.lazyRows()) {
+                int touched = collectTouchedFeatures(batch, rows);
+                averages.catchUpRows(touchedFeatures, touched);
+            }
         }
-        forward(batch, rows).get(0, logitsOut, 0, rows * labelCount);
-        if (averaged) {
-            swapAverages();
-        }
+        forward(batch, rows, averaged).get(0, logitsOut, 0, rows * labelCount);
     }
 
     @Override
@@ -222,7 +226,7 @@ final class FeedForwardModel implements MultiLabelModel {
         // Test-then-train: the batch was usually just predicted, and that forward pass is reused.
         FloatBuffer logits = holdsForwardOf(batch)
                 ? workspace.preActivations[layers() - 1].elements
-                : forward(batch, rows);
+                : forward(batch, rows, false);
         StepResult result = step(batch, rows, logits, posWeights, negWeights, logitOffsets);
         if (settings.standardize() && !warmingUp) {
             standardiser.update(batch);
@@ -233,7 +237,8 @@ final class FeedForwardModel implements MultiLabelModel {
 
     /** Whether the workspace holds the forward pass of this batch, unchanged, through the model as it is now. */
     private boolean holdsForwardOf(MiniBatch batch) {
-        return forwardBatch == batch && forwardBatchVersion == batch.version() && forwardStateVersion == stateVersion;
+        return forwardBatch == batch && forwardBatchVersion == batch.version() && forwardStateVersion == stateVersion
+                && !forwardThroughAverages;
     }
 
     private StepResult step(MiniBatch batch, int rows, FloatBuffer logits, float[] posWeights, float[] negWeights,
@@ -258,6 +263,9 @@ final class FeedForwardModel implements MultiLabelModel {
             return skip(rows, weightedLoss, unweightedLoss, "non-finite loss");
         }
         backward(batch, rows);
+        if (averages != null) {
+            averages.beforeStep();
+        }
         String reason = optimiser.step(steps + 1);
         if (reason != null) {
             return skip(rows, weightedLoss, unweightedLoss, reason);
@@ -277,37 +285,10 @@ final class FeedForwardModel implements MultiLabelModel {
             return;
         }
         if (averages == null) {
-            averages = new float[parameters.size()][];
-            trainedValues = new float[parameters.size()][];
-            for (int index = 0; index < parameters.size(); index++) {
-                averages[index] = parameters.get(index).copyOfValues();
-                trainedValues[index] = new float[parameters.get(index).length];
-            }
+            averages = ParameterAverages.startingAt(parameters, rowSparseSteps);
             return;
         }
-        float keep = (float) Math.min(settings.averagingDecay(), (1.0 + steps) / (10.0 + steps));
-        for (int index = 0; index < parameters.size(); index++) {
-            float[] average = averages[index];
-            float[] values = parameters.get(index).heapValues;
-            for (int i = 0; i < average.length; i++) {
-                average[i] += (1 - keep) * (values[i] - average[i]);
-            }
-        }
-    }
-
-    /**
-     * Exchanges the parameters' values (heap and native) with the averages: call twice to undo. Either exchange
-     * makes a forward pass computed before it stale, so a step never reuses the pass through the averages.
-     */
-    private void swapAverages() {
-        for (int index = 0; index < parameters.size(); index++) {
-            Parameter p = parameters.get(index);
-            System.arraycopy(p.heapValues, 0, trainedValues[index], 0, p.length);
-            System.arraycopy(averages[index], 0, p.heapValues, 0, p.length);
-            System.arraycopy(trainedValues[index], 0, averages[index], 0, p.length);
-            p.values.put(0, p.heapValues, 0, p.length);
-        }
-        stateVersion++;
+        averages.afterStep((float) Math.min(settings.averagingDecay(), (1.0 + steps) / (10.0 + steps)));
     }
 
     private StepResult skip(int rows, double weightedLoss, double unweightedLoss, String reason) {
@@ -328,25 +309,28 @@ final class FeedForwardModel implements MultiLabelModel {
         return batch.size();
     }
 
-    /** Fills the workspace's pre-activations and activations; returns the logits, row-major. */
-    private FloatBuffer forward(MiniBatch batch, int rows) {
+    /**
+     * Fills the workspace's pre-activations and activations, through the trained parameters or through their
+     * averages; returns the logits, row-major.
+     */
+    private FloatBuffer forward(MiniBatch batch, int rows, boolean throughAverages) {
         Workspace ws = workspace;
         Buffer input = ws.preActivations[0];
         boolean dense = batch.hasDenseRows();
         if (dense) {
             loadDenseInput(batch, rows);
-            multiply(ws.input(), rows, weights(0), input);
+            multiply(ws.input(), rows, 0, throughAverages, input);
         } else {
             zero(input.elements, rows * layerWidths[1]);
         }
-        gatherSparseRows(batch, rows, input.elements);
+        gatherSparseRows(batch, rows, input.elements, values(0, throughAverages));
         for (int layer = 0; layer < layers(); layer++) {
             Buffer preActivation = ws.preActivations[layer];
             if (layer > 0) {
-                multiply(ws.activations[layer - 1], rows, weights(layer), preActivation);
+                multiply(ws.activations[layer - 1], rows, 2 * layer, throughAverages, preActivation);
             }
             int width = layerWidths[layer + 1];
-            float[] biasValues = bias(layer).heapValues;
+            float[] biasValues = values(2 * layer + 1, throughAverages);
             float[] z = ws.scratch(rows * width);
             preActivation.elements.get(0, z, 0, rows * width);
             for (int row = 0; row < rows; row++) {
@@ -366,6 +350,7 @@ final class FeedForwardModel implements MultiLabelModel {
         forwardBatch = batch;
         forwardBatchVersion = batch.version();
         forwardStateVersion = stateVersion;
+        forwardThroughAverages = throughAverages;
         return ws.preActivations[layers() - 1].elements;
     }
 
@@ -398,10 +383,9 @@ final class FeedForwardModel implements MultiLabelModel {
         workspace.input().elements.put(0, input, 0, rows * featureCount);
     }
 
-    private void gatherSparseRows(MiniBatch batch, int rows, FloatBuffer firstLayer) {
+    private void gatherSparseRows(MiniBatch batch, int rows, FloatBuffer firstLayer, float[] w) {
         int width = layerWidths[1];
-        // The heap mirror of the weights: a row read is plain array access, not a checked native copy.
-        float[] w = weights(0).heapValues;
+        // w is a heap array (the weights' mirror or their averages): a row read is plain array access.
         boolean[] sparseRows = batch.sparseRows();
         int[] start = batch.sparseStart();
         int[] indices = batch.sparseIndices();
@@ -534,14 +518,22 @@ final class FeedForwardModel implements MultiLabelModel {
     }
 
     /** {@code out = a . W} over the first {@code rows} rows: in Java when small, else one native gemm. */
-    private void multiply(Buffer a, int rows, Parameter w, Buffer out) {
+    /** {@code out = a . W} over the first {@code rows} rows, W parameter {@code index} or its average. */
+    private void multiply(Buffer a, int rows, int index, boolean averaged, Buffer out) {
+        Parameter w = parameters.get(index);
         int in = w.shape[0];
         int units = w.shape[1];
         if (DenseKernels.inJava(rows, in, units, javaKernelLimit)) {
-            kernels.multiply(a.elements, w.heapValues, out.elements, rows, in, units);
+            kernels.multiply(a.elements, values(index, averaged), out.elements, rows, in, units);
         } else {
-            Nd4j.gemm(a.rows(rows), w.value, out.rows(rows), false, false, 1.0, 0.0);
+            Nd4j.gemm(a.rows(rows), averaged ? averages.nativeValues(index) : w.value, out.rows(rows), false, false,
+                    1.0, 0.0);
         }
+    }
+
+    /** The heap values of parameter {@code index}, or of its average. */
+    private float[] values(int index, boolean averaged) {
+        return averaged ? averages.heap(index) : parameters.get(index).heapValues;
     }
 
     /** {@code gradient(W) = a^T . upstream} over the first {@code rows} rows. */
@@ -595,7 +587,7 @@ final class FeedForwardModel implements MultiLabelModel {
                 double p = Math.min(Math.max(prevalence[label], PRIOR_CLAMP), 1 - PRIOR_CLAMP);
                 outputBias.setValue(label, (float) Math.log(p / (1 - p)));
                 if (averages != null) {
-                    averages[averages.length - 1][label] = outputBias.heapValues[label];
+                    averages.set(parameters.size() - 1, label, outputBias.heapValues[label]);
                 }
                 biasInitialised[label] = true;
                 stateVersion++;
@@ -609,7 +601,7 @@ final class FeedForwardModel implements MultiLabelModel {
         for (int index = 0; index < parameters.size(); index++) {
             Parameter p = parameters.get(index);
             // With averaging on, what scores is the average, and that is what a downstream predictor gets.
-            float[] values = averages != null ? averages[index].clone() : p.copyOfValues();
+            float[] values = averages != null ? averages.copyOf(index) : p.copyOfValues();
             tensors.add(new ParameterTensor(p.name, p.shape.clone(), values));
         }
         if (settings.standardize()) {
@@ -636,7 +628,7 @@ final class FeedForwardModel implements MultiLabelModel {
         List<SavedParameter> saved = new ArrayList<>(parameters.size());
         for (int index = 0; index < parameters.size(); index++) {
             saved.add(new SavedParameter(parameters.get(index).name, parameters.get(index).toSaved(),
-                    optimiser.savedState(index), averages == null ? null : SavedArrays.tensor(averages[index])));
+                    optimiser.savedState(index), averages == null ? null : SavedArrays.tensor(averages.copyOf(index))));
         }
         return new SavedModel(settings.modelType().configName(), featureCount, labelCount, settings.hiddenUnits(),
                 settings.optimizer().configName(), steps, skippedSteps, eventsInSkippedSteps, initialised,
@@ -690,14 +682,13 @@ final class FeedForwardModel implements MultiLabelModel {
         }
         // Saved without averages (averaging was off): the average starts from the values at the next step.
         if (configured.averages() && saved.getParameters().stream().allMatch(p -> p.getAverage() != null)) {
-            model.averages = new float[model.parameters.size()][];
-            model.trainedValues = new float[model.parameters.size()][];
+            float[][] averages = new float[model.parameters.size()][];
             for (int index = 0; index < model.parameters.size(); index++) {
-                model.averages[index] = new float[model.parameters.get(index).length];
-                model.trainedValues[index] = new float[model.parameters.get(index).length];
-                SavedArrays.copyTensor(saved.getParameters().get(index).getAverage(), model.averages[index],
+                averages[index] = new float[model.parameters.get(index).length];
+                SavedArrays.copyTensor(saved.getParameters().get(index).getAverage(), averages[index],
                         "average of parameter " + model.parameters.get(index).name);
             }
+            model.averages = ParameterAverages.restored(model.parameters, averages, model.rowSparseSteps);
         }
         return model;
     }

@@ -98,6 +98,76 @@ class ParameterAveragingTest {
         assertEquals(model.steps(), restored.steps());
     }
 
+    /**
+     * A sparse step updates only the averages of the first-layer rows it touches; the others are brought up to date
+     * when read. What scores and what is published must be the eager rule's average of every element after every step.
+     */
+    @ParameterizedTest
+    @EnumSource(ModelType.class)
+    void shouldAverageSparseStepsAsTheEagerRuleDoes(ModelType type) throws Exception {
+        int features = 40;
+        FeedForwardModel averaging = (FeedForwardModel) Models.create(features, LABELS, settings(type, DECAY));
+        SplittableRandom random = new SplittableRandom(11);
+        MiniBatch batch = new MiniBatch(4, features, LABELS);
+        List<Parameter> trained = averaging.trainableParameters();
+        float[][] expected = null;
+        for (int step = 1; step <= 120; step++) {
+            fillSparse(batch, random, features);
+            averaging.predict(batch, new float[4 * LABELS]);
+            averaging.learn(batch, WEIGHTS, ONES);
+            if (expected == null) {
+                expected = new float[trained.size()][];
+                for (int p = 0; p < trained.size(); p++) {
+                    expected[p] = trained.get(p).copyOfValues();
+                }
+            } else {
+                float keep = (float) Math.min(DECAY, (1.0 + step) / (10.0 + step));
+                for (int p = 0; p < trained.size(); p++) {
+                    for (int i = 0; i < expected[p].length; i++) {
+                        expected[p][i] += (1 - keep) * (trained.get(p).heapValues[i] - expected[p][i]);
+                    }
+                }
+            }
+        }
+        List<ParameterTensor> published = averaging.parameters();
+        for (int p = 0; p < trained.size(); p++) {
+            assertArrayEquals(expected[p], published.get(p).data(), 1e-5f, "published average " + p);
+        }
+        // Scoring reads the rows of the batch's features brought up to date: a plain model holding the eager
+        // averages scores the same.
+        FeedForwardModel holdingAverages = FeedForwardModel.fromSaved(averaging.toSaved(), features,
+                settings(type, 0), notice -> { });
+        for (int p = 0; p < trained.size(); p++) {
+            for (int i = 0; i < expected[p].length; i++) {
+                holdingAverages.trainableParameters().get(p).setValue(i, expected[p][i]);
+            }
+        }
+        float[] scoresAveraging = new float[4 * LABELS];
+        float[] scoresPlain = new float[4 * LABELS];
+        for (int round = 0; round < 3; round++) {
+            fillSparse(batch, random, features);
+            averaging.predict(batch, scoresAveraging);
+            holdingAverages.predict(batch, scoresPlain);
+            assertArrayEquals(scoresPlain, scoresAveraging, 1e-5f, "round " + round);
+        }
+    }
+
+    /** Rows of three distinct features, most of them among the first eight (the other rows go untouched for long). */
+    private static void fillSparse(MiniBatch batch, SplittableRandom random, int features) {
+        batch.clear();
+        while (!batch.isFull()) {
+            int[] indices = random.ints(0, features)
+                    .map(f -> random.nextInt(10) < 8 ? f % 8 : f)
+                    .distinct().limit(3).toArray();
+            float[] values = {1f + random.nextInt(3), 1f, 2f};
+            float[] targets = new float[LABELS];
+            for (int label = 0; label < LABELS; label++) {
+                targets[label] = indices[0] % (label + 2) == 0 ? 1f : 0f;
+            }
+            batch.addSparse(indices, values, targets, 1f);
+        }
+    }
+
     private static void fill(MiniBatch batch, SplittableRandom random) {
         batch.clear();
         while (!batch.isFull()) {
