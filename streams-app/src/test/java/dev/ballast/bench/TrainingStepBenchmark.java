@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.State;
  * One {@code learn()} step of the default model (linear, AdaGrad, standardisation on) per invocation, cycling
  * through {@value #DISTINCT_BATCHES} pre-filled batches of random data (10% positives per label) so the model
  * does not simply memorise one batch. Shapes "FxL" are dense Gaussian; "sparse" is 1000 non-zeros of 100,000
- * features (unit L2 norm) with 28 labels. Events/s is batch / step time. Run:
+ * features (unit L2 norm) with 28 labels. {@link #predictThenLearn} scores the batch first, as the trainer does, which
+ * with parameter averaging on goes through the averages. Events/s is batch / step time. Run:
  * <pre>
  * mvn -q -o -pl streams-app -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test
  * java -cp streams-app/target/test-classes:streams-app/target/classes:$(cat streams-app/target/test-cp.txt) \
@@ -42,11 +43,16 @@ public class TrainingStepBenchmark {
     @Param({"1", "32", "256"})
     public int batchSize;
 
+    /** {@code ballast.model.averaging.decay}: 0 trains and scores the same parameters. */
+    @Param({"0", "0.9"})
+    public double averaging;
+
     private MultiLabelModel model;
     private MiniBatch[] batches;
     private int next;
     private float[] posWeights;
     private float[] negWeights;
+    private float[] probabilities;
 
     @Setup
     public void setUp() {
@@ -54,13 +60,14 @@ public class TrainingStepBenchmark {
         boolean sparse = shape.equals("sparse");
         int features = sparse ? 100_000 : Integer.parseInt(shape.split("x")[0]);
         int labels = sparse ? 28 : Integer.parseInt(shape.split("x")[1]);
-        model = Models.create(features, labels, LearningSettings.defaults());
+        model = Models.create(features, labels, LearningSettings.defaults().withAveraging(averaging));
         batches = new MiniBatch[DISTINCT_BATCHES];
         SplittableRandom random = new SplittableRandom(1);
         for (int b = 0; b < DISTINCT_BATCHES; b++) {
             batches[b] = new MiniBatch(batchSize, features, labels);
             fill(batches[b], sparse, random);
         }
+        probabilities = new float[batchSize * labels];
         posWeights = new float[labels];
         negWeights = new float[labels];
         Arrays.fill(posWeights, 3f);
@@ -94,6 +101,15 @@ public class TrainingStepBenchmark {
     public StepResult learnStep() {
         MiniBatch batch = batches[next];
         next = (next + 1) % DISTINCT_BATCHES;
+        return model.learn(batch, posWeights, negWeights);
+    }
+
+    /** The trainer's test-then-train: the batch is scored (through the averages, with averaging on), then learnt. */
+    @Benchmark
+    public StepResult predictThenLearn() {
+        MiniBatch batch = batches[next];
+        next = (next + 1) % DISTINCT_BATCHES;
+        model.predict(batch, probabilities);
         return model.learn(batch, posWeights, negWeights);
     }
 }
