@@ -38,19 +38,7 @@ class ParameterAveragingTest {
             plain.predict(batch, scoresPlain);
             averaging.learn(batch, WEIGHTS, ONES);
             plain.learn(batch, WEIGHTS, ONES);
-            if (expectedAverage == null) {
-                expectedAverage = new float[trained.size()][];
-                for (int p = 0; p < trained.size(); p++) {
-                    expectedAverage[p] = trained.get(p).copyOfValues();
-                }
-            } else {
-                float keep = (float) Math.min(DECAY, (1.0 + step) / (10.0 + step));
-                for (int p = 0; p < trained.size(); p++) {
-                    for (int i = 0; i < expectedAverage[p].length; i++) {
-                        expectedAverage[p][i] += (1 - keep) * (trained.get(p).heapValues[i] - expectedAverage[p][i]);
-                    }
-                }
-            }
+            expectedAverage = eagerAverage(expectedAverage, trained, step);
         }
         List<Parameter> reference = plain.trainableParameters();
         List<ParameterTensor> published = averaging.parameters();
@@ -115,19 +103,7 @@ class ParameterAveragingTest {
             fillSparse(batch, random, features);
             averaging.predict(batch, new float[4 * LABELS]);
             averaging.learn(batch, WEIGHTS, ONES);
-            if (expected == null) {
-                expected = new float[trained.size()][];
-                for (int p = 0; p < trained.size(); p++) {
-                    expected[p] = trained.get(p).copyOfValues();
-                }
-            } else {
-                float keep = (float) Math.min(DECAY, (1.0 + step) / (10.0 + step));
-                for (int p = 0; p < trained.size(); p++) {
-                    for (int i = 0; i < expected[p].length; i++) {
-                        expected[p][i] += (1 - keep) * (trained.get(p).heapValues[i] - expected[p][i]);
-                    }
-                }
-            }
+            expected = eagerAverage(expected, trained, step);
         }
         List<ParameterTensor> published = averaging.parameters();
         for (int p = 0; p < trained.size(); p++) {
@@ -150,6 +126,27 @@ class ParameterAveragingTest {
             holdingAverages.predict(batch, scoresPlain);
             assertArrayEquals(scoresPlain, scoresAveraging, 1e-5f, "round " + round);
         }
+    }
+
+    /**
+     * The averaging rule applied to every element after step {@code step} (1-based): the first step's values, then
+     * {@code average += (1 - keep) * (value - average)}. Returns the averages, new ones after the first step.
+     */
+    private static float[][] eagerAverage(float[][] averages, List<Parameter> trained, int step) {
+        if (averages == null) {
+            float[][] first = new float[trained.size()][];
+            for (int p = 0; p < trained.size(); p++) {
+                first[p] = trained.get(p).copyOfValues();
+            }
+            return first;
+        }
+        float keep = (float) Math.min(DECAY, (1.0 + step) / (10.0 + step));
+        for (int p = 0; p < trained.size(); p++) {
+            for (int i = 0; i < averages[p].length; i++) {
+                averages[p][i] += (1 - keep) * (trained.get(p).heapValues[i] - averages[p][i]);
+            }
+        }
+        return averages;
     }
 
     /** Rows of three distinct features, most of them among the first eight (the other rows go untouched for long). */
