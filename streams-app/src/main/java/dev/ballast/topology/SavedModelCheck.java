@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -79,24 +80,32 @@ final class SavedModelCheck {
         return null;
     }
 
-    /** The last committed snapshot of each model id on the topic (a tombstone removes the model). */
+    /**
+     * The last committed snapshot of each model id on the topic (a tombstone removes the model). Only the last record
+     * of each id is decoded, once the topic is read: a topic whose latest segment still holds many snapshots of a
+     * model costs one decode per model, not one per snapshot.
+     */
     private static Map<String, ModelSnapshot> latestSnapshots(Properties streamsProperties, String topic,
             Deserializer<ModelSnapshot> snapshots) {
         StreamsConfig streamsConfig = new StreamsConfig(streamsProperties);
-        Map<String, ModelSnapshot> latest = new HashMap<>();
+        Map<String, ConsumerRecord<String, byte[]>> lastRecords = new HashMap<>();
         TopicReading.readToEnd(streamsConfig, streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG)
                 + "-saved-model-check", topic, record -> {
                     if (record.value() == null) {
-                        latest.remove(record.key());
-                        return;
-                    }
-                    try {
-                        latest.put(record.key(), snapshots.deserialize(topic, record.value()));
-                    } catch (SerializationException e) {
-                        LOG.warn("Snapshot at {}-{}@{} is unreadable and left out of the check: {}", record.topic(),
-                                record.partition(), record.offset(), e.getMessage());
+                        lastRecords.remove(record.key());
+                    } else {
+                        lastRecords.put(record.key(), record);
                     }
                 });
+        Map<String, ModelSnapshot> latest = new HashMap<>();
+        lastRecords.forEach((modelId, record) -> {
+            try {
+                latest.put(modelId, snapshots.deserialize(topic, record.value()));
+            } catch (SerializationException e) {
+                LOG.warn("Snapshot at {}-{}@{} is unreadable and left out of the check: {}", record.topic(),
+                        record.partition(), record.offset(), e.getMessage());
+            }
+        });
         return latest;
     }
 }

@@ -15,11 +15,13 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Reads a whole topic once, from the beginning to its end when the read starts, as a {@code read_committed} consumer
  * with the app's restore-consumer settings (so the user's security and client settings apply): how the start-up
- * check and the model reset read the compacted topics the app keeps.
+ * check and the model reset read the compacted topics the app keeps. The read fails only when no record arrives for
+ * {@value #TIMEOUT_SECONDS} s while records remain, however long the whole topic takes.
  */
 final class TopicReading {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final int TIMEOUT_SECONDS = 60;
+    private static final Duration TIMEOUT = Duration.ofSeconds(TIMEOUT_SECONDS);
 
     private TopicReading() {
     }
@@ -37,13 +39,18 @@ final class TopicReading {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            // A long topic may take longer than the timeout to read; only a read that stops advancing fails.
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within "
+                    throw new IllegalStateException("could not read " + topic + " to its end: no record for "
                             + TIMEOUT.toSeconds() + " s");
                 }
-                consumer.poll(Duration.ofMillis(500)).forEach(each);
+                var records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty()) {
+                    deadline = System.nanoTime() + TIMEOUT.toNanos();
+                }
+                records.forEach(each);
             }
         }
     }
