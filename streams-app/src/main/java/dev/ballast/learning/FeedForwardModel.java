@@ -63,13 +63,12 @@ final class FeedForwardModel implements MultiLabelModel {
     /** Changes whenever parameters or standardisation change: a forward pass computed before is then stale. */
     private long stateVersion;
     /**
-     * The batch (and its version) whose forward pass the workspace holds, computed at {@link #forwardStateVersion}
-     * through the trained parameters (a pass through the averages is never reused by a step).
+     * The batch (and its version) whose forward pass through the trained parameters the workspace holds, computed at
+     * {@link #forwardStateVersion}; null after a pass through the averages, which a step never reuses.
      */
     private MiniBatch forwardBatch;
     private int forwardBatchVersion;
     private long forwardStateVersion;
-    private boolean forwardThroughAverages;
     /**
      * The moving average of the parameters that scores and is published when averaging is on
      * ({@link LearningSettings#averagingDecay}); null when it is off or before the first step.
@@ -237,8 +236,7 @@ final class FeedForwardModel implements MultiLabelModel {
 
     /** Whether the workspace holds the forward pass of this batch, unchanged, through the model as it is now. */
     private boolean holdsForwardOf(MiniBatch batch) {
-        return forwardBatch == batch && forwardBatchVersion == batch.version() && forwardStateVersion == stateVersion
-                && !forwardThroughAverages;
+        return forwardBatch == batch && forwardBatchVersion == batch.version() && forwardStateVersion == stateVersion;
     }
 
     private StepResult step(MiniBatch batch, int rows, FloatBuffer logits, float[] posWeights, float[] negWeights,
@@ -347,10 +345,9 @@ final class FeedForwardModel implements MultiLabelModel {
                 ws.activations[layer].elements.put(0, z, 0, rows * width);
             }
         }
-        forwardBatch = batch;
+        forwardBatch = throughAverages ? null : batch;
         forwardBatchVersion = batch.version();
         forwardStateVersion = stateVersion;
-        forwardThroughAverages = throughAverages;
         return ws.preActivations[layers() - 1].elements;
     }
 
@@ -517,8 +514,10 @@ final class FeedForwardModel implements MultiLabelModel {
         }
     }
 
-    /** {@code out = a . W} over the first {@code rows} rows: in Java when small, else one native gemm. */
-    /** {@code out = a . W} over the first {@code rows} rows, W parameter {@code index} or its average. */
+    /**
+     * {@code out = a . W} over the first {@code rows} rows, W parameter {@code index} or its average: in Java when
+     * small, else one native gemm.
+     */
     private void multiply(Buffer a, int rows, int index, boolean averaged, Buffer out) {
         Parameter w = parameters.get(index);
         int in = w.shape[0];
@@ -628,7 +627,7 @@ final class FeedForwardModel implements MultiLabelModel {
         List<SavedParameter> saved = new ArrayList<>(parameters.size());
         for (int index = 0; index < parameters.size(); index++) {
             saved.add(new SavedParameter(parameters.get(index).name, parameters.get(index).toSaved(),
-                    optimiser.savedState(index), averages == null ? null : SavedArrays.tensor(averages.copyOf(index))));
+                    optimiser.savedState(index), averages == null ? null : SavedArrays.tensor(averages.current(index))));
         }
         return new SavedModel(settings.modelType().configName(), featureCount, labelCount, settings.hiddenUnits(),
                 settings.optimizer().configName(), steps, skippedSteps, eventsInSkippedSteps, initialised,

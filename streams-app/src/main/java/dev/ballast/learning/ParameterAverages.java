@@ -154,25 +154,28 @@ final class ParameterAverages {
 
     /** A native copy of one parameter's averages, every row up to date, for a native matrix product. */
     INDArray nativeValues(int index) {
-        if (index == 0) {
-            catchUpAll();
-        }
+        float[] current = current(index);
         if (natives[index] == null) {
             long[] dims = Arrays.stream(parameters.get(index).shape).asLongStream().toArray();
             natives[index] = Nd4j.create(DataType.FLOAT, dims);
         }
         if (nativeStale[index]) {
-            natives[index].data().asNioFloat().put(0, averages[index], 0, averages[index].length);
+            natives[index].data().asNioFloat().put(0, current, 0, current.length);
             nativeStale[index] = false;
         }
         return natives[index];
     }
 
-    /** A copy of one parameter's averages, every row up to date. */
-    float[] copyOf(int index) {
+    /** One parameter's averages, every row brought up to date; the array itself, read before the next step. */
+    float[] current(int index) {
         if (index == 0) {
             catchUpAll();
         }
-        return averages[index].clone();
+        return averages[index];
+    }
+
+    /** A copy of one parameter's averages, every row up to date. */
+    float[] copyOf(int index) {
+        return current(index).clone();
     }
 }
