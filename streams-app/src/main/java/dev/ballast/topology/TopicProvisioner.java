@@ -27,6 +27,13 @@ public final class TopicProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
 
+    /**
+     * How long a segment of the model-update topic stays open. The log cleaner never compacts the open segment, and
+     * Kafka's default ({@code segment.ms} of 7 days, {@code segment.bytes} of 1 GiB) would keep a week of snapshots
+     * for a consumer starting up to read; an hour bounds that to an hour's snapshots plus one per model.
+     */
+    static final long MODEL_UPDATES_SEGMENT_MS = 60 * 60 * 1000L;
+
     private TopicProvisioner() {
     }
 
@@ -37,6 +44,7 @@ public final class TopicProvisioner {
         topics.put(config.getString(BallastConfig.EVENTS_TOPIC), Map.of());
         topics.put(config.getString(BallastConfig.MODEL_UPDATES_TOPIC), Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(MODEL_UPDATES_SEGMENT_MS),
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
         topics.put(config.getString(BallastConfig.METRICS_TOPIC), Map.of());
         topics.put(config.getString(BallastConfig.ALERTS_TOPIC), Map.of());
@@ -140,6 +148,14 @@ public final class TopicProvisioner {
                     + " but model updates need compaction (cleanup.policy=compact): consumers read the latest model per id. "
                     + "Fix it with: kafka-configs --alter --entity-type topics --entity-name " + topic
                     + " --add-config cleanup.policy=compact");
+        }
+        long segmentMs = Long.parseLong(configs.get(resource).get(TopicConfig.SEGMENT_MS_CONFIG).value());
+        if (segmentMs > 24 * MODEL_UPDATES_SEGMENT_MS) {
+            LOG.warn("Topic {} keeps a segment open for {} h (segment.ms={}): compaction skips the open segment, so a "
+                    + "model subscriber starting up reads every snapshot of those hours. Ballast creates it with "
+                    + "segment.ms={}: kafka-configs --alter --entity-type topics --entity-name {} --add-config "
+                    + "segment.ms={}", topic, segmentMs / 3_600_000, segmentMs, MODEL_UPDATES_SEGMENT_MS, topic,
+                    MODEL_UPDATES_SEGMENT_MS);
         }
     }
 }

@@ -32,6 +32,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import dev.ballast.topology.StreamsSettings;
+import dev.ballast.topology.TopicProvisioner;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -350,5 +355,23 @@ class ClusterCommandsTest {
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> BallastApp.start(config).close());
         assertTrue(error.getMessage().contains(topic + " has cleanup.policy=delete"), error.getMessage());
         assertTrue(error.getMessage().contains("cleanup.policy=compact"), error.getMessage());
+    }
+
+    @Test
+    void shouldCreateTheModelUpdateTopicCompactedWithHourlySegments(EmbeddedKafka kafka) throws Exception {
+        BallastConfig config = config(settings(kafka, KafkaTestClient.uniqueName("segments")));
+        String topic = config.getString(BallastConfig.MODEL_UPDATES_TOPIC);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicProvisioner.ensureTopics(admin, config);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config created = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertEquals("compact", created.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+            // Compaction skips the open segment: it rolls hourly, not after Kafka's default of a week.
+            assertEquals("3600000", created.get(TopicConfig.SEGMENT_MS_CONFIG).value());
+            assertEquals(Integer.toString(StreamsSettings.MAX_RECORD_BYTES),
+                    created.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+            // Checking it again as an existing topic passes.
+            TopicProvisioner.ensureTopics(admin, config);
+        }
     }
 }
