@@ -7,6 +7,8 @@ import dev.ballast.registry.RegistryClientConfig;
 import dev.ballast.registry.RestSchemaRegistryClient;
 import dev.ballast.registry.SchemaRegistryClient;
 import dev.ballast.registry.server.EmbeddedSchemaRegistry;
+import dev.ballast.schema.AlertKind;
+import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.TrainingMetrics;
 import java.io.ByteArrayOutputStream;
@@ -27,8 +29,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The current schemas against the ones the last release wrote (kept in {@code src/test/resources/released}):
- * {@code LabelledEvent.labels} became nullable (null = not known yet) and {@code TrainingMetrics} gained optional
- * join figures. Both changes must pass the registry's default BACKWARD check, so existing subjects take them.
+ * {@code LabelledEvent.labels} became nullable (null = not known yet), {@code TrainingMetrics} gained optional
+ * join figures and {@code ImbalanceAlert.kind} the symbol {@code MODEL_FAILED}. Each change must pass the registry's
+ * default BACKWARD check, so existing subjects take them; a reader of the released alert schema reads the new symbol
+ * as its default, {@code UNKNOWN}.
  */
 class ReleasedSchemaCompatibilityTest {
 
@@ -40,6 +44,26 @@ class ReleasedSchemaCompatibilityTest {
     @Test
     void shouldRegisterTheJoinFiguresOverTheReleasedMetricsSchemaUnderBackwardCompatibility() {
         assertRegistersOverReleased("TrainingMetrics", TrainingMetrics.getClassSchema());
+    }
+
+    @Test
+    void shouldRegisterTheModelFailedAlertKindOverTheReleasedAlertSchemaUnderBackwardCompatibility() {
+        assertRegistersOverReleased("ImbalanceAlert", ImbalanceAlert.getClassSchema());
+    }
+
+    @Test
+    void shouldReadTheModelFailedKindAsUnknownWithTheReleasedAlertSchema() throws IOException {
+        ImbalanceAlert alert = ImbalanceAlert.newBuilder().setModelId("m").setKind(AlertKind.MODEL_FAILED)
+                .setDetector("trainer").setBefore(0).setAfter(0).setEventsTrained(1)
+                .setTimestamp(java.time.Instant.ofEpochMilli(1)).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<ImbalanceAlert>(ImbalanceAlert.class).write(alert, encoder);
+        encoder.flush();
+        GenericRecord read = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(
+                ImbalanceAlert.getClassSchema(), released("ImbalanceAlert"))
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertEquals("UNKNOWN", read.get("kind").toString());
     }
 
     @Test

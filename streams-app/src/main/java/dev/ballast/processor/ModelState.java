@@ -67,6 +67,16 @@ final class ModelState {
     /** The store's bookkeeping since the last save (see {@link ModelStore}); not saved. */
     final SaveCycle cycle;
 
+    /**
+     * Why the model stopped training, or null: its trainer threw (a bug), and the state it left may be half-updated,
+     * so it is neither trained nor saved again in this task (see {@link ModelStore}). Not saved.
+     */
+    RuntimeException failure;
+    /** The input the trainer was taking in when it threw ("topic-partition@offset"). */
+    String failedAt;
+    /** Whether the processor has logged and alerted the failure (once per task life). */
+    boolean failureAnnounced;
+
     // Wall-clock bookkeeping for the punctuators; not persisted (a restart simply publishes a little sooner).
     /** Cool-down and open conditions of the alerts; after a restart a condition still present is raised once more. */
     AlertGate alertGate;

@@ -45,8 +45,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Models are loaded at their first record after the task is (re)initialised ({@link #model}), and the models saved
  * in the store that no record has loaded by the first punctuation are loaded then ({@link #restoreSaved}).
+ *
+ * <p>A trainer that throws (a bug: what a record can do wrong is rejected before it gets here) fails its model, not
+ * the task: the model keeps {@link ModelState#failure}, takes in and saves nothing more, and its range of the events
+ * topic ends where it stands ({@link #stopTakingIn}). A restart restores it from its last save and takes in again
+ * everything up to the failure, in order, so under the same code it fails at the same input, and under fixed code
+ * it trains on.
  */
 public final class ModelStore implements AutoCloseable {
+
+    /** Gives a model's trainer one event; the seam through which tests make training throw as a bug would. */
+    interface Intake {
+        BatchOutcome add(OnlineTrainer trainer, EventJournal.Input input);
+    }
+
+    /** The trainer's own intake. */
+    static final Intake TRAINER = (trainer, input) -> input.indices() == null
+            ? trainer.addDense(input.values(), input.targets(), input.importance(), input.served())
+            : trainer.addSparse(input.indices(), input.values(), input.targets(), input.importance(), input.served());
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     /** A reader of the events topic idle this long has done its work: restores happen at a task's start. */
@@ -57,6 +73,7 @@ public final class ModelStore implements AutoCloseable {
     private final Supplier<SourceLog> sourceLogs;
     private final int saveIntervalBatches;
     private final Consumer<ModelState> onLoad;
+    private final Intake intake;
     private final Map<String, ModelState> models = new HashMap<>();
 
     private KeyValueStore<String, byte[]> store;
@@ -72,14 +89,16 @@ public final class ModelStore implements AutoCloseable {
      * @param sourceLogs          opens the events topic for reading back (called at the first restore that needs it)
      * @param saveIntervalBatches mini-batches between two saves of a model that does not publish
      * @param onLoad              told of every model created or restored, before it takes in anything new
+     * @param intake              gives a trainer an event ({@link #TRAINER})
      */
     ModelStore(ModelCatalog catalog, String eventsTopic, Supplier<SourceLog> sourceLogs, int saveIntervalBatches,
-            Consumer<ModelState> onLoad) {
+            Consumer<ModelState> onLoad, Intake intake) {
         this.catalog = catalog;
         this.eventsTopic = eventsTopic;
         this.sourceLogs = sourceLogs;
         this.saveIntervalBatches = saveIntervalBatches;
         this.onLoad = onLoad;
+        this.intake = intake;
     }
 
     /**
@@ -129,22 +148,44 @@ public final class ModelStore implements AutoCloseable {
             }
             cycle.sourceNext = offset + 1;
         } else {
-            if (!cycle.journalling) {
-                cycle.journalling = true;
-                if (cycle.sourceRange != null) {
-                    cycle.sourceRange = cycle.sourceRange.closedAt(cycle.sourceNext);
-                    store.put(cycle.sourceRangeKey, cycle.sourceRange.encode());
-                }
-            }
+            endSourceRange(cycle);
             store.put(cycle.journalKey(cycle.journalLength++),
                     EventJournal.encode(state.saveSequence, topicPartition, offset, input));
         }
         return train(state, input, topicPartition, offset);
     }
 
-    /** Trains the model's pending events now, as a mini-batch short of its size. */
+    /**
+     * Every later event of this cycle is journalled, not found again in the events topic: its range ends at the
+     * next offset after the last event it took from there.
+     */
+    private void endSourceRange(SaveCycle cycle) {
+        if (!cycle.journalling) {
+            cycle.journalling = true;
+            if (cycle.sourceRange != null) {
+                cycle.sourceRange = cycle.sourceRange.closedAt(cycle.sourceNext);
+                store.put(cycle.sourceRangeKey, cycle.sourceRange.encode());
+            }
+        }
+    }
+
+    /**
+     * A failed model takes nothing more in: its range of the events topic ends after the last event it took in, so
+     * that a restore does not read back the events dead-lettered after the failure (they come back only if re-sent).
+     */
+    void stopTakingIn(ModelState state) {
+        endSourceRange(state.cycle);
+    }
+
+    /** Trains the model's pending events now, as a mini-batch short of its size; null when the trainer throws. */
     BatchOutcome trainPending(ModelState state) {
-        BatchOutcome outcome = state.trainer.trainPending();
+        BatchOutcome outcome;
+        try {
+            outcome = state.trainer.trainPending();
+        } catch (RuntimeException e) {
+            fail(state, "its pending events' mini-batch", e);
+            return null;
+        }
         state.cycle.trained(state.reflectedOffsets);
         return outcome;
     }
@@ -160,8 +201,14 @@ public final class ModelStore implements AutoCloseable {
         }
     }
 
-    /** Saves the model's whole state and starts a new cycle: the range and journal of the last one are done with. */
+    /**
+     * Saves the model's whole state and starts a new cycle: the range and journal of the last one are done with. A
+     * failed model is not saved: the state its trainer left may be half-updated.
+     */
     void save(ModelState state) {
+        if (state.failure != null) {
+            return;
+        }
         state.saveSequence++;
         state.cycle.restart();
         store.put(state.modelId, state.serialise());
@@ -285,17 +332,32 @@ public final class ModelStore implements AutoCloseable {
         return count[0];
     }
 
-    /** Gives the trainer an event of {@code topicPartition} at {@code offset}; returns the batch it completed, or null. */
+    /**
+     * Gives the trainer an event of {@code topicPartition} at {@code offset}; returns the batch it completed, or null.
+     * A failed model trains nothing (a restore goes on reading what it took in, and trains none of it after the
+     * failure).
+     */
     private BatchOutcome train(ModelState state, EventJournal.Input input, String topicPartition, long offset) {
-        OnlineTrainer trainer = state.trainer;
-        BatchOutcome outcome = input.indices() == null
-                ? trainer.addDense(input.values(), input.targets(), input.importance(), input.served())
-                : trainer.addSparse(input.indices(), input.values(), input.targets(), input.importance(), input.served());
+        if (state.failure != null) {
+            return null;
+        }
+        BatchOutcome outcome;
+        try {
+            outcome = intake.add(state.trainer, input);
+        } catch (RuntimeException e) {
+            fail(state, topicPartition + "@" + offset, e);
+            return null;
+        }
         state.cycle.notePending(topicPartition, offset);
         if (outcome != null) {
             state.cycle.trained(state.reflectedOffsets);
         }
         return outcome;
+    }
+
+    private static void fail(ModelState state, String at, RuntimeException e) {
+        state.failure = e;
+        state.failedAt = at;
     }
 
     static EventJournal.Input toInput(LabelledEvent event, ModelDeclaration declaration) {

@@ -147,6 +147,22 @@ public final class OutputRecords {
                 .build();
     }
 
+    /** A model stopped training: its trainer threw, which is a bug, not a property of the input (see the message). */
+    public static ImbalanceAlert modelFailed(String modelId, String message, long eventsTrained, long nowMs) {
+        return ImbalanceAlert.newBuilder()
+                .setModelId(modelId)
+                .setLabel(null)
+                .setKind(AlertKind.MODEL_FAILED)
+                .setDetector("trainer")
+                .setBefore(Double.NaN)
+                .setAfter(Double.NaN)
+                .setEventsTrained(eventsTrained)
+                .setTimestamp(Instant.ofEpochMilli(nowMs))
+                .setMessage(message)
+                .setSeverity(AlertSeverity.CRITICAL)
+                .build();
+    }
+
     public static DeadLetter deadLetter(Rejection rejection, String topic, int partition, long offset, String eventId,
             byte[] key, byte[] value, long nowMs) {
         return DeadLetter.newBuilder()

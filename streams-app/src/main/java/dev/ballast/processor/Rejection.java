@@ -27,4 +27,6 @@ public record Rejection(String kind, String reason) {
     public static final String ORPHAN_LABEL = "ORPHAN_LABEL";
     /** A second label for an event, or a second unlabelled event with the same id: the first is kept. */
     public static final String DUPLICATE = "DUPLICATE";
+    /** The event's model stopped training after its trainer threw (see {@code ModelStore}); re-send it once fixed. */
+    public static final String MODEL_FAILED = "MODEL_FAILED";
 }

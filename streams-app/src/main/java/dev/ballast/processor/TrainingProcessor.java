@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * labels, or one expired as all-negative) is taken in like a repartitioned event, with the probabilities it was served
  * for its prequential test. Such an event is never read back from the events topic (it is there without labels), so
  * a restore replays it from the store's journal exactly once.
+ *
+ * <p>A model whose trainer throws (a bug, not a property of the record) stops training, and only it: one
+ * {@code MODEL_FAILED} alert and an ERROR log with the stack trace, then every later record of that model is
+ * dead-lettered ({@link Rejection#MODEL_FAILED}, re-sendable once fixed) while the task's other models go on. A
+ * restart restores it from its last save and replays up to the failure (see {@link ModelStore}).
  */
 public final class TrainingProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -102,6 +107,12 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
      * @param eventEncoder the events topic's serialiser: a rejected event's dead letter carries it encoded, or null
      */
     public TrainingProcessor(BallastConfig config, Supplier<SourceLog> sourceLogs, Serializer<LabelledEvent> eventEncoder) {
+        this(config, sourceLogs, eventEncoder, ModelStore.TRAINER);
+    }
+
+    /** A processor whose trainers take events in through {@code intake} (tests make it throw, as a bug would). */
+    TrainingProcessor(BallastConfig config, Supplier<SourceLog> sourceLogs, Serializer<LabelledEvent> eventEncoder,
+            ModelStore.Intake intake) {
         this.eventEncoder = eventEncoder;
         this.config = config;
         this.eventsTopic = config.getString(BallastConfig.EVENTS_TOPIC);
@@ -114,7 +125,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         // none, its untrained parameters.
         this.models = new ModelStore(config.models(), eventsTopic, sourceLogs,
                 config.getInt(BallastConfig.STATE_SAVE_INTERVAL_BATCHES),
-                loaded -> join.load(loaded.modelId, () -> snapshot(loaded, context.currentSystemTimeMs())));
+                loaded -> join.load(loaded.modelId, () -> snapshot(loaded, context.currentSystemTimeMs())), intake);
     }
 
     @Override
@@ -161,6 +172,10 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             return;
         }
         ModelState state = models.model(declaration, source);
+        if (failed(state)) {
+            deadLetter(modelFailed(state), record, source, event.getId());
+            return;
+        }
         if (event.getLabels() == null || join.settings().scoreLabelled()) {
             if (event.getLabels() == null && join.received(event)) {
                 deadLetter(new Rejection(Rejection.DUPLICATE, "event id '" + EventValidator.shorten(event.getId())
@@ -210,9 +225,15 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
     private void takeInJoined(LabelJoin.Joined joined, RecordMetadata trigger) {
         ModelDeclaration declaration = declarationOf(joined.event().getModelId());
         ModelState state = models.model(declaration, trigger);
+        LabelJoin.Origin origin = joined.origin();
+        if (failed(state)) {
+            // The event with its labels, so that re-sending the dead letter trains it as it would have been.
+            deadLetter(modelFailed(state), origin.topic(), origin.partition(), origin.offset(), joined.event().getId(),
+                    state.modelId, encoded(joined.event()));
+            return;
+        }
         EventJournal.Input input = EventJournal.Input.of(joined.event(), declaration.labelIndex(),
                 declaration.labelNames().size(), joined.served());
-        LabelJoin.Origin origin = joined.origin();
         takeIn(state, declaration, input, origin.topic(), origin.partition(), origin.offset());
     }
 
@@ -227,7 +248,44 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         BatchOutcome outcome = models.takeIn(state, input, topic, partition, offset);
         if (outcome != null) {
             afterBatch(state, declaration, outcome, false);
+        } else {
+            // The event is taken in (a restore takes it in again) even when the trainer threw on it.
+            failed(state);
         }
+    }
+
+    /**
+     * Whether the model has stopped training because its trainer threw; the first time, says so: an ERROR log with
+     * the stack trace and a {@code MODEL_FAILED} alert, and the model takes nothing more in (see {@link ModelStore}).
+     */
+    private boolean failed(ModelState state) {
+        if (state.failure == null) {
+            return false;
+        }
+        if (!state.failureAnnounced) {
+            state.failureAnnounced = true;
+            models.stopTakingIn(state);
+            String message = "model stopped training: its trainer threw while taking in " + state.failedAt + " ("
+                    + describe(state.failure) + "). This is a bug in Ballast, not in the input. Its later records are "
+                    + "dead-lettered (" + Rejection.MODEL_FAILED + ") while the other models go on; a restart "
+                    + "restores it from its last save up to that input. Once fixed, re-send the dead letters with "
+                    + "'ballast dead-letters --replay-to'.";
+            LOG.error("Model '{}': {}", state.modelId, message, state.failure);
+            emit(ALERTS, state.modelId, OutputRecords.modelFailed(state.modelId, message,
+                    state.trainer.eventsTrained(), context.currentSystemTimeMs()));
+        }
+        return true;
+    }
+
+    /** The exception's class and message, the message cut at 200 characters (it may quote anything). */
+    private static String describe(RuntimeException failure) {
+        String text = failure.toString();
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    private static Rejection modelFailed(ModelState state) {
+        return new Rejection(Rejection.MODEL_FAILED, "model '" + state.modelId + "' stopped training after its trainer "
+                + "threw at " + state.failedAt + " (" + describe(state.failure) + "); re-send this record once fixed");
     }
 
     /** What the configuration declares about a model id (kept once looked up), or null if it trains no such model. */
@@ -291,9 +349,17 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
         }
         models.closeIdleSourceLog(now);
         for (ModelState state : models.loaded()) {
+            if (failed(state)) {
+                continue;
+            }
             ModelDeclaration declaration = declarations.get(state.modelId);
             if (state.trainer.pendingEvents() > 0 && now - state.lastEventWallMs >= lingerMs) {
-                afterBatch(state, declaration, models.trainPending(state), true);
+                BatchOutcome outcome = models.trainPending(state);
+                if (outcome == null) {
+                    failed(state);
+                    continue;
+                }
+                afterBatch(state, declaration, outcome, true);
             }
             boolean trainedSinceSnapshot = state.batchesTrained() > state.batchesAtLastSnapshot;
             if (trainedSinceSnapshot && now - state.lastSnapshotWallMs >= snapshotIntervalMs) {

@@ -76,7 +76,7 @@ class AlertRulesTest {
             }
             String name = kind.name().toLowerCase(Locale.ROOT);
             assertTrue(severityByKind.containsKey(name), "no rule for " + name);
-            String expected = kind == AlertKind.NON_FINITE_STEP ? "critical"
+            String expected = kind == AlertKind.NON_FINITE_STEP || kind == AlertKind.MODEL_FAILED ? "critical"
                     : AlertGate.Severity.valueOf(severityOf(ImbalanceSignal.Kind.valueOf(kind.name()))).name().toLowerCase(Locale.ROOT);
             assertEquals(expected, severityByKind.get(name), name);
         }

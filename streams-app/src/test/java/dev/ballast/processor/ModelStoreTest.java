@@ -142,7 +142,7 @@ class ModelStoreTest {
             @Override
             public void close() {
             }
-        }, config.getInt(BallastConfig.STATE_SAVE_INTERVAL_BATCHES), loaded -> { });
+        }, config.getInt(BallastConfig.STATE_SAVE_INTERVAL_BATCHES), loaded -> { }, ModelStore.TRAINER);
         models.init(store, () -> NOW);
         return models;
     }
