@@ -133,27 +133,23 @@ public final class OutputRecords {
     }
 
     public static ImbalanceAlert nonFiniteStep(String modelId, String reason, long eventsTrained, long nowMs) {
-        return ImbalanceAlert.newBuilder()
-                .setModelId(modelId)
-                .setLabel(null)
-                .setKind(AlertKind.NON_FINITE_STEP)
-                .setDetector("non-finite-guard")
-                .setBefore(Double.NaN)
-                .setAfter(Double.NaN)
-                .setEventsTrained(eventsTrained)
-                .setTimestamp(Instant.ofEpochMilli(nowMs))
-                .setMessage("optimiser step skipped, last good parameters kept: " + reason)
-                .setSeverity(AlertSeverity.CRITICAL)
-                .build();
+        return critical(modelId, AlertKind.NON_FINITE_STEP, "non-finite-guard",
+                "optimiser step skipped, last good parameters kept: " + reason, eventsTrained, nowMs);
     }
 
     /** A model stopped training: its trainer threw, which is a bug, not a property of the input (see the message). */
     public static ImbalanceAlert modelFailed(String modelId, String message, long eventsTrained, long nowMs) {
+        return critical(modelId, AlertKind.MODEL_FAILED, "trainer", message, eventsTrained, nowMs);
+    }
+
+    /** A model-wide CRITICAL alert, with no monitored value before or after. */
+    private static ImbalanceAlert critical(String modelId, AlertKind kind, String detector, String message,
+            long eventsTrained, long nowMs) {
         return ImbalanceAlert.newBuilder()
                 .setModelId(modelId)
                 .setLabel(null)
-                .setKind(AlertKind.MODEL_FAILED)
-                .setDetector("trainer")
+                .setKind(kind)
+                .setDetector(detector)
                 .setBefore(Double.NaN)
                 .setAfter(Double.NaN)
                 .setEventsTrained(eventsTrained)

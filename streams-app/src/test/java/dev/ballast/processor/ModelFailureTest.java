@@ -13,7 +13,6 @@ import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -199,14 +198,7 @@ class ModelFailureTest {
     }
 
     private static BallastConfig config() {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", "unused:9092");
-        settings.put("schema.registry.url", "http://unused:8081");
-        settings.put("application.id", "app");
-        settings.put(BallastConfig.MODELS, "a,b");
-        settings.put(BallastConfig.MODEL_FEATURES, "4");
-        settings.put(BallastConfig.MODEL_LABELS, "rare,common");
-        settings.put(BallastConfig.BATCH_SIZE, "8");
+        Map<String, String> settings = RandomEvents.settings("a,b");
         settings.put(BallastConfig.STATE_SAVE_INTERVAL_BATCHES, "4");
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_STEPS, "5");
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "600000");

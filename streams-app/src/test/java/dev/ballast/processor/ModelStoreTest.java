@@ -9,7 +9,6 @@ import dev.ballast.config.ModelDeclaration;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.training.BatchOutcome;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -148,14 +147,7 @@ class ModelStoreTest {
     }
 
     private static BallastConfig config() {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", "unused:9092");
-        settings.put("schema.registry.url", "http://unused:8081");
-        settings.put("application.id", "app");
-        settings.put(BallastConfig.MODELS, "default,second,dropped");
-        settings.put(BallastConfig.MODEL_FEATURES, "4");
-        settings.put(BallastConfig.MODEL_LABELS, "rare,common");
-        settings.put(BallastConfig.BATCH_SIZE, "8");
+        Map<String, String> settings = RandomEvents.settings("default,second,dropped");
         settings.put(BallastConfig.STATE_SAVE_INTERVAL_BATCHES, "3");
         return new BallastConfig(settings);
     }
