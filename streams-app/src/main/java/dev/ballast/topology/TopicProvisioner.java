@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -74,20 +75,25 @@ public final class TopicProvisioner {
                             replication < 0 ? Optional.empty() : Optional.of(replication)).configs(configs));
                 }
             });
+            List<String> created = new ArrayList<>();
             if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
+                for (Map.Entry<String, KafkaFuture<Void>> creation : admin.createTopics(missing).values().entrySet()) {
+                    try {
+                        creation.getValue().get();
+                        created.add(creation.getKey());
+                    } catch (ExecutionException e) {
+                        // Created meanwhile by someone else, or listed late: the broker that answered the listing
+                        // may not have seen a topic created a moment before. Checked below as an existing topic.
+                        if (!(e.getCause() instanceof TopicExistsException)) {
+                            throw e;
+                        }
                     }
                 }
-                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+                LOG.info("Created topics {}", created);
             }
-            // A topic just created has the configs given above; only one that existed before can be wrong (and a
-            // fresh one may not be describable yet while its metadata propagates).
+            // A topic created here has the configs given above; only one that existed before can be wrong.
             String modelUpdates = config.getString(BallastConfig.MODEL_UPDATES_TOPIC);
-            if (existing.contains(modelUpdates)) {
+            if (!created.contains(modelUpdates)) {
                 checkModelUpdatesCompacted(admin, modelUpdates);
             }
         } catch (ExecutionException e) {
@@ -126,10 +132,15 @@ public final class TopicProvisioner {
      */
     private static Map<String, org.apache.kafka.clients.admin.TopicDescription> describeJustCreated(Admin admin,
             String... topics) throws ExecutionException, InterruptedException {
+        return describeJustCreated(() -> admin.describeTopics(List.of(topics)).allTopicNames().get());
+    }
+
+    /** What an admin request about a topic says, the topic's absence retried for a few seconds (see above). */
+    private static <T> T describeJustCreated(Description<T> request) throws ExecutionException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             try {
-                return admin.describeTopics(List.of(topics)).allTopicNames().get();
+                return request.get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
@@ -139,9 +150,15 @@ public final class TopicProvisioner {
         }
     }
 
+    /** An admin request's answer. */
+    private interface Description<T> {
+        T get() throws ExecutionException, InterruptedException;
+    }
+
     private static void checkModelUpdatesCompacted(Admin admin, String topic) throws ExecutionException, InterruptedException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Map<ConfigResource, Config> configs = new HashMap<>(admin.describeConfigs(List.of(resource)).all().get());
+        Map<ConfigResource, Config> configs = new HashMap<>(describeJustCreated(
+                () -> admin.describeConfigs(List.of(resource)).all().get()));
         String policy = configs.get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
         if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
             throw new IllegalStateException("Topic " + topic + " has cleanup.policy=" + policy
