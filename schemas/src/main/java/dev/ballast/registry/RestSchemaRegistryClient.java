@@ -16,8 +16,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.apache.avro.Schema;
@@ -28,10 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link SchemaRegistryClient} over the Confluent Schema Registry REST API, on {@code java.net.http}.
  *
- * <p>Caches schema-by-id and id-by-(subject, schema) for the life of the client, so known schemas keep working
- * while the registry is down. Retries with exponential back-off, a bounded number of times, when the registry
- * answers 5xx or cannot be reached, moving on to the next configured URL after a connection failure; a 4xx answer
- * fails at once with the registry's error code. HTTPS uses the JVM's default trust store. Thread-safe.
+ * <p>Caches schema-by-id, id-by-(subject, schema) and the first answer of {@link #pinnedLatest} for the life of the
+ * process, shared by every client of the same registry (the same set of URLs and the same basic-auth user), so
+ * known schemas keep working while the registry is down, also in clients created after they became known. Retries
+ * with exponential back-off, a bounded number of times, when the registry answers 5xx or cannot be reached, moving
+ * on to the next configured URL after a connection failure; a 4xx answer fails at once with the registry's error
+ * code. HTTPS uses the JVM's default trust store. Thread-safe.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -44,10 +44,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private final RegistryClientConfig config;
     private final HttpClient http;
     private final String authorization;
-    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
-    private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
-
-    private record SubjectSchema(String subject, Schema schema) { }
+    private final SharedSchemaCache cache;
 
     /** A client for the registry described by {@code config}. */
     public RestSchemaRegistryClient(RegistryClientConfig config) {
@@ -59,53 +56,37 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.authorization = config.basicAuthUserInfo()
                 .map(userInfo -> "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)))
                 .orElse(null);
+        this.cache = SharedSchemaCache.of(config);
     }
 
     @Override
     public int register(String subject, Schema schema) {
-        SubjectSchema key = new SubjectSchema(subject, schema);
-        Integer cached = idsBySubjectSchema.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaRequest(schema));
-        int id = answer.path("id").asInt();
-        idsBySubjectSchema.put(key, id);
-        schemasById.putIfAbsent(id, schema);
-        return id;
+        return cache.id(subject, schema, () ->
+                send("POST", "/subjects/" + encode(subject) + "/versions", schemaRequest(schema)).path("id").asInt());
     }
 
     @Override
     public int idOf(String subject, Schema schema) {
-        SubjectSchema key = new SubjectSchema(subject, schema);
-        Integer cached = idsBySubjectSchema.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        JsonNode answer = send("POST", "/subjects/" + encode(subject), schemaRequest(schema));
-        int id = answer.path("id").asInt();
-        idsBySubjectSchema.put(key, id);
-        schemasById.putIfAbsent(id, schema);
-        return id;
+        return cache.id(subject, schema, () ->
+                send("POST", "/subjects/" + encode(subject), schemaRequest(schema)).path("id").asInt());
     }
 
     @Override
     public Schema schemaById(int id) {
-        Schema cached = schemasById.get(id);
-        if (cached != null) {
-            return cached;
-        }
-        Schema schema = parse(send("GET", "/schemas/ids/" + id, null).path("schema").asText());
-        Schema previous = schemasById.putIfAbsent(id, schema);
-        return previous != null ? previous : schema;
+        return cache.schema(id, () -> parse(send("GET", "/schemas/ids/" + id, null).path("schema").asText()));
     }
 
     @Override
     public RegisteredSchema latest(String subject) {
         JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
         int id = answer.path("id").asInt();
-        Schema schema = schemasById.computeIfAbsent(id, unused -> parse(answer.path("schema").asText()));
+        Schema schema = cache.schema(id, () -> parse(answer.path("schema").asText()));
         return new RegisteredSchema(answer.path("subject").asText(subject), answer.path("version").asInt(), id, schema);
+    }
+
+    @Override
+    public RegisteredSchema pinnedLatest(String subject) {
+        return cache.pinnedLatest(subject, () -> latest(subject));
     }
 
     private static String schemaRequest(Schema schema) {

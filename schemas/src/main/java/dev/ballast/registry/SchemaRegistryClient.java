@@ -30,4 +30,11 @@ public interface SchemaRegistryClient {
 
     /** Returns the latest live version of {@code subject}; error code 40401 when the subject does not exist. */
     RegisteredSchema latest(String subject);
+
+    /**
+     * Returns {@link #latest} of {@code subject} as first fetched, and the same answer ever after: the schema a
+     * serializer with {@code use.latest.version} writes with, fixed so that the writer's schema does not change
+     * under a running process, and known without a registry call once fetched.
+     */
+    RegisteredSchema pinnedLatest(String subject);
 }

@@ -29,8 +29,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>The schema id comes from registering the record's schema under the configured subject
  * ({@code auto.register.schemas=true}, the default), from looking it up ({@code false}), or, with
  * {@code use.latest.version}, from the subject's latest version, to which the record is converted by Avro schema
- * resolution (the latest version is fetched once per subject). Ids are cached by the registry client. A
- * {@code null} record serializes to {@code null}, a tombstone. Thread-safe once configured.
+ * resolution (the latest version is fetched once per subject, see {@link SchemaRegistryClient#pinnedLatest}). Ids
+ * are cached by the registry client; {@link RestSchemaRegistryClient} shares them with every client of the same
+ * registry, so an id resolved once, by {@link #schemaId} at start-up for instance, serves serializers created later
+ * without a registry call. A {@code null} record serializes to {@code null}, a tombstone. Thread-safe once
+ * configured.
  *
  * @param <T> the record type
  */
@@ -40,13 +43,15 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
 
     private record Conversion(Schema from, Schema to) { }
 
+    /** The schema id a record is written with, and the schema it is encoded in under that id. */
+    private record Writer(int id, Schema schema) { }
+
     private SchemaRegistryClient client;
     private SerdeConfig config;
     private boolean isKey;
     private SubjectNameStrategy subjectNameStrategy;
     private final Map<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
     private final Map<Conversion, DatumReader<Object>> converters = new ConcurrentHashMap<>();
-    private final Map<String, RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
 
     /** An unconfigured serializer; {@link #configure(Map, boolean)} creates its registry client from the settings. */
     public AvroSerializer() {
@@ -78,33 +83,48 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
         if (record == null) {
             return null;
         }
-        if (client == null) {
-            throw new IllegalStateException("AvroSerializer is not configured: call configure() or use AvroSerdes");
-        }
+        requireConfigured();
         Schema schema = record.getSchema();
         String subject = subjectNameStrategy.subject(topic, isKey, schema);
-        IndexedRecord datum = record;
-        int id;
+        Writer writer = writer(subject, schema);
+        IndexedRecord datum = writer.schema().equals(schema) ? record : convert(record, writer.schema(), subject);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        WireFormat.writeHeader(out, writer.id());
+        encode(datum, out, topic);
+        return out.toByteArray();
+    }
+
+    /**
+     * The schema id that records of {@code schema} written to {@code topic} get, resolved as {@link #serialize} does
+     * (registered, looked up, or the subject's latest). Resolving it ahead, at start-up, lets every serializer of the
+     * same registry in this process write such records without a registry call.
+     *
+     * @throws SerializationException naming the subject when the registry cannot give the id
+     */
+    public int schemaId(String topic, Schema schema) {
+        requireConfigured();
+        return writer(subjectNameStrategy.subject(topic, isKey, schema), schema).id();
+    }
+
+    /** The id and schema to write records of {@code schema} under {@code subject} with. */
+    private Writer writer(String subject, Schema schema) {
         try {
             if (config.useLatestVersion()) {
-                RegisteredSchema latest = latestBySubject.computeIfAbsent(subject, client::latest);
-                id = latest.id();
-                if (!latest.schema().equals(schema)) {
-                    datum = convert(record, latest.schema(), subject);
-                }
-            } else if (config.autoRegisterSchemas()) {
-                id = client.register(subject, schema);
-            } else {
-                id = client.idOf(subject, schema);
+                RegisteredSchema latest = client.pinnedLatest(subject);
+                return new Writer(latest.id(), latest.schema());
             }
+            int id = config.autoRegisterSchemas() ? client.register(subject, schema) : client.idOf(subject, schema);
+            return new Writer(id, schema);
         } catch (SchemaRegistryException e) {
             throw new SerializationException("Cannot get a schema id for subject '" + subject + "' (record "
                     + schema.getFullName() + "): " + e.getMessage(), e);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        WireFormat.writeHeader(out, id);
-        encode(datum, out, topic);
-        return out.toByteArray();
+    }
+
+    private void requireConfigured() {
+        if (client == null) {
+            throw new IllegalStateException("AvroSerializer is not configured: call configure() or use AvroSerdes");
+        }
     }
 
     private IndexedRecord convert(IndexedRecord record, Schema target, String subject) {

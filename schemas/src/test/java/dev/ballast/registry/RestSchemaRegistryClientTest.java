@@ -130,12 +130,52 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldShareIdsAndSchemasWithEveryClientOfTheSameRegistry() {
+        script.add(new Answer(200, "{\"id\":5}"));
+        client(RegistryClientConfig.forUrls(url())).register("ping-value", SCHEMA);
+
+        RestSchemaRegistryClient another = client(RegistryClientConfig.forUrls(url() + "/").withMaxRetries(0));
+
+        assertEquals(5, another.register("ping-value", SCHEMA));
+        assertEquals(5, another.idOf("ping-value", SCHEMA));
+        assertEquals(SCHEMA, another.schemaById(5));
+        assertEquals(1, authorizations.size(), "only the first client asked the registry");
+    }
+
+    @Test
+    void shouldAskAgainForAnotherSetOfUrlsOrAnotherUser() throws IOException {
+        script.add(new Answer(200, "{\"id\":5}"));
+        script.add(new Answer(200, "{\"id\":6}"));
+        script.add(new Answer(200, "{\"id\":7}"));
+        client(RegistryClientConfig.forUrls(url())).register("ping-value", SCHEMA);
+
+        int otherUrls = client(RegistryClientConfig.forUrls(url() + "," + unreachableUrl()))
+                .register("ping-value", SCHEMA);
+        int otherUser = client(RegistryClientConfig.forUrls(url()).withBasicAuth("reader:" + SECRET))
+                .register("ping-value", SCHEMA);
+
+        assertEquals(6, otherUrls);
+        assertEquals(7, otherUser);
+        assertEquals(3, authorizations.size());
+    }
+
+    @Test
+    void shouldPinTheFirstLatestVersionForEveryClientWhileLatestAsksEachTime() {
+        script.add(new Answer(200, latestAnswer(1, 3)));
+        script.add(new Answer(200, latestAnswer(2, 4)));
+        RegisteredSchema pinned = client(RegistryClientConfig.forUrls(url())).pinnedLatest("ping-value");
+        RestSchemaRegistryClient another = client(RegistryClientConfig.forUrls(url()));
+
+        assertEquals(pinned, another.pinnedLatest("ping-value"));
+        assertEquals(1, authorizations.size());
+        assertEquals(4, another.latest("ping-value").id());
+        assertEquals(3, another.pinnedLatest("ping-value").id());
+        assertEquals(2, authorizations.size());
+    }
+
+    @Test
     void shouldReportAnUnreachableRegistryInOneLine() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        String unreachable = "http://127.0.0.1:" + closedPort;
+        String unreachable = unreachableUrl();
 
         SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
                 () -> client(RegistryClientConfig.forUrls(unreachable).withMaxRetries(1)).schemaById(1));
@@ -146,13 +186,9 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void shouldMoveToTheNextUrlWhenOneIsUnreachable() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
         script.add(new Answer(200, "{\"id\":5}"));
 
-        int id = client(RegistryClientConfig.forUrls("http://127.0.0.1:" + closedPort + "," + url()).withMaxRetries(1))
+        int id = client(RegistryClientConfig.forUrls(unreachableUrl() + "," + url()).withMaxRetries(1))
                 .idOf("ping-value", SCHEMA);
 
         assertEquals(5, id);
@@ -178,6 +214,18 @@ class RestSchemaRegistryClientTest {
             assertFalse(event.getFormattedMessage().contains(SECRET), event.getFormattedMessage());
             assertFalse(event.getFormattedMessage().contains(expectedHeader.substring(6)), event.getFormattedMessage());
         }
+    }
+
+    /** The URL of a port nothing listens on. */
+    private static String unreachableUrl() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
+    private static String latestAnswer(int version, int id) {
+        return "{\"subject\":\"ping-value\",\"version\":" + version + ",\"id\":" + id + ",\"schema\":"
+                + quoted(SCHEMA.toString()) + "}";
     }
 
     private static String quoted(String text) {

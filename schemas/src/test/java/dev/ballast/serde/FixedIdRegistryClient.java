@@ -41,4 +41,9 @@ final class FixedIdRegistryClient implements SchemaRegistryClient {
     public RegisteredSchema latest(String subject) {
         return new RegisteredSchema(subject, 1, id, schema);
     }
+
+    @Override
+    public RegisteredSchema pinnedLatest(String subject) {
+        return latest(subject);
+    }
 }

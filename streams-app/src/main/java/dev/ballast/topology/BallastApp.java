@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Ballast stream processor: checks that Kafka is reachable, creates the topics, builds the topology from
- * the settings and runs it. {@link #close()} shuts down gracefully (commits, flushes state).
+ * A running Ballast stream processor: checks that Kafka and the Schema Registry are reachable, creates the topics,
+ * resolves the schema ids of what it writes ({@link OutputSchemas}), builds the topology from the settings and runs
+ * it. {@link #close()} shuts down gracefully (commits, flushes state).
  */
 public final class BallastApp implements AutoCloseable {
 
@@ -60,6 +61,7 @@ public final class BallastApp implements AutoCloseable {
             StartupChecks.close(admin);
         }
         StartupChecks.awaitSchemaRegistry(config.nonBallastProperties(), wait);
+        OutputSchemas.resolve(config);
         BallastSerdes serdes = BallastSerdes.fromConfig(config.nonBallastProperties());
         SavedModelCheck.check(config, properties, serdes.snapshots().deserializer());
         Topology topology = BallastTopology.build(config, serdes);

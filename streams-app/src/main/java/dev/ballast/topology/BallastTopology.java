@@ -6,10 +6,17 @@ import dev.ballast.feedback.LabelJoin;
 import dev.ballast.processor.Output;
 import dev.ballast.processor.SourceLog;
 import dev.ballast.processor.TrainingProcessor;
+import dev.ballast.schema.DeadLetter;
+import dev.ballast.schema.ImbalanceAlert;
 import dev.ballast.schema.LabelFeedback;
 import dev.ballast.schema.LabelledEvent;
+import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.schema.Prediction;
+import dev.ballast.schema.TrainingMetrics;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -47,8 +54,34 @@ public final class BallastTopology {
     private static final String SPLIT = "route-";
     private static final String KEYED = "keyed-by-model";
     private static final String REKEY = "rekey";
+    /** The repartition of re-keyed events; Kafka Streams names its topic after it and the application id. */
+    private static final String REPARTITION = "by-model-id";
+
+    /**
+     * A topic the topology writes with a registry serde, and the schema of the values written there.
+     *
+     * @param topic the topic's full name, as the serializer sees it
+     * @param schema the schema of its values
+     */
+    record RegistryValue(String topic, Schema schema) { }
 
     private BallastTopology() {
+    }
+
+    /**
+     * Every topic the topology writes with a registry serde, with the schema of its values: the outputs, and the
+     * repartition topic of re-keyed events. {@link OutputSchemas} resolves their ids before the app starts;
+     * {@code BallastTopologyTest} checks that the list names the topic of every sink.
+     */
+    static List<RegistryValue> registryValues(BallastConfig config) {
+        String applicationId = String.valueOf(StreamsSettings.of(config).get(StreamsConfig.APPLICATION_ID_CONFIG));
+        return List.of(
+                new RegistryValue(config.getString(BallastConfig.MODEL_UPDATES_TOPIC), ModelSnapshot.getClassSchema()),
+                new RegistryValue(config.getString(BallastConfig.METRICS_TOPIC), TrainingMetrics.getClassSchema()),
+                new RegistryValue(config.getString(BallastConfig.ALERTS_TOPIC), ImbalanceAlert.getClassSchema()),
+                new RegistryValue(config.getString(BallastConfig.PREDICTIONS_TOPIC), Prediction.getClassSchema()),
+                new RegistryValue(config.getString(BallastConfig.DEAD_LETTERS_TOPIC), DeadLetter.getClassSchema()),
+                new RegistryValue(applicationId + "-" + REPARTITION + "-repartition", LabelledEvent.getClassSchema()));
     }
 
     public static Topology build(BallastConfig config, BallastSerdes serdes) {
@@ -82,7 +115,7 @@ public final class BallastTopology {
         KStream<String, LabelledEvent> rekeyed = guarded
                 // The guard forwards only re-keyed events to this node (see Output), so the cast holds.
                 .mapValues(value -> (LabelledEvent) value, Named.as(RekeyGuard.REKEYED.child()))
-                .repartition(Repartitioned.with(keys, serdes.events()).withName("by-model-id"));
+                .repartition(Repartitioned.with(keys, serdes.events()).withName(REPARTITION));
 
         KStream<String, LabelFeedback> labels = builder.stream(config.getString(BallastConfig.LABELS_TOPIC),
                 Consumed.with(keys, serdes.labels()).withName("labels"));

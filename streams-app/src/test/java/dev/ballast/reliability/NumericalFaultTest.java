@@ -122,7 +122,8 @@ class NumericalFaultTest {
         }
     }
 
-    private static LabelledEvent scaled(LabelledEvent event, float featureScale) {
+    /** {@code event} with its dense features times {@code featureScale}: at these settings, a step that blows up. */
+    static LabelledEvent scaled(LabelledEvent event, float featureScale) {
         List<Float> values = ((DenseFeatures) event.getFeatures()).getValues().stream()
                 .map(value -> value * featureScale).toList();
         return LabelledEvent.newBuilder(event).setFeatures(new DenseFeatures(values)).build();

@@ -115,6 +115,21 @@ class BallastTopologyTest {
         assertEquals("ballast.dead-letters", sinkTopics(guard).get(RekeyGuard.OVERSIZE.child()));
     }
 
+    @Test
+    void shouldResolveAtStartUpTheValuesOfEveryTopicASinkWrites() {
+        Set<String> resolved = BallastTopology.registryValues(config).stream()
+                .map(BallastTopology.RegistryValue::topic).collect(Collectors.toSet());
+        // The description names an internal topic without the application id that Kafka Streams puts before it.
+        Set<String> written = BallastTopology.build(config, serdes).describe().subtopologies().stream()
+                .flatMap(subtopology -> subtopology.nodes().stream())
+                .filter(node -> node instanceof TopologyDescription.Sink)
+                .map(node -> ((TopologyDescription.Sink) node).topic())
+                .map(topic -> topic.endsWith("-repartition") ? "ballast-topology-test-" + topic : topic)
+                .collect(Collectors.toSet());
+
+        assertEquals(written, resolved);
+    }
+
     /** The children of a node by name, each with its topic if it is a sink. */
     private static Map<String, String> sinkTopics(TopologyDescription.Node node) {
         return node.successors().stream().collect(Collectors.toMap(TopologyDescription.Node::name,
