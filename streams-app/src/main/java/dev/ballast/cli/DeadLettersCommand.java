@@ -15,7 +15,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,13 +45,19 @@ import picocli.CommandLine.Option;
             "  ballast dead-letters --config config/production.properties",
             "  ballast dead-letters --model fraud --json",
             "  ballast dead-letters --follow    # then new ones as they arrive; Ctrl-C stops",
-            "  ballast dead-letters --replay-to ballast.events    # after fixing the cause"})
+            "  ballast dead-letters --replay-to ballast.events    # after fixing the cause",
+            "  ballast dead-letters --kind MODEL_FAILED --replay-to ballast.events"})
 final class DeadLettersCommand implements Callable<Integer> {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--model", paramLabel = "ID", description = "Only dead letters whose record key is this model id.")
     String modelId;
+
+    @Option(names = "--kind", paramLabel = "KIND", split = ",",
+            description = "Only dead letters of these kinds (comma-separated, as the summary names them: DIMENSION, "
+                    + "NON_FINITE, UNKNOWN_LABEL, DESERIALIZATION, MODEL_FAILED, ...).")
+    Set<String> kinds;
 
     @Option(names = "--follow", description = "After the summary, keep printing dead letters as they arrive.")
     boolean follow;
@@ -108,7 +116,8 @@ final class DeadLettersCommand implements Callable<Integer> {
             if (json && !follow) {
                 out.println(report(mapper, topic, shown));
             } else if (!json) {
-                out.println(DeadLetterText.summary(topic + (modelId == null ? "" : " for model " + modelId), byKind));
+                out.println(DeadLetterText.summary(topic + (modelId == null ? "" : " for model " + modelId)
+                        + (kinds == null ? "" : " of kind " + String.join(", ", new TreeSet<>(kinds))), byKind));
                 if (replayTopic != null) {
                     out.println(replaySummary());
                 }
@@ -128,7 +137,10 @@ final class DeadLettersCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Counts, and replays when asked, a dead letter of the chosen model; null for a tombstone or another model. */
+    /**
+     * Counts, and replays when asked, a dead letter of the chosen model and kinds; null for a tombstone or one not
+     * chosen.
+     */
     private DeadLetter take(ConsumerRecord<String, byte[]> record, Map<String, Object> client,
             KafkaProducer<byte[], byte[]> producer) {
         if (record.value() == null || (modelId != null && !modelId.equals(record.key()))) {
@@ -138,6 +150,9 @@ final class DeadLettersCommand implements Callable<Integer> {
             serdes = BallastSerdes.fromConfig(client);
         }
         DeadLetter deadLetter = serdes.deadLetters().deserializer().deserialize(record.topic(), record.value());
+        if (kinds != null && !kinds.contains(deadLetter.getErrorKind())) {
+            return null;
+        }
         byKind.merge(deadLetter.getErrorKind(), 1L, Long::sum);
         if (producer != null) {
             byte[] value = bytes(deadLetter.getValue());

@@ -269,7 +269,7 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
                     + describe(state.failure) + "). This is a bug in Ballast, not in the input. Its later records are "
                     + "dead-lettered (" + Rejection.MODEL_FAILED + ") while the other models go on; a restart "
                     + "restores it from its last save up to that input. Once fixed, re-send the dead letters with "
-                    + "'ballast dead-letters --replay-to'.";
+                    + "'ballast dead-letters --kind MODEL_FAILED --replay-to TOPIC'.";
             LOG.error("Model '{}': {}", state.modelId, message, state.failure);
             emit(ALERTS, state.modelId, OutputRecords.modelFailed(state.modelId, message,
                     state.trainer.eventsTrained(), context.currentSystemTimeMs()));

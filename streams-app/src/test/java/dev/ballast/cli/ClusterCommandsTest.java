@@ -207,6 +207,19 @@ class ClusterCommandsTest {
             assertTrue(replayed.stream().anyMatch(record -> java.util.Arrays.equals(encoded, record.value())
                     && "default".equals(record.key())), "the fixed event's original key and bytes");
 
+            // Only the chosen kinds are shown, counted and re-sent.
+            String dimension = stdout(command(settings, "dead-letters", "--kind", "DIMENSION,MODEL_FAILED", "--replay-to",
+                    replayTopic));
+            List<String> dimensionLines = dimension.lines().toList();
+            long dimensions = report.get("byKind").get("DIMENSION").asLong();
+            assertEquals(2, dimensions, "the bad record's and the injected one: " + report);
+            assertEquals(dimensions + " dead letters on " + config.getString(BallastConfig.DEAD_LETTERS_TOPIC)
+                    + " of kind DIMENSION, MODEL_FAILED: DIMENSION " + dimensions,
+                    dimensionLines.get(dimensionLines.size() - 2), dimension);
+            assertTrue(dimensionLines.get(dimensionLines.size() - 1).startsWith("Re-sent " + dimensions + " to "),
+                    dimension);
+            assertTrue(!dimension.contains("DESERIALIZATION"), dimension);
+
             String fraud = stdout(command(settings, "dead-letters", "--model", "fraud"));
             assertEquals(List.of("0 dead letters on " + config.getString(BallastConfig.DEAD_LETTERS_TOPIC) + " for model fraud"),
                     fraud.lines().toList());
