@@ -13,15 +13,20 @@ import dev.ballast.cluster.StartupChecks;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,7 +45,9 @@ import picocli.CommandLine.Option;
             "Per record the kind, the reason, the source topic, partition and offset, the event id, and the key and "
                 + "value bytes (hex and printable excerpt: the original bytes of an undecodable record, the event "
                 + "re-encoded for one rejected after decoding); then a summary by kind. --replay-to re-sends those "
-                + "that decode as events.", ""},
+                + "that decode as events, each once: a consumer group named after the two topics and the --model and "
+                + "--kind choice remembers how far the replays of that choice have gone, and the next starts there "
+                + "(--from-beginning re-sends them all again).", ""},
         footer = {"", "Examples:",
             "  ballast dead-letters --config config/production.properties",
             "  ballast dead-letters --model fraud --json",
@@ -67,8 +74,14 @@ final class DeadLettersCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--replay-to", paramLabel = "TOPIC",
-            description = "Re-send the original key and value of every shown record that decodes as a LabelledEvent.")
+            description = "Re-send the original key and value of every shown record that decodes as a LabelledEvent; "
+                    + "shows only the dead letters after the last replay of the same choice to TOPIC.")
     String replayTopic;
+
+    @Option(names = "--from-beginning",
+            description = "With --replay-to: show and re-send every dead letter again, not only those after the last "
+                    + "replay.")
+    boolean fromBeginning;
 
     @Mixin
     ConfigOptions configOptions;
@@ -88,7 +101,12 @@ final class DeadLettersCommand implements Callable<Integer> {
         String topic = config.getString(BallastConfig.DEAD_LETTERS_TOPIC);
         PrintStream out = System.out;
         ObjectMapper mapper = new ObjectMapper();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(MetricsFeed.readerProperties(client),
+        Map<String, Object> reader = MetricsFeed.readerProperties(client);
+        String replayGroup = replayTopic == null ? null : replayGroup(topic);
+        if (replayGroup != null) {
+            reader.put(ConsumerConfig.GROUP_ID_CONFIG, replayGroup);
+        }
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(reader,
                 new StringDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> producer = replayTopic == null ? null : replayProducer(client)) {
             // The consumer's first metadata request is the start-up check on Kafka, as for 'models' and 'monitor'.
@@ -98,7 +116,10 @@ final class DeadLettersCommand implements Callable<Integer> {
                             timeout -> consumer.partitionsFor(topic, timeout)).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            boolean sinceLastReplay = replayGroup != null && !fromBeginning && seekToLastReplay(consumer, partitions);
+            if (!sinceLastReplay) {
+                consumer.seekToBeginning(partitions);
+            }
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             ArrayNode shown = mapper.createArrayNode();
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
@@ -117,20 +138,26 @@ final class DeadLettersCommand implements Callable<Integer> {
                 out.println(report(mapper, topic, shown));
             } else if (!json) {
                 out.println(DeadLetterText.summary(topic + (modelId == null ? "" : " for model " + modelId)
-                        + (kinds == null ? "" : " of kind " + String.join(", ", new TreeSet<>(kinds))), byKind));
+                        + (kinds == null ? "" : " of kind " + String.join(", ", new TreeSet<>(kinds)))
+                        + (sinceLastReplay ? " after the last replay to " + replayTopic : ""), byKind));
                 if (replayTopic != null) {
                     out.println(replaySummary());
                 }
             }
             out.flush();
+            rememberReplay(consumer, producer, partitions);
             while (follow) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofSeconds(1));
+                for (ConsumerRecord<String, byte[]> record : records) {
                     DeadLetter deadLetter = take(record, client, producer);
                     if (deadLetter != null) {
                         out.print(json ? mapper.writeValueAsString(DeadLetterText.json(deadLetter, mapper.createObjectNode()))
                                 + System.lineSeparator() : DeadLetterText.describe(deadLetter));
                         out.flush();
                     }
+                }
+                if (!records.isEmpty()) {
+                    rememberReplay(consumer, producer, partitions);
                 }
             }
         }
@@ -166,6 +193,53 @@ final class DeadLettersCommand implements Callable<Integer> {
         return deadLetter;
     }
 
+    /**
+     * The consumer group that remembers how far the replays of this choice (the two topics, --model, --kind) have
+     * gone: another choice keeps its own, so a replay of one kind never skips the dead letters of another.
+     */
+    private String replayGroup(String deadLetterTopic) {
+        StringBuilder group = new StringBuilder("ballast-replay.").append(deadLetterTopic).append(".to.")
+                .append(replayTopic);
+        if (modelId != null) {
+            group.append(".model.").append(modelId);
+        }
+        if (kinds != null) {
+            group.append(".kind.").append(String.join("+", new TreeSet<>(kinds)));
+        }
+        return group.toString();
+    }
+
+    /** Seeks each partition to where the last replay of this choice stopped; false when none has been made. */
+    private static boolean seekToLastReplay(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        if (committed.values().stream().allMatch(Objects::isNull)) {
+            return false;
+        }
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata last = committed.get(partition);
+            if (last == null) {
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                consumer.seek(partition, last.offset());
+            }
+        }
+        return true;
+    }
+
+    /** Once what was re-sent is acknowledged, remembers where the replay stands (no-op without --replay-to). */
+    private static void rememberReplay(KafkaConsumer<String, byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
+            List<TopicPartition> partitions) {
+        if (producer == null) {
+            return;
+        }
+        producer.flush();
+        Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            positions.put(partition, new OffsetAndMetadata(consumer.position(partition)));
+        }
+        consumer.commitSync(positions);
+    }
+
     private static boolean decodes(BallastSerdes serdes, byte[] value) {
         try {
             serdes.events().deserializer().deserialize(null, value);
@@ -177,7 +251,8 @@ final class DeadLettersCommand implements Callable<Integer> {
 
     private String replaySummary() {
         return "Re-sent " + replayed + " to " + replayTopic + "; " + undecodable
-                + " do not decode as a LabelledEvent (or lost their bytes) and were not re-sent";
+                + " do not decode as a LabelledEvent (or lost their bytes) and were not re-sent; the next replay of "
+                + "this choice starts after them (--from-beginning re-sends them all)";
     }
 
     private String report(ObjectMapper mapper, String topic, ArrayNode shown) throws Exception {
@@ -188,6 +263,7 @@ final class DeadLettersCommand implements Callable<Integer> {
         byKind.forEach(kinds::put);
         if (replayTopic != null) {
             root.put("replayedTo", replayTopic);
+            root.put("replayGroup", replayGroup(topic));
             root.put("replayed", replayed);
             root.put("notReplayed", undecodable);
         }
@@ -196,7 +272,7 @@ final class DeadLettersCommand implements Callable<Integer> {
     }
 
     private static KafkaProducer<byte[], byte[]> replayProducer(Map<String, Object> client) {
-        Map<String, Object> properties = new java.util.HashMap<>();
+        Map<String, Object> properties = new HashMap<>();
         for (String name : ProducerConfig.configNames()) {
             if (client.containsKey(name)) {
                 properties.put(name, client.get(name));

@@ -199,13 +199,26 @@ class ClusterCommandsTest {
             assertEquals("10 dead letters on " + config.getString(BallastConfig.DEAD_LETTERS_TOPIC) + ": " + kinds,
                     lines.get(lines.size() - 2), text);
             assertEquals("Re-sent " + decodable + " to " + replayTopic + "; " + (10 - decodable)
-                    + " do not decode as a LabelledEvent (or lost their bytes) and were not re-sent", lines.get(lines.size() - 1), text);
+                    + " do not decode as a LabelledEvent (or lost their bytes) and were not re-sent; the next replay of "
+                    + "this choice starts after them (--from-beginning re-sends them all)", lines.get(lines.size() - 1),
+                    text);
             assertTrue(text.contains("DIMENSION  " + events + "-0@99  event fixed-1  at "), text);
             assertTrue(text.contains("  reason: feature dimension 30, model expects 31"), text);
             List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> replayed = new KafkaTestClient(kafka).consumeAll(
                     replayTopic, new StringDeserializer(), new ByteArrayDeserializer(), (int) decodable, Duration.ofSeconds(30));
             assertTrue(replayed.stream().anyMatch(record -> java.util.Arrays.equals(encoded, record.value())
                     && "default".equals(record.key())), "the fixed event's original key and bytes");
+
+            // A second replay re-sends nothing: each dead letter goes once, unless asked again from the beginning.
+            List<String> again = stdout(command(settings, "dead-letters", "--replay-to", replayTopic)).lines().toList();
+            assertEquals("0 dead letters on " + config.getString(BallastConfig.DEAD_LETTERS_TOPIC)
+                    + " after the last replay to " + replayTopic, again.get(again.size() - 2), String.join("\n", again));
+            assertTrue(again.get(again.size() - 1).startsWith("Re-sent 0 to "), String.join("\n", again));
+            List<String> all = stdout(command(settings, "dead-letters", "--replay-to", replayTopic, "--from-beginning"))
+                    .lines().toList();
+            assertTrue(all.get(all.size() - 1).startsWith("Re-sent " + decodable + " to "), String.join("\n", all));
+            assertEquals(2 * decodable, new KafkaTestClient(kafka).consumeAll(replayTopic, new StringDeserializer(),
+                    new ByteArrayDeserializer(), (int) (2 * decodable), Duration.ofSeconds(30)).size());
 
             // Only the chosen kinds are shown, counted and re-sent.
             String dimension = stdout(command(settings, "dead-letters", "--kind", "DIMENSION,MODEL_FAILED", "--replay-to",
