@@ -390,7 +390,18 @@ class ClusterCommandsTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             TopicProvisioner.ensureTopics(admin, config);
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config created = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            Config created = null;
+            // A topic created a moment ago is unknown to the broker until its metadata arrives there.
+            for (long deadline = System.nanoTime() + 10_000_000_000L; created == null; Thread.sleep(100)) {
+                try {
+                    created = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                            || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
             assertEquals("compact", created.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
             // Compaction skips the open segment: it rolls hourly, not after Kafka's default of a week.
             assertEquals("3600000", created.get(TopicConfig.SEGMENT_MS_CONFIG).value());
