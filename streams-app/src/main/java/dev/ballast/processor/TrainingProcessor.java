@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * a restore replays it from the store's journal exactly once.
  *
  * <p>A model whose trainer throws (a bug, not a property of the record) stops training, and only it: one
- * {@code MODEL_FAILED} alert and an ERROR log with the stack trace, then every later record of that model is
- * dead-lettered ({@link Rejection#MODEL_FAILED}, re-sendable once fixed) while the task's other models go on. A
- * restart restores it from its last save and replays up to the failure (see {@link ModelStore}).
+ * {@code MODEL_FAILED} alert and an ERROR log with the stack trace, then every later event it would train on is
+ * dead-lettered ({@link Rejection#MODEL_FAILED}, with its labels, re-sendable once fixed) while the task's other models
+ * go on; its unlabelled events are still scored with its last published snapshot. A restart restores it from its last
+ * save and replays up to the failure (see {@link ModelStore}).
  */
 public final class TrainingProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -172,10 +173,9 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             return;
         }
         ModelState state = models.model(declaration, source);
-        if (failed(state)) {
-            deadLetter(modelFailed(state), record, source, event.getId());
-            return;
-        }
+        // A failed model still serves: its events are scored with its last published snapshot, and the join waits
+        // for their labels (then dead-letters the labelled event); only what it would train on is dead-lettered.
+        boolean failed = failed(state);
         if (event.getLabels() == null || join.settings().scoreLabelled()) {
             if (event.getLabels() == null && join.received(event)) {
                 deadLetter(new Rejection(Rejection.DUPLICATE, "event id '" + EventValidator.shorten(event.getId())
@@ -191,6 +191,10 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
                 }
                 return;
             }
+        }
+        if (failed) {
+            deadLetter(modelFailed(state), record, source, event.getId());
+            return;
         }
         takeIn(state, declaration, ModelStore.toInput(event, declaration), source.topic(), source.partition(),
                 source.offset());
@@ -266,8 +270,9 @@ public final class TrainingProcessor implements Processor<String, SpecificRecord
             state.failureAnnounced = true;
             models.stopTakingIn(state);
             String message = "model stopped training: its trainer threw while taking in " + state.failedAt + " ("
-                    + describe(state.failure) + "). This is a bug in Ballast, not in the input. Its later records are "
-                    + "dead-lettered (" + Rejection.MODEL_FAILED + ") while the other models go on; a restart "
+                    + describe(state.failure) + "). This is a bug in Ballast, not in the input. The events it would train "
+                    + "on are dead-lettered (" + Rejection.MODEL_FAILED + ") while the other models go on, and its "
+                    + "unlabelled events are still scored with its last published snapshot; a restart "
                     + "restores it from its last save up to that input. Once fixed, re-send the dead letters with "
                     + "'ballast dead-letters --kind MODEL_FAILED --replay-to TOPIC'.";
             LOG.error("Model '{}': {}", state.modelId, message, state.failure);

@@ -10,8 +10,10 @@ import dev.ballast.schema.AlertSeverity;
 import dev.ballast.schema.DeadLetter;
 import dev.ballast.schema.DenseFeatures;
 import dev.ballast.schema.ImbalanceAlert;
+import dev.ballast.schema.LabelFeedback;
 import dev.ballast.schema.LabelledEvent;
 import dev.ballast.schema.ModelSnapshot;
+import dev.ballast.schema.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class ModelFailureTest {
 
     private static final String EVENTS = "ballast.events";
+    private static final String LABELS = "ballast.labels";
     /** The event whose intake throws, by its last feature. */
     private static final float POISON = 42f;
     private static final ModelStore.Intake BUGGY = (trainer, input) -> {
@@ -68,8 +71,15 @@ class ModelFailureTest {
             first.add(event);
         }
         long bEvents = first.size() - a.size();
+        // After the failure, an event of "a" sent unlabelled, then its labels.
+        LabelledEvent unlabelled = copyOf(a.get(0), "unlabelled");
+        LabelledEvent labelled = copyOf(unlabelled, "unlabelled");
+        unlabelled.setLabels(null);
+        List<SpecificRecord> records = new ArrayList<>(first);
+        records.add(unlabelled);
+        records.add(new LabelFeedback("unlabelled", "a", labelled.getLabels(), java.time.Instant.ofEpochMilli(0)));
 
-        List<SpecificRecord> run = run(BUGGY, first);
+        List<SpecificRecord> run = run(BUGGY, records);
 
         List<ImbalanceAlert> failures = alerts(run, AlertKind.MODEL_FAILED);
         assertEquals(1, failures.size(), "one alert for the failure");
@@ -78,13 +88,20 @@ class ModelFailureTest {
         assertTrue(failures.get(0).getMessage().contains(EVENTS + "-0@" + poisonAt), failures.get(0).getMessage());
         List<DeadLetter> deadLetters = outputs(run, DeadLetter.class);
         List<Long> expectedOffsets = new ArrayList<>();
+        List<String> expectedSources = new ArrayList<>();
         for (int i = poisonAt + 1; i < first.size(); i++) {
             if (first.get(i).getModelId().equals("a")) {
                 expectedOffsets.add((long) i);
+                expectedSources.add(EVENTS + "@" + i);
             }
         }
-        assertEquals(expectedOffsets, deadLetters.stream().map(DeadLetter::getSourceOffset).toList(),
-                "each later event of the failed model, once; the one it failed on is taken in, not dead-lettered");
+        expectedSources.add(LABELS + "@0");
+        assertEquals(expectedSources, deadLetters.stream().map(letter -> letter.getSourceTopic() + "@"
+                + letter.getSourceOffset()).toList(), "each later event of the failed model, once (the unlabelled "
+                + "one when its labels came, as the join's record); the one it failed on is taken in, not dead-lettered");
+        assertEquals(List.of("unlabelled"), outputs(run, Prediction.class).stream()
+                .map(prediction -> prediction.getEventId().toString()).toList(),
+                "the failed model still scores its unlabelled events");
         assertTrue(deadLetters.stream().allMatch(letter -> letter.getErrorKind().equals(Rejection.MODEL_FAILED)));
         assertEquals(bEvents, last(run, "b").getEventsTrained(), "the other model trained every event");
         assertTrue(last(run, "a").getEventsTrained() <= 101, "nothing published after the failure");
@@ -94,15 +111,17 @@ class ModelFailureTest {
         LabelledEvent late = copyOf(a.get(0), "late");
         List<SpecificRecord> again = run(BUGGY, List.of(late));
         assertEquals(1, alerts(again, AlertKind.MODEL_FAILED).size());
-        assertEquals(List.of((long) first.size()), outputs(again, DeadLetter.class).stream()
+        assertEquals(List.of((long) first.size() + 1), outputs(again, DeadLetter.class).stream()
                 .map(DeadLetter::getSourceOffset).toList(), "the record that restored the failed model");
 
         // Fixed code: the restore trains up to and with the event it failed on; the dead letters, re-sent, the rest.
-        List<LabelledEvent> resent = new ArrayList<>();
+        List<SpecificRecord> resent = new ArrayList<>();
         for (long offset : expectedOffsets) {
             resent.add(first.get((int) offset));
         }
+        resent.add(labelled);
         resent.add(late);
+        a.add(labelled);
         a.add(late);
         List<SpecificRecord> fixed = run(ModelStore.TRAINER, resent);
         assertTrue(alerts(fixed, AlertKind.MODEL_FAILED).isEmpty());
@@ -112,7 +131,7 @@ class ModelFailureTest {
         models = InMemoryStores.store(TrainingProcessor.STORE);
         join = InMemoryStores.store(LabelJoin.STORE);
         source.clear();
-        ModelSnapshot reference = last(run(ModelStore.TRAINER, a), "a");
+        ModelSnapshot reference = last(run(ModelStore.TRAINER, new ArrayList<>(a)), "a");
         ModelSnapshot restored = last(fixed, "a");
         assertEquals(a.size(), restored.getEventsTrained());
         assertEquals(reference.getEventsTrained(), restored.getEventsTrained());
@@ -124,7 +143,7 @@ class ModelFailureTest {
      * One life of the task on the stores as they stand: the events appended to the events topic and processed, then
      * time passes (linger, snapshot interval), and the life ends with everything committed.
      */
-    private List<SpecificRecord> run(ModelStore.Intake intake, List<LabelledEvent> events) {
+    private List<SpecificRecord> run(ModelStore.Intake intake, List<? extends SpecificRecord> records) {
         Properties properties = new Properties();
         properties.put("application.id", "app");
         properties.put("bootstrap.servers", "unused:9092");
@@ -153,10 +172,16 @@ class ModelFailureTest {
         }, null, intake);
         processor.init(context);
         List<SpecificRecord> outputs = new ArrayList<>();
-        for (LabelledEvent event : events) {
-            context.setRecordMetadata(EVENTS, 0, source.size());
-            source.add(event);
-            processor.process(new Record<>(event.getModelId(), event, 0L));
+        long labelOffset = 0;
+        for (SpecificRecord record : records) {
+            if (record instanceof LabelledEvent event) {
+                context.setRecordMetadata(EVENTS, 0, source.size());
+                source.add(event);
+                processor.process(new Record<>(event.getModelId(), event, 0L));
+            } else {
+                context.setRecordMetadata(LABELS, 0, labelOffset++);
+                processor.process(new Record<>("a", record, 0L));
+            }
             collect(context, outputs);
         }
         Punctuator punctuator = context.scheduledPunctuators().get(0).getPunctuator();
