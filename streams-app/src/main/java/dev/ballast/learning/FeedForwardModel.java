@@ -59,6 +59,14 @@ final class FeedForwardModel implements MultiLabelModel {
     private int[] touchedFeatures;
     private int[] featureStamps;
     private int stamp;
+    /**
+     * The batch, its version and row count whose features {@link #touchedFeatures} lists ({@link #touchedCount} of
+     * them): a batch scored through the averages and then stepped on is listed once.
+     */
+    private MiniBatch touchedBatch;
+    private int touchedBatchVersion;
+    private int touchedRows;
+    private int touchedCount;
     private final DenseKernels kernels = new DenseKernels();
     /** Changes whenever parameters or standardisation change: a forward pass computed before is then stale. */
     private long stateVersion;
@@ -456,6 +464,9 @@ final class FeedForwardModel implements MultiLabelModel {
 
     /** Fills {@link #touchedFeatures} with the distinct features of the batch's sparse rows, ascending; returns how many. */
     private int collectTouchedFeatures(MiniBatch batch, int rows) {
+        if (batch == touchedBatch && batch.version() == touchedBatchVersion && rows == touchedRows) {
+            return touchedCount;
+        }
         if (touchedFeatures == null) {
             touchedFeatures = new int[featureCount];
             featureStamps = new int[featureCount];
@@ -487,6 +498,10 @@ final class FeedForwardModel implements MultiLabelModel {
         } else {
             Arrays.sort(touchedFeatures, 0, touched);
         }
+        touchedBatch = batch;
+        touchedBatchVersion = batch.version();
+        touchedRows = rows;
+        touchedCount = touched;
         return touched;
     }
 
