@@ -69,6 +69,7 @@ public final class BallastConfig extends AbstractConfig {
     public static final String BATCH_LINGER_MS = "ballast.batch.linger.ms";
     public static final String BATCH_WARMUP_EVENTS = "ballast.batch.warmup.events";
     public static final String BATCH_WARMUP_SIZE = "ballast.batch.warmup.size";
+    public static final String BATCH_SHORT_EXPONENT = "ballast.batch.short.exponent";
     public static final String STATE_SAVE_INTERVAL_BATCHES = "ballast.state.save.interval.batches";
 
     // Optimiser
@@ -278,6 +279,13 @@ public final class BallastConfig extends AbstractConfig {
         def.define(BATCH_WARMUP_SIZE, Type.INT, DEFAULT_WARMUP_SIZE, Range.between(1, 65536), Importance.LOW,
                 "Events per mini-batch during the warm-up (" + BATCH_WARMUP_EVENTS + "); no more than "
                         + BATCH_SIZE + " takes effect.", MODEL, ++order, ConfigDef.Width.SHORT, BATCH_WARMUP_SIZE);
+        def.define(BATCH_SHORT_EXPONENT, Type.DOUBLE, 0.0, Range.between(0.0, 1.0), Importance.LOW,
+                "How far a batch of n events, fewer than " + BATCH_SIZE + " B (the warm-up's, or one the linger "
+                        + "flushed), steps: its mean gradient is scaled by (n/B) to this power. 0: as far as a full "
+                        + "batch; 0.5: the square-root rule of adaptive optimisers (with adagrad, the step size times "
+                        + "sqrt(n/B), and n/B of the squared gradients added to its sums); 1: each event's gradient "
+                        + "counts 1/B, as in a full batch.",
+                MODEL, ++order, ConfigDef.Width.SHORT, BATCH_SHORT_EXPONENT);
 
         def.define(BATCH_LINGER_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
                 "Train a partial mini-batch once no event has arrived for this long (wall clock), so a quiet stream is not left untrained.",
@@ -658,7 +666,7 @@ public final class BallastConfig extends AbstractConfig {
                 getDouble(DRIFT_SHIFT_MEMORY), new ShiftDetectorSettings(getEnum(DRIFT_SHIFT_DETECTOR, SHIFT_DETECTORS),
                         getDouble(DRIFT_SHIFT_ODDS_RATIO), getDouble(DRIFT_SHIFT_THRESHOLD), getLong(DRIFT_SHIFT_MIN_EVENTS)),
                 getDouble(NEGATIVE_SAMPLING_RATE), getBoolean(MODEL_LABEL_STACKING), getLong(BATCH_WARMUP_EVENTS),
-                getInt(BATCH_WARMUP_SIZE));
+                getInt(BATCH_WARMUP_SIZE), getDouble(BATCH_SHORT_EXPONENT));
     }
 
     /**
@@ -679,6 +687,7 @@ public final class BallastConfig extends AbstractConfig {
         values.put(BATCH_SIZE, Integer.toString(settings.batchSize()));
         values.put(BATCH_WARMUP_EVENTS, Long.toString(settings.warmupEvents()));
         values.put(BATCH_WARMUP_SIZE, Integer.toString(settings.warmupBatchSize()));
+        values.put(BATCH_SHORT_EXPONENT, Double.toString(settings.shortBatchExponent()));
         values.put(OPTIMIZER, OPTIMIZERS.nameOf(learning.optimizer()));
         values.put(LEARNING_RATE, Double.toString(learning.learningRate()));
         values.put(MOMENTUM, Double.toString(learning.momentum()));

@@ -215,8 +215,12 @@ final class FeedForwardModel implements MultiLabelModel {
     }
 
     @Override
-    public StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights, float[] logitOffsets) {
+    public StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights, float[] logitOffsets,
+            double gradientScale) {
         int rows = checkBatch(batch);
+        if (!(gradientScale > 0 && gradientScale <= 1)) {
+            throw new IllegalArgumentException("gradientScale must be in (0, 1], got " + gradientScale);
+        }
         if (posWeights.length != labelCount || negWeights.length != labelCount || logitOffsets.length != labelCount) {
             throw new IllegalArgumentException("Expected " + labelCount + " positive and negative weights and offsets");
         }
@@ -234,7 +238,7 @@ final class FeedForwardModel implements MultiLabelModel {
         FloatBuffer logits = holdsForwardOf(batch)
                 ? workspace.preActivations[layers() - 1].elements
                 : forward(batch, rows, false);
-        StepResult result = step(batch, rows, logits, posWeights, negWeights, logitOffsets);
+        StepResult result = step(batch, rows, logits, posWeights, negWeights, logitOffsets, gradientScale);
         if (settings.standardize() && !warmingUp) {
             standardiser.update(batch);
         }
@@ -248,7 +252,7 @@ final class FeedForwardModel implements MultiLabelModel {
     }
 
     private StepResult step(MiniBatch batch, int rows, FloatBuffer logits, float[] posWeights, float[] negWeights,
-            float[] logitOffsets) {
+            float[] logitOffsets, double gradientScale) {
         // Element-wise work on heap copies: one bulk copy each way instead of a checked buffer access per element.
         float[] logitValues = workspace.scratch(rows * labelCount);
         logits.get(0, logitValues, 0, rows * labelCount);
@@ -260,6 +264,13 @@ final class FeedForwardModel implements MultiLabelModel {
             // Negative sampling: the gradient is linear in each element's weight.
             for (int i = 0; i < rows * labelCount; i++) {
                 gradients[i] *= elementWeights[i];
+            }
+        }
+        if (gradientScale != 1.0) {
+            // A short batch, counted for part of a full one.
+            float scale = (float) gradientScale;
+            for (int i = 0; i < rows * labelCount; i++) {
+                gradients[i] *= scale;
             }
         }
         workspace.logitGradients.elements.put(0, gradients, 0, rows * labelCount);

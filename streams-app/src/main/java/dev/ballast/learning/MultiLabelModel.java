@@ -68,7 +68,19 @@ public interface MultiLabelModel {
      * @param logitOffsets per label, added to the logit in the loss only (logit adjustment); predictions never
      *     see it
      */
-    StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights, float[] logitOffsets);
+    default StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights, float[] logitOffsets) {
+        return learn(batch, posWeights, negWeights, logitOffsets, 1.0);
+    }
+
+    /**
+     * {@link #learn(MiniBatch, float[], float[], float[])} with the gradient of the batch's mean loss scaled by
+     * {@code gradientScale} before the optimiser step: how a batch shorter than a full one counts (see
+     * {@link dev.ballast.training.TrainerSettings#gradientScale}). The reported losses are unscaled.
+     *
+     * @param gradientScale in (0, 1]; 1 steps on the mean gradient itself
+     */
+    StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights, float[] logitOffsets,
+            double gradientScale);
 
     /** {@link #learn(MiniBatch, float[], float[], float[])} without logit offsets. */
     default StepResult learn(MiniBatch batch, float[] posWeights, float[] negWeights) {

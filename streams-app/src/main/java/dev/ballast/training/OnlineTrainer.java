@@ -234,7 +234,7 @@ public final class OnlineTrainer {
             negativeSampling.weights(targets, rows, labels, eventsTrained, elementWeights);
             pending.setElementWeights(elementWeights);
         }
-        lastStep = model.learn(pending, positiveWeights, negativeWeights, logitOffsets);
+        lastStep = model.learn(pending, positiveWeights, negativeWeights, logitOffsets, settings.gradientScale(rows));
         if (labelStage != null) {
             for (int row = 0; row < rows; row++) {
                 rowImportances[row] = pending.importance(row);

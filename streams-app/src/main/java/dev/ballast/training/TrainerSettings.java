@@ -28,13 +28,19 @@ import dev.ballast.weighting.WeightPolicySettings;
  * @param warmupEvents until the model has trained on this many events (rounded up to whole batches), its
  *     mini-batches hold {@code warmupBatchSize} events (0: never)
  * @param warmupBatchSize events per mini-batch during the warm-up, at least 1 (at most {@code batchSize} takes effect)
+ * @param shortBatchExponent in [0, 1]: a batch of fewer than {@code batchSize} events scales its mean gradient by
+ *     its share of a full batch to this power ({@link #gradientScale})
  */
 public record TrainerSettings(int batchSize, LearningSettings learning, WeightPolicySettings weighting,
         double weightingHalfLifeEvents, ThresholdSettings thresholds, int metricsBins, double metricsHalfLifeEvents,
         boolean driftDetection, DetectorSettings detectors, double shiftMemoryEvents, ShiftDetectorSettings shiftDetector,
-        double negativeSamplingRate, boolean labelStacking, long warmupEvents, int warmupBatchSize) {
+        double negativeSamplingRate, boolean labelStacking, long warmupEvents, int warmupBatchSize,
+        double shortBatchExponent) {
 
     public TrainerSettings {
+        if (!(shortBatchExponent >= 0 && shortBatchExponent <= 1)) {
+            throw new IllegalArgumentException("shortBatchExponent must be in [0, 1], got " + shortBatchExponent);
+        }
         if (warmupEvents < 0 || warmupBatchSize < 1) {
             throw new IllegalArgumentException("warmupEvents must be >= 0 and warmupBatchSize >= 1, got "
                     + warmupEvents + " and " + warmupBatchSize);
@@ -57,7 +63,7 @@ public record TrainerSettings(int batchSize, LearningSettings learning, WeightPo
     public TrainerSettings withMetricsHalfLife(double halfLifeEvents) {
         return new TrainerSettings(batchSize, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
                 halfLifeEvents, driftDetection, detectors, shiftMemoryEvents, shiftDetector, negativeSamplingRate,
-                labelStacking, warmupEvents, warmupBatchSize);
+                labelStacking, warmupEvents, warmupBatchSize, shortBatchExponent);
     }
 
     /**
@@ -74,9 +80,24 @@ public record TrainerSettings(int batchSize, LearningSettings learning, WeightPo
         return (int) Math.min(Math.min(warmupBatchSize, batchSize), warmupEnd - eventsTrained);
     }
 
+    /**
+     * The factor on the mean gradient of a batch of {@code rows} events: {@code (rows / batchSize)} to the power
+     * {@link #shortBatchExponent} for a short batch, 1 for a full one. At 1 every event's gradient counts
+     * {@code 1 / batchSize} whatever the size of its batch; at 0.5, under AdaGrad (which divides by the root of the
+     * summed squares), a short batch steps {@code sqrt(rows / batchSize)} as far and adds that share of its squared
+     * gradients to the sums: the square-root scaling rule of adaptive methods (Malladi et al. 2022, "On the SDEs and
+     * Scaling Rules for Adaptive Gradient Algorithms").
+     */
+    public double gradientScale(int rows) {
+        if (rows >= batchSize || shortBatchExponent == 0) {
+            return 1.0;
+        }
+        return Math.pow((double) rows / batchSize, shortBatchExponent);
+    }
+
     public TrainerSettings withBatchSize(int events) {
         return new TrainerSettings(events, learning, weighting, weightingHalfLifeEvents, thresholds, metricsBins,
                 metricsHalfLifeEvents, driftDetection, detectors, shiftMemoryEvents, shiftDetector, negativeSamplingRate,
-                labelStacking, warmupEvents, warmupBatchSize);
+                labelStacking, warmupEvents, warmupBatchSize, shortBatchExponent);
     }
 }

@@ -3,6 +3,7 @@ package dev.ballast.training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ballast.config.BallastConfig;
@@ -77,6 +78,54 @@ class OnlineTrainerTest {
         TrainerSettings off = new BallastConfig(Map.of(BallastConfig.BATCH_SIZE, "32",
                 BallastConfig.BATCH_WARMUP_EVENTS, "0")).trainerSettings();
         assertEquals(List.of(32L, 64L), batchEnds(OnlineTrainer.create(off, 4, LABELS), random, 0, 70));
+    }
+
+    /**
+     * A batch cut short (here by a flush, as the linger does; the warm-up's batches alike) scales its mean gradient by
+     * its share of a full batch to the power {@code ballast.batch.short.exponent}: under plain SGD, 8 events flushed
+     * from a trainer of batch size 32 move the weights as far as the same 8 events as a full batch of 8 at 0 (the
+     * default), half as far at 0.5 and a quarter as far at 1.
+     */
+    @Test
+    void shouldStepAShortBatchByItsShareOfAFullOneToTheConfiguredPower() throws Exception {
+        Map<String, Double> expected = Map.of("0", 1.0, "0.5", 0.5, "1", 0.25);
+        for (Map.Entry<String, Double> exponent : expected.entrySet()) {
+            Map<String, String> sgd = Map.of(BallastConfig.OPTIMIZER, "sgd", BallastConfig.MOMENTUM, "0",
+                    BallastConfig.BATCH_WARMUP_EVENTS, "0", BallastConfig.BATCH_SHORT_EXPONENT, exponent.getKey());
+            OnlineTrainer full = OnlineTrainer.create(withBatchSize(sgd, 8), 4, LABELS);
+            OnlineTrainer flushed = OnlineTrainer.create(withBatchSize(sgd, 32), 4, LABELS);
+            float[] start = weights(full);
+            assertArrayEquals(start, weights(flushed), 0f, "the same initial weights");
+            feed(full, new Random(21), 8);
+            feed(flushed, new Random(21), 8);
+            assertEquals(8, full.eventsTrained(), "a full batch of 8 trained");
+            assertEquals(8, flushed.pendingEvents());
+            assertNotNull(flushed.trainPending());
+            float[] fullMove = weights(full);
+            float[] shortMove = weights(flushed);
+            int moved = 0;
+            double ratio = exponent.getValue();
+            for (int i = 0; i < start.length; i++) {
+                fullMove[i] -= start[i];
+                shortMove[i] -= start[i];
+                assertEquals(fullMove[i] * ratio, shortMove[i], 1e-7 + 1e-5 * Math.abs(fullMove[i]),
+                        "exponent " + exponent.getKey() + ", weight " + i);
+                moved += fullMove[i] != 0 ? 1 : 0;
+            }
+            assertTrue(moved > start.length / 2, "the step moved the weights");
+        }
+    }
+
+    private static TrainerSettings withBatchSize(Map<String, String> settings, int batchSize) {
+        Map<String, String> values = new java.util.HashMap<>(settings);
+        values.put(BallastConfig.BATCH_SIZE, Integer.toString(batchSize));
+        return new BallastConfig(values).trainerSettings();
+    }
+
+    /** The linear model's weight matrix, as served. */
+    private static float[] weights(OnlineTrainer trainer) {
+        return trainer.servingParameters().stream().filter(tensor -> tensor.name().equals("W")).findFirst()
+                .orElseThrow().data().clone();
     }
 
     /** Feeds events {@code first + 1 .. last}; returns the event counts at which a mini-batch was trained. */
