@@ -166,7 +166,9 @@ public final class BallastConfig extends AbstractConfig {
     private static final LearningSettings LEARNING_DEFAULTS = LearningSettings.defaults();
     /** The warm-up's defaults: docs/evaluation.md, "Warm-up". */
     private static final long DEFAULT_WARMUP_EVENTS = 1_000;
-    private static final int DEFAULT_WARMUP_SIZE = 16;
+    private static final int DEFAULT_WARMUP_SIZE = 4;
+    /** docs/evaluation.md, "Short batches": between the square-root rule (0.5) and each event's 1/B (1). */
+    private static final double DEFAULT_SHORT_EXPONENT = 0.75;
     private static final StandardiserSettings STANDARDISER_DEFAULTS = StandardiserSettings.defaults();
     /** Likewise the drift detectors' defaults, chosen in the evaluation package. */
     private static final DetectorSettings DETECTOR_DEFAULTS = DetectorSettings.defaults();
@@ -279,12 +281,12 @@ public final class BallastConfig extends AbstractConfig {
         def.define(BATCH_WARMUP_SIZE, Type.INT, DEFAULT_WARMUP_SIZE, Range.between(1, 65536), Importance.LOW,
                 "Events per mini-batch during the warm-up (" + BATCH_WARMUP_EVENTS + "); no more than "
                         + BATCH_SIZE + " takes effect.", MODEL, ++order, ConfigDef.Width.SHORT, BATCH_WARMUP_SIZE);
-        def.define(BATCH_SHORT_EXPONENT, Type.DOUBLE, 0.0, Range.between(0.0, 1.0), Importance.LOW,
+        def.define(BATCH_SHORT_EXPONENT, Type.DOUBLE, DEFAULT_SHORT_EXPONENT, Range.between(0.0, 1.0), Importance.LOW,
                 "How far a batch of n events, fewer than " + BATCH_SIZE + " B (the warm-up's, or one the linger "
                         + "flushed), steps: its mean gradient is scaled by (n/B) to this power. 0: as far as a full "
-                        + "batch; 0.5: the square-root rule of adaptive optimisers (with adagrad, the step size times "
-                        + "sqrt(n/B), and n/B of the squared gradients added to its sums); 1: each event's gradient "
-                        + "counts 1/B, as in a full batch.",
+                        + "batch, which grows adagrad's sums and so shrinks every later step; 0.5: the square-root rule "
+                        + "of adaptive optimisers (with adagrad, the step size times sqrt(n/B), and n/B of the squared "
+                        + "gradients added to its sums); 1: each event's gradient counts 1/B, as in a full batch.",
                 MODEL, ++order, ConfigDef.Width.SHORT, BATCH_SHORT_EXPONENT);
 
         def.define(BATCH_LINGER_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
