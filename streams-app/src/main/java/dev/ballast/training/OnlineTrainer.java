@@ -219,8 +219,10 @@ public final class OnlineTrainer {
         for (int from = 0; from < rows; from += part) {
             scored &= decidePart(from, Math.min(rows, from + part), labels, signals);
         }
+        // The smoothed prior, as the logit offsets use: a first batch of a few events with no positive of a label
+        // would otherwise start its bias at the clamp (log-odds of 1e-4), far below any real prevalence.
         for (int label = 0; label < labels; label++) {
-            prevalences[label] = labelStatistics.prevalence(label);
+            prevalences[label] = prior(label);
         }
         if (objective.trainAdjustment() != 0 && model.steps() == 0) {
             // The loss sees bias + trainAdjustment * log-odds: the bias starts where that sum is the log-odds.

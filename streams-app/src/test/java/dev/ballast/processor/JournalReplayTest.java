@@ -60,6 +60,8 @@ class JournalReplayTest {
         settings.put(BallastConfig.MODEL_FEATURES, "4");
         settings.put(BallastConfig.MODEL_LABELS, "rare,common");
         settings.put(BallastConfig.BATCH_SIZE, "8");
+        // Whole batches from the first event on: the expected counts assume no warm-up.
+        settings.put(BallastConfig.BATCH_WARMUP_EVENTS, "0");
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_STEPS, "2");
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "600000");
         settings.put(BallastConfig.METRICS_INTERVAL_MS, "600000");

@@ -66,6 +66,8 @@ class SettingsChangeRestartTest {
                 KafkaTestClient.uniqueName("settings-change"), 1);
         settings.put("state.dir", work.toString());
         settings.put(BallastConfig.BATCH_SIZE, "16");
+        // Whole batches from the first event on: the expected counts assume no warm-up.
+        settings.put(BallastConfig.BATCH_WARMUP_EVENTS, "0");
         BallastConfig first = new BallastConfig(settings);
         new KafkaTestClient(kafka).createTopics(1, first.getString(BallastConfig.EVENTS_TOPIC));
         try (DriftingStream stream = new DriftingStream(TestApps.STREAM, 1_040)) {

@@ -76,6 +76,8 @@ class BallastTopologyTest {
         settings.put(BallastConfig.MODEL_FEATURES, Integer.toString(FEATURES));
         settings.put(BallastConfig.MODEL_LABELS, String.join(",", LABELS));
         settings.put(BallastConfig.BATCH_SIZE, "8");
+        // Whole batches from the first event on: the expected counts assume no warm-up.
+        settings.put(BallastConfig.BATCH_WARMUP_EVENTS, "0");
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_STEPS, "2");
         settings.put(BallastConfig.METRICS_INTERVAL_MS, "1000");
         settings.put(BallastConfig.SNAPSHOT_INTERVAL_MS, "60000");

@@ -132,8 +132,10 @@ class RestoreUnderNewSettingsTest {
             float[] features = {(float) random.nextGaussian(), 0f, 0f, 0f};
             restored.addDense(features, new float[] {1f, event < 2 ? 1f : 0f, 0f}, 1f);
         }
-        double prior = restored.labelStatistics().prevalence(1);
-        assertEquals(2.0 / 8, prior, 1e-6, "2 positives in the 8 (decayed) events since the label was added");
+        assertEquals(2.0 / 8, restored.labelStatistics().prevalence(1), 1e-6,
+                "2 positives in the 8 (decayed) events since the label was added");
+        // The bias starts from the smoothed prior, (2 + 1) / (8 + 2), as the logit offsets use it.
+        double prior = (restored.labelStatistics().positives(1) + 1) / (restored.labelStatistics().total(1) + 2);
         float bias = restored.model().parameters().get(1).data()[1];
         assertTrue(Math.abs(bias - Math.log(prior / (1 - prior))) < 0.2, "the new output starts from its prior: " + bias);
         assertEquals(original.model().steps() + 1, restored.model().steps(), "training goes on");
@@ -152,8 +154,11 @@ class RestoreUnderNewSettingsTest {
                 .trainerSettings().learning().optimizer());
     }
 
+    /** {@code values}, with no warm-up: the expected step counts assume whole batches from the first event on. */
     private static TrainerSettings settings(Map<String, String> values) {
-        return new BallastConfig(new HashMap<>(values)).trainerSettings();
+        Map<String, String> all = new HashMap<>(values);
+        all.putIfAbsent(BallastConfig.BATCH_WARMUP_EVENTS, "0");
+        return new BallastConfig(all).trainerSettings();
     }
 
     private static void feed(OnlineTrainer trainer, Random random, int events) {
