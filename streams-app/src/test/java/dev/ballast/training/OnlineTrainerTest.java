@@ -11,6 +11,7 @@ import dev.ballast.learning.ParameterTensor;
 import dev.ballast.schema.state.SavedModelState;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -83,8 +84,8 @@ class OnlineTrainerTest {
     /**
      * A batch cut short (here by a flush, as the linger does; the warm-up's batches alike) scales its mean gradient by
      * its share of a full batch to the power {@code ballast.batch.short.exponent}: under plain SGD, 8 events flushed
-     * from a trainer of batch size 32 move the weights as far as the same 8 events as a full batch of 8 at 0 (the
-     * default), half as far at 0.5 and a quarter as far at 1.
+     * from a trainer of batch size 32 move the weights as far as the same 8 events as a full batch of 8 at 0, half as
+     * far at 0.5 and a quarter as far at 1.
      */
     @Test
     void shouldStepAShortBatchByItsShareOfAFullOneToTheConfiguredPower() throws Exception {
@@ -117,7 +118,7 @@ class OnlineTrainerTest {
     }
 
     private static TrainerSettings withBatchSize(Map<String, String> settings, int batchSize) {
-        Map<String, String> values = new java.util.HashMap<>(settings);
+        Map<String, String> values = new HashMap<>(settings);
         values.put(BallastConfig.BATCH_SIZE, Integer.toString(batchSize));
         return new BallastConfig(values).trainerSettings();
     }
